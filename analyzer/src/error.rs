@@ -1,0 +1,56 @@
+//! Problems with input files: each becomes an entry in the report's `errors` and a `WM9xx` finding.
+
+use crate::source::FileId;
+use crate::span::Span;
+
+/// What went wrong with a file. The rules crate maps each kind to its `WM9xx` rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorKind {
+    /// YAML that does not parse (syntax, nesting too deep, unknown alias).
+    Yaml,
+    /// A Dockerfile that cannot be read as one.
+    Dockerfile,
+    /// A TOML file (Cargo.toml, Cargo.lock, config) that does not parse.
+    Toml,
+    /// A Rust source file that `syn` cannot parse.
+    Rust,
+    /// A `.wasm` file that is not a valid module or component.
+    Wasm,
+    /// A file over the size limit for its kind; skipped.
+    TooLarge,
+    /// A file that should be text but holds NUL bytes; skipped.
+    Binary,
+    /// A text file that is not UTF-8; skipped.
+    InvalidUtf8,
+    /// A file or directory that could not be read (permissions, symlink loop, link out of the root).
+    Io,
+    /// A kustomization that refers to something that cannot be resolved.
+    Kustomize,
+}
+
+/// A file the scan could not (fully) use. `span` is set when the position is known.
+#[derive(Clone, Debug)]
+pub struct FileError {
+    pub path: String,
+    pub file: Option<FileId>,
+    pub kind: ErrorKind,
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+impl FileError {
+    pub fn new(path: impl Into<String>, kind: ErrorKind, message: impl Into<String>) -> Self {
+        FileError { path: path.into(), file: None, kind, message: message.into(), span: None }
+    }
+
+    pub fn at(mut self, file: FileId, span: Span) -> Self {
+        self.file = Some(file);
+        self.span = Some(span);
+        self
+    }
+
+    pub fn in_file(mut self, file: FileId) -> Self {
+        self.file = Some(file);
+        self
+    }
+}

@@ -1,0 +1,10 @@
+//! The analyzer: discovery, one front-end per input kind, the source map and workload linking.
+//!
+//! It turns a directory into [`Repo`] facts with byte spans. It never executes anything from the
+//! scanned tree and never panics on its content: a file that does not parse becomes a
+//! [`ParseError`] and the scan goes on.
+
+pub mod source;
+pub mod span;
+pub mod yaml;
+pub mod error;
