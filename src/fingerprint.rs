@@ -34,14 +34,6 @@ pub fn location_key(f: &Finding) -> String {
     format!("{:016x}", hash(&[&f.rule, &f.file, &normalize(&f.message)]))
 }
 
-/// The identity of a finding within a workload (baselines: deltas are per workload).
-pub fn workload_key(workload: &str, f: &Finding) -> String {
-    format!(
-        "{:016x}",
-        hash(&[workload, &f.rule, &f.file, &normalize(&f.message)])
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
