@@ -66,13 +66,13 @@ fn manifest(i: usize) -> String {
     let mut m = format!(
         "# service {i}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc{i:05}\n  labels: {{app: svc{i:05}}}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: svc{i:05}\n  template:\n    metadata:\n      labels:\n        app: svc{i:05}\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/svc{i:05}:1.0.{i}\n          ports:\n            - name: http\n              containerPort: 8080\n          readinessProbe:\n            exec:\n              command: [\"sh\", \"-c\", \"curl -f localhost:8080/healthz\"]\n          resources:\n            limits: {{memory: 512Mi, cpu: 500m}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i:05}\nspec:\n  selector: {{app: svc{i:05}}}\n  ports:\n    - port: 80\n      targetPort: http\n"
     );
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         let _ = write!(
             m,
             "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db{i:05}\nspec:\n  template:\n    spec:\n      containers:\n        - name: db\n          image: postgres:16\n          ports: [{{containerPort: 5432, name: postgres}}]\n  volumeClaimTemplates:\n    - metadata: {{name: data}}\n      spec: {{accessModes: [ReadWriteOnce]}}\n"
         );
     }
-    if i % 11 == 0 {
+    if i.is_multiple_of(11) {
         let _ = write!(
             m,
             "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent{i:05}\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: agent\n          image: ghcr.io/acme/agent:1\n"
