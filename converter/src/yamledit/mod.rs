@@ -38,4 +38,4 @@ pub use layout::DocStyle;
 pub use patch::{Edit, Edited, Patch};
 pub use preserve::check_preserved;
 pub use route::{Route, Seg};
-pub use value::{NewValue, Scalar};
+pub use value::{NewValue, Scalar, render_document};

@@ -362,6 +362,24 @@ impl<'t> Patch<'t> {
         self.set_inner(doc, route, value, true)
     }
 
+    /// Replace the whole content of document `doc` (a block mapping at column 0) by `value`, a
+    /// mapping: comment lines before its first key and everything outside the document stay.
+    pub fn replace_document(&mut self, doc: usize, value: NewValue) -> Result<(), EditError> {
+        let route = Route::root();
+        if !matches!(&value, NewValue::Map(m) if !m.is_empty()) {
+            return Err(EditError::Unsupported {
+                doc,
+                route,
+                detail: "a document can only be replaced by a mapping".into(),
+            });
+        }
+        let res = self.resolve(doc, &route)?;
+        self.check_target(doc, &route, res.node(), false)?;
+        self.add(doc, &route, &res, Kind::Replace(value.clone()), None)?;
+        self.checks.push(Check::Value { doc, route, value });
+        Ok(())
+    }
+
     fn set_inner(
         &mut self,
         doc: usize,
@@ -922,12 +940,23 @@ impl<'t> Patch<'t> {
                 Some(f) => Some(f),
                 None => l.items(p.node).first().map(|i| l.dash_of(*i)).transpose()?,
             };
-            return match (empty, first, l.is_flow(p.node)) {
-                (true, Some(start), false) => Ok(Edit {
+            let end = l.t.line_content_end(l.end(p.node)?);
+            return match (empty, first, l.is_flow(p.node), v) {
+                (true, Some(start), false, _) => Ok(Edit {
                     start,
-                    end: l.t.line_content_end(l.end(p.node)?),
+                    end,
                     text: value::flow_repr(v),
                 }),
+                // `replace_document`: the new mapping takes the old content's place at column 0;
+                // comment lines above the first key stay.
+                (false, Some(start), false, NewValue::Map(entries)) if l.t.col(start)? == 0 => {
+                    let mut text = String::new();
+                    for (i, (k, v)) in entries.iter().enumerate() {
+                        value::block_entry(&mut text, k, v, 0, fmt, i == 0);
+                    }
+                    value::trim_nl(&mut text, fmt.nl);
+                    Ok(Edit { start, end, text })
+                }
                 _ => Err(unsupported("replacing a whole document")),
             };
         }

@@ -697,3 +697,17 @@ fn flow_removal_with_comments_inside() {
     let out = edit("a: [1, 2, # c\n  3]\n", |p| p.remove(0, &k("a").index(1)));
     assert_eq!(out, "a: [1, 3]\n");
 }
+
+#[test]
+fn replace_a_whole_document_keeps_what_surrounds_it() {
+    let t = "# keep me\n---\n# about the deployment\nkind: Deployment # old\nspec:\n  replicas: 1 # gone\n---\nkind: Service\n";
+    let v = NewValue::map([
+        ("kind", s("SpinApp")),
+        ("spec", NewValue::map([("image", s("x"))])),
+    ]);
+    let out = edit(t, |p| p.replace_document(0, v));
+    assert_eq!(
+        out,
+        "# keep me\n---\n# about the deployment\nkind: SpinApp\nspec:\n  image: x\n---\nkind: Service\n"
+    );
+}

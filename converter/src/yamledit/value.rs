@@ -71,6 +71,16 @@ impl NewValue {
         convert(doc, root.id, fragment, 0).map_err(|d| bad(&d))
     }
 
+    /// The value of an existing node of a parsed document (`text` is that document's file), with
+    /// the same rules as [`NewValue::from_yaml`]: anchored, tagged or aliased content is refused.
+    pub fn from_node(
+        doc: &yaml::YamlDoc,
+        id: yaml::NodeId,
+        text: &str,
+    ) -> Result<NewValue, String> {
+        convert(doc, id, text, 0)
+    }
+
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             NewValue::Scalar(_) => "a scalar",
@@ -315,6 +325,34 @@ pub(crate) fn block_item(out: &mut String, v: &NewValue, dash_col: usize, f: Fmt
     }
     out.push('-');
     block_after_indicator(out, v, dash_col, f, false);
+}
+
+/// A whole document in block style (a mapping or a sequence at column 0), ending with a line
+/// break: new files such as patches and RuntimeClass manifests are written with it.
+pub fn render_document(v: &NewValue, style: super::DocStyle) -> String {
+    let f = Fmt {
+        unit: style.unit,
+        seq_indent: style.seq_indent,
+        nl: "\n",
+    };
+    let mut out = String::new();
+    match v {
+        NewValue::Map(es) if !es.is_empty() => {
+            for (k, v) in es {
+                block_entry(&mut out, k, v, 0, f, false);
+            }
+        }
+        NewValue::Seq(items) if !items.is_empty() => {
+            for item in items {
+                block_item(&mut out, item, 0, f, false);
+            }
+        }
+        other => {
+            out.push_str(&flow_repr(other));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The value after `key:` as block content: ` scalar`, or a line break and lines indented under

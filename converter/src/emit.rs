@@ -1,0 +1,651 @@
+//! The other shapes a conversion can take: a SpinApp resource in place of a Deployment, a
+//! Kustomize overlay (kustomization.yaml + JSON 6902 patches) next to an untouched base, and the
+//! RuntimeClass manifests the converted workloads need.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use analyzer::Repo;
+use serde_json::Value;
+
+use crate::config::ConvertConfig;
+use crate::convert::{Conversion, FileChange};
+use crate::json::{self, JsonOp};
+use crate::plan::{self, ObjectEdit, WorkloadPlan};
+use crate::verify;
+use crate::yamledit::{DocStyle, NewValue, Route, Seg, render_document};
+
+/// Every file `convert` generates says so; an existing file without this mark is never overwritten.
+pub const GENERATED_MARK: &str = "written by `wasm-migrate convert`";
+
+const STYLE: DocStyle = DocStyle {
+    unit: 2,
+    seq_indent: 0,
+};
+
+fn header(what: &str) -> String {
+    format!("# {what}, {GENERATED_MARK}.\n")
+}
+
+fn node_of<'a>(
+    repo: &'a Repo,
+    oe: &ObjectEdit,
+) -> Option<(&'a analyzer::yaml::YamlDoc, analyzer::yaml::YRef<'a>)> {
+    let doc = repo.yaml.get(&oe.file)?.docs.get(oe.doc)?;
+    let root = plan::lookup(doc.root()?, &oe.prefix)?;
+    Some((doc, root))
+}
+
+/// The SpinApp that replaces a Deployment (WASM-FACTS §4), and what a person must still do.
+pub fn spinapp(repo: &Repo, p: &WorkloadPlan) -> Result<(NewValue, Vec<String>), String> {
+    let (doc, root) = node_of(repo, &p.object).ok_or("its manifest could not be read")?;
+    let text: &str = &repo.file(p.object.file).text;
+    let copy = |r: Option<analyzer::yaml::YRef<'_>>| -> Result<Option<NewValue>, String> {
+        r.map(|n| NewValue::from_node(doc, n.id, text)).transpose()
+    };
+    let tmpl = root.path(&["spec", "template"]).ok_or("no pod template")?;
+    let pod = tmpl.get("spec").ok_or("no pod spec")?;
+    let container = pod
+        .get("containers")
+        .into_iter()
+        .flat_map(|c| c.items())
+        .find(|c| c.get("name").and_then(|n| n.as_str()) == Some(p.container.as_str()))
+        .ok_or("the converted container is gone")?;
+    let mut decisions = Vec::new();
+
+    let mut meta = vec![("name".to_string(), NewValue::str(&p.object.name))];
+    if let Some(ns) = &p.object.namespace {
+        meta.push(("namespace".into(), NewValue::str(ns)));
+    }
+    for k in ["labels", "annotations"] {
+        if let Some(v) = copy(root.path(&["metadata", k]))? {
+            meta.push((k.into(), v));
+        }
+    }
+    let mut spec = vec![
+        ("image".to_string(), NewValue::str(&p.wasm_image)),
+        ("executor".into(), NewValue::str("containerd-shim-spin")),
+    ];
+    if let Some(r) = copy(root.path(&["spec", "replicas"]))? {
+        spec.push(("replicas".into(), r));
+    }
+    let mut checks = Vec::new();
+    for (probe, check) in [
+        ("readinessProbe", "readiness"),
+        ("livenessProbe", "liveness"),
+    ] {
+        let Some(pr) = container.get(probe) else {
+            continue;
+        };
+        let path = pr
+            .path(&["httpGet", "path"])
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .or_else(|| p.health_path.clone());
+        let Some(path) = path else { continue };
+        let mut hp = vec![(
+            "httpGet".to_string(),
+            NewValue::map([("path", NewValue::str(&path))]),
+        )];
+        for k in [
+            "initialDelaySeconds",
+            "timeoutSeconds",
+            "periodSeconds",
+            "successThreshold",
+            "failureThreshold",
+        ] {
+            if let Some(v) = copy(pr.get(k))? {
+                hp.push((k.into(), v));
+            }
+        }
+        checks.push((check.to_string(), NewValue::Map(hp)));
+    }
+    if !checks.is_empty() {
+        spec.push(("checks".into(), NewValue::Map(checks)));
+    }
+    if let Some(r) = copy(container.get("resources"))? {
+        spec.push(("resources".into(), r));
+    }
+    for (k, from) in [
+        ("imagePullSecrets", pod.get("imagePullSecrets")),
+        ("volumes", pod.get("volumes")),
+        ("volumeMounts", container.get("volumeMounts")),
+    ] {
+        if let Some(v) = copy(from)? {
+            spec.push((k.into(), v));
+        }
+    }
+    let mut annotations = match copy(tmpl.path(&["metadata", "annotations"]))? {
+        Some(NewValue::Map(m)) => m,
+        _ => Vec::new(),
+    };
+    let port = p.port.map_or(String::new(), |p| p.to_string());
+    let ns = p
+        .object
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let vars = [
+        ("app", p.object.name.as_str()),
+        ("namespace", ns.as_str()),
+        ("container", p.container.as_str()),
+        ("image", p.image.as_str()),
+        ("port", port.as_str()),
+    ];
+    for s in &p.sidecars {
+        for (k, v) in &s.annotations {
+            annotations.retain(|(ek, _)| ek != k);
+            annotations.push((k.clone(), NewValue::str(crate::catalogue::fill(v, &vars))));
+        }
+    }
+    if !annotations.is_empty() {
+        spec.push(("podAnnotations".into(), NewValue::Map(annotations)));
+    }
+    if let Some(l) = copy(tmpl.path(&["metadata", "labels"]))? {
+        spec.push(("podLabels".into(), l));
+    }
+    if let Some(sa) = copy(pod.get("serviceAccountName"))? {
+        spec.push(("serviceAccountName".into(), sa));
+    }
+    let env: Vec<&str> = container
+        .get("env")
+        .into_iter()
+        .flat_map(|e| e.items())
+        .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
+        .collect();
+    if !env.is_empty() {
+        decisions.push(format!(
+            "the environment variables {} are not carried over: bind them as SpinApp `spec.variables` and read them with Spin's variables API",
+            env.join(", ")
+        ));
+    }
+    let ns_key = p.object.namespace.as_deref().unwrap_or("default");
+    if let Some(svc) = repo.objects.iter().find(|o| {
+        o.kind == "Service"
+            && o.name == p.object.name
+            && o.namespace.as_deref().unwrap_or("default") == ns_key
+    }) {
+        decisions.push(format!(
+            "the spin-operator creates a Service named `{}` (port 80 to the pod's `http-app` port); the Service `{}` in `{}` has the same name: delete it or rename one",
+            p.object.name,
+            svc.name,
+            repo.file(svc.file).path
+        ));
+    }
+    let value = NewValue::map([
+        ("apiVersion", NewValue::str("core.spinkube.dev/v1alpha1")),
+        ("kind", NewValue::str("SpinApp")),
+        ("metadata", NewValue::Map(meta)),
+        ("spec", NewValue::Map(spec)),
+    ]);
+    match verify::typed_roundtrip("SpinApp", &json::from_new(&value)) {
+        Some(Err(e)) => Err(format!("the SpinApp would not match its schema: {e}")),
+        _ => Ok((value, decisions)),
+    }
+}
+
+/// JSON 6902 operations that turn the original object into the planned one, computed against
+/// the evolving object so a created parent is created once.
+pub fn json_patch(original: &Value, oe: &ObjectEdit) -> Result<Vec<NewValue>, String> {
+    let mut cur = original.clone();
+    let mut ops = Vec::new();
+    for c in &oe.changes {
+        let op = verify::json_op(&c.op);
+        let segs = c.route.segs();
+        // The deepest prefix of the route that exists (and is not null).
+        let mut depth = 0;
+        let mut node = &cur;
+        for seg in segs {
+            let next = match seg {
+                Seg::Key(k) => node.get(k),
+                Seg::Index(i) => node.get(*i),
+            };
+            match next {
+                Some(n) if !n.is_null() => {
+                    node = n;
+                    depth += 1;
+                }
+                _ => break,
+            }
+        }
+        let entry = |op: &str, route: &Route, value: Option<Value>| {
+            let mut m = vec![
+                ("op".to_string(), NewValue::str(op)),
+                ("path".to_string(), NewValue::str(json::pointer(route))),
+            ];
+            if let Some(v) = value {
+                m.push(("value".into(), to_new(&v)));
+            }
+            NewValue::Map(m)
+        };
+        match &op {
+            JsonOp::Remove => ops.push(entry("remove", &c.route, None)),
+            JsonOp::Set(v) if depth == segs.len() => {
+                ops.push(entry("replace", &c.route, Some(v.clone())))
+            }
+            JsonOp::Append(v) if depth == segs.len() => {
+                ops.push(entry("add", &c.route, None));
+                if let Some(NewValue::Map(m)) = ops.last_mut() {
+                    m[1].1 = NewValue::str(format!("{}/-", json::pointer(&c.route)));
+                    m.push(("value".into(), to_new(v)));
+                }
+            }
+            JsonOp::Set(_) | JsonOp::Append(_) => {
+                // Create the missing part of the route in one `add` (replacing a null there).
+                let at = Route(segs[..=depth.min(segs.len() - 1)].to_vec());
+                let mut value = match &op {
+                    JsonOp::Set(v) => v.clone(),
+                    JsonOp::Append(v) => Value::Array(vec![v.clone()]),
+                    JsonOp::Remove => Value::Null,
+                };
+                for seg in segs[depth + 1..].iter().rev() {
+                    let Seg::Key(k) = seg else {
+                        return Err(format!("`{}` needs an index that does not exist", c.route));
+                    };
+                    let mut m = serde_json::Map::new();
+                    m.insert(k.clone(), value);
+                    value = Value::Object(m);
+                }
+                let exists_as_null = plan_get(&cur, &at).is_some_and(Value::is_null);
+                ops.push(entry(
+                    if exists_as_null { "replace" } else { "add" },
+                    &at,
+                    Some(value),
+                ));
+            }
+        }
+        json::apply(&mut cur, &c.route, &op)?;
+    }
+    Ok(ops)
+}
+
+fn plan_get<'a>(v: &'a Value, route: &Route) -> Option<&'a Value> {
+    let mut cur = v;
+    for seg in route.segs() {
+        cur = match seg {
+            Seg::Key(k) => cur.get(k)?,
+            Seg::Index(i) => cur.get(*i)?,
+        };
+    }
+    Some(cur)
+}
+
+/// JSON back to new YAML content: strings stay strings (quoted when they would read otherwise).
+pub fn to_new(v: &Value) -> NewValue {
+    match v {
+        Value::Null => NewValue::Scalar(crate::yamledit::Scalar::Plain("null".into())),
+        Value::Bool(b) => NewValue::bool(*b),
+        Value::Number(n) => NewValue::Scalar(crate::yamledit::Scalar::Plain(n.to_string())),
+        Value::String(s) => NewValue::str(s),
+        Value::Array(a) => NewValue::Seq(a.iter().map(to_new).collect()),
+        Value::Object(m) => NewValue::Map(m.iter().map(|(k, v)| (k.clone(), to_new(v))).collect()),
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// `group`/`version` of an apiVersion (`apps/v1` -> (`apps`, `v1`); `v1` -> (``, `v1`)).
+fn group_version(api_version: &str) -> (&str, &str) {
+    api_version.split_once('/').unwrap_or(("", api_version))
+}
+
+/// A Kustomize overlay per base directory: `<dir>/<overlay_dir>/kustomization.yaml` listing the
+/// base (its kustomization, or the converted files) and one JSON 6902 patch per changed object.
+pub fn kustomize(
+    repo: &Repo,
+    cfg: &ConvertConfig,
+    conv: &Conversion,
+    runtime_class: bool,
+) -> (Vec<FileChange>, Vec<String>) {
+    let mut notes = Vec::new();
+    // dir -> (object key -> (edit, workloads))
+    let mut by_dir: BTreeMap<
+        String,
+        BTreeMap<(String, String, String), (ObjectEdit, Vec<String>)>,
+    > = BTreeMap::new();
+    let mut classes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in conv.plans() {
+        let edits = std::iter::once(&p.object)
+            .chain(&p.related)
+            .filter(|oe| !oe.changes.is_empty());
+        for oe in edits {
+            let dir = dir_of(&oe.path).to_string();
+            classes
+                .entry(dir.clone())
+                .or_default()
+                .insert(p.runtime_class.clone());
+            let key = (
+                oe.kind.clone(),
+                oe.namespace.clone().unwrap_or_default(),
+                oe.name.clone(),
+            );
+            let slot = by_dir
+                .entry(dir)
+                .or_default()
+                .entry(key)
+                .or_insert_with(|| {
+                    (
+                        ObjectEdit {
+                            changes: Vec::new(),
+                            ..oe.clone()
+                        },
+                        Vec::new(),
+                    )
+                });
+            for c in &oe.changes {
+                if !slot.0.changes.contains(c) {
+                    slot.0.changes.push(c.clone());
+                }
+            }
+            slot.1.push(p.id.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (dir, objects) in by_dir {
+        let overlay = join(&dir, &cfg.overlay_dir);
+        let mut resources: Vec<String> = Vec::new();
+        if repo.kustomizations.contains_key(&dir) {
+            resources.push("../".into());
+        } else {
+            let files: BTreeSet<String> = objects
+                .values()
+                .map(|(oe, _)| format!("../{}", oe.path.rsplit('/').next().unwrap_or(&oe.path)))
+                .collect();
+            resources.extend(files);
+        }
+        let mut patches = Vec::new();
+        let mut workloads_all = Vec::new();
+        for (oe, workloads) in objects.values() {
+            let Some((doc, node)) = node_of(repo, oe) else {
+                continue;
+            };
+            let original = match json::from_yaml(doc, node.id) {
+                Ok(v) => v,
+                Err(e) => {
+                    notes.push(format!(
+                        "{} {} in `{}`: not patched: {e}",
+                        oe.kind, oe.name, oe.path
+                    ));
+                    continue;
+                }
+            };
+            let ops = match json_patch(&original, oe) {
+                Ok(o) => o,
+                Err(e) => {
+                    notes.push(format!(
+                        "{} {} in `{}`: not patched: {e}",
+                        oe.kind, oe.name, oe.path
+                    ));
+                    continue;
+                }
+            };
+            let name = format!("{}-{}.yaml", oe.kind.to_ascii_lowercase(), oe.name);
+            let mut text = header(&format!(
+                "JSON patch for {} {} ({})",
+                oe.kind,
+                oe.name,
+                workloads.join(", ")
+            ));
+            text.push_str(&render_document(&NewValue::Seq(ops), STYLE));
+            out.push(FileChange {
+                path: join(&overlay, &name),
+                original: None,
+                text,
+                edits: Vec::new(),
+                workloads: workloads.clone(),
+            });
+            let (group, version) = group_version(&oe.api_version);
+            let mut target = Vec::new();
+            if !group.is_empty() {
+                target.push(("group".to_string(), NewValue::str(group)));
+            }
+            target.push(("version".into(), NewValue::str(version)));
+            target.push(("kind".into(), NewValue::str(&oe.kind)));
+            target.push(("name".into(), NewValue::str(&oe.name)));
+            patches.push(NewValue::map([
+                ("path", NewValue::str(&name)),
+                ("target", NewValue::Map(target)),
+            ]));
+            workloads_all.extend(workloads.iter().cloned());
+        }
+        if runtime_class {
+            for class in classes.get(&dir).into_iter().flatten() {
+                if let Some((fc, note)) = runtime_class_file(repo, cfg, conv, class, &overlay) {
+                    resources.push(fc.path.rsplit('/').next().unwrap_or_default().to_string());
+                    out.push(fc);
+                    notes.extend(note);
+                } else {
+                    notes.push(format!(
+                        "RuntimeClass `{class}` is already defined in this repository: not written"
+                    ));
+                }
+            }
+        }
+        let kust = NewValue::map([
+            (
+                "apiVersion",
+                NewValue::str("kustomize.config.k8s.io/v1beta1"),
+            ),
+            ("kind", NewValue::str("Kustomization")),
+            (
+                "resources",
+                NewValue::Seq(resources.iter().map(NewValue::str).collect()),
+            ),
+            ("patches", NewValue::Seq(patches)),
+        ]);
+        let mut text = header(&format!(
+            "Kustomize overlay converting the workloads of `{}` to Wasm",
+            if dir.is_empty() { "." } else { &dir }
+        ));
+        text.push_str(&format!(
+            "# The base stays untouched; render with `kubectl kustomize {overlay}`.\n"
+        ));
+        text.push_str(&render_document(&kust, STYLE));
+        workloads_all.dedup();
+        out.push(FileChange {
+            path: join(&overlay, "kustomization.yaml"),
+            original: None,
+            text,
+            edits: Vec::new(),
+            workloads: workloads_all,
+        });
+    }
+    (out, notes)
+}
+
+/// The RuntimeClass manifest for `class`, in `dir`; `None` when the repository already defines it.
+fn runtime_class_file(
+    repo: &Repo,
+    cfg: &ConvertConfig,
+    conv: &Conversion,
+    class: &str,
+    dir: &str,
+) -> Option<(FileChange, Option<String>)> {
+    if repo
+        .objects
+        .iter()
+        .any(|o| o.kind == "RuntimeClass" && o.name == class)
+    {
+        return None;
+    }
+    let plans: Vec<&WorkloadPlan> = conv.plans().filter(|p| p.runtime_class == class).collect();
+    let runtime = plans.first().map_or(cfg.runtime, |p| p.runtime);
+    let handler = cfg.handler_for(runtime);
+    let mut m = vec![
+        ("apiVersion".to_string(), NewValue::str("node.k8s.io/v1")),
+        ("kind".into(), NewValue::str("RuntimeClass")),
+        (
+            "metadata".into(),
+            NewValue::map([("name", NewValue::str(class))]),
+        ),
+        ("handler".into(), NewValue::str(&handler)),
+    ];
+    let mut scheduling = Vec::new();
+    if !cfg.node_selector.is_empty() {
+        scheduling.push((
+            "nodeSelector".to_string(),
+            NewValue::Map(
+                cfg.node_selector
+                    .iter()
+                    .map(|(k, v)| (k.clone(), NewValue::str(v)))
+                    .collect(),
+            ),
+        ));
+    }
+    if !cfg.tolerations.is_empty() {
+        let tols = cfg
+            .tolerations
+            .iter()
+            .map(|t| {
+                let mut e = vec![("key".to_string(), NewValue::str(&t.key))];
+                for (k, v) in [
+                    ("operator", &t.operator),
+                    ("value", &t.value),
+                    ("effect", &t.effect),
+                ] {
+                    if let Some(v) = v {
+                        e.push((k.to_string(), NewValue::str(v)));
+                    }
+                }
+                NewValue::Map(e)
+            })
+            .collect();
+        scheduling.push(("tolerations".into(), NewValue::Seq(tols)));
+    }
+    if !scheduling.is_empty() {
+        m.push(("scheduling".into(), NewValue::Map(scheduling)));
+    }
+    let value = NewValue::Map(m);
+    let note = match verify::typed_roundtrip("RuntimeClass", &json::from_new(&value)) {
+        Some(Err(e)) => Some(format!(
+            "the RuntimeClass `{class}` does not match its schema: {e}"
+        )),
+        _ => None,
+    };
+    let mut text = header(&format!(
+        "RuntimeClass `{class}` for the workloads converted to {runtime}"
+    ));
+    text.push_str(&format!(
+        "# `handler` must equal the containerd runtime configured on the Wasm nodes ({} by default for {runtime}; set [convert] handler).\n",
+        runtime.default_handler()
+    ));
+    if cfg.node_selector.is_empty() {
+        text.push_str("# No scheduling.nodeSelector is set: pods may land on nodes without the shim; set [convert] node_selector.\n");
+    }
+    text.push_str(&render_document(&value, STYLE));
+    let workloads = plans.iter().map(|p| p.id.clone()).collect();
+    Some((
+        FileChange {
+            path: join(dir, &format!("runtimeclass-{class}.yaml")),
+            original: None,
+            text,
+            edits: Vec::new(),
+            workloads,
+        },
+        note,
+    ))
+}
+
+/// RuntimeClass manifests for an in-place conversion: one per class, next to the first manifest
+/// converted to it.
+pub fn runtime_classes(
+    repo: &Repo,
+    cfg: &ConvertConfig,
+    conv: &Conversion,
+) -> (Vec<FileChange>, Vec<String>) {
+    let mut first_dir: BTreeMap<String, String> = BTreeMap::new();
+    for p in conv.plans() {
+        first_dir
+            .entry(p.runtime_class.clone())
+            .or_insert_with(|| dir_of(&p.object.path).to_string());
+    }
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (class, dir) in first_dir {
+        match runtime_class_file(repo, cfg, conv, &class, &dir) {
+            Some((fc, note)) => {
+                out.push(fc);
+                notes.extend(note);
+            }
+            None => notes.push(format!(
+                "RuntimeClass `{class}` is already defined in this repository: not written"
+            )),
+        }
+    }
+    (out, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Change, Op};
+    use serde_json::json;
+
+    #[test]
+    fn json_patches_create_missing_parents_once() {
+        let original = json!({"spec": {"template": {"metadata": {"labels": {"app": "a"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}}}});
+        let ch = |route: Route, op: Op| Change {
+            route,
+            op,
+            summary: String::new(),
+            why: String::new(),
+        };
+        let oe = ObjectEdit {
+            file: analyzer::source::FileId(0),
+            path: "k.yaml".into(),
+            doc: 0,
+            prefix: Route::root(),
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            name: "a".into(),
+            namespace: None,
+            changes: vec![
+                ch(
+                    Route::keys(&["spec", "template", "spec", "containers"])
+                        .index(0)
+                        .key("image"),
+                    Op::Set(NewValue::str("x-wasm")),
+                ),
+                ch(
+                    Route::keys(&[
+                        "spec",
+                        "template",
+                        "metadata",
+                        "annotations",
+                        "dapr.io/enabled",
+                    ]),
+                    Op::Set(NewValue::str("true")),
+                ),
+                ch(
+                    Route::keys(&[
+                        "spec",
+                        "template",
+                        "metadata",
+                        "annotations",
+                        "dapr.io/app-id",
+                    ]),
+                    Op::Set(NewValue::str("a")),
+                ),
+                ch(
+                    Route::keys(&["spec", "template", "spec", "initContainers"]),
+                    Op::Append(NewValue::map([("name", NewValue::str("s"))])),
+                ),
+            ],
+        };
+        let ops = json_patch(&original, &oe).unwrap();
+        let text = render_document(&NewValue::Seq(ops), STYLE);
+        assert_eq!(
+            text,
+            "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: x-wasm\n- op: add\n  path: /spec/template/metadata/annotations\n  value:\n    dapr.io/enabled: \"true\"\n- op: add\n  path: /spec/template/metadata/annotations/dapr.io~1app-id\n  value: a\n- op: add\n  path: /spec/template/spec/initContainers\n  value:\n  - name: s\n"
+        );
+    }
+}

@@ -1,0 +1,906 @@
+//! Migration plans: for each workload the scan judged `ready` or `portable`, the exact changes
+//! (by route, with the reason for each), what a person must still decide, and what the result
+//! assumes. `blocked` workloads are never planned; the outcome says why.
+//!
+//! Plans are computed from the original manifests and are idempotent: a workload already under
+//! its target RuntimeClass is left alone, and every change is skipped when the value is already
+//! what it would be set to.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use analyzer::Repo;
+use analyzer::k8s::{ImageName, K8sObject};
+use analyzer::link::Workload;
+use analyzer::source::FileId;
+use analyzer::yaml::{YRef, YamlDoc};
+use rules::Severity;
+use rules::report::{Finding, Report, Verdict, WorkloadReport};
+
+use crate::catalogue::{self, SidecarEntry};
+use crate::config::{ConvertConfig, KubeVersion, Runtime, Threshold};
+use crate::recipe::{self, Recipe};
+use crate::yamledit::{NewValue, Route, Seg};
+
+/// One change to an object, by route from the object's root.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub route: Route,
+    pub op: Op,
+    /// What changes, in a few words (`image: a -> b`).
+    pub summary: String,
+    /// Why, citing the fact that requires it.
+    pub why: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Set(NewValue),
+    Append(NewValue),
+    Remove,
+}
+
+/// The changes to one Kubernetes object in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectEdit {
+    pub file: FileId,
+    pub path: String,
+    pub doc: usize,
+    /// Route from the document root to the object (empty, or `items[3]` in a `kind: List`).
+    pub prefix: Route,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+/// A migration plan for one workload.
+#[derive(Clone, Debug)]
+pub struct WorkloadPlan {
+    pub id: String,
+    pub verdict: Verdict,
+    pub score: u32,
+    pub runtime: Runtime,
+    pub runtime_class: String,
+    /// The converted container's name, original image and Wasm image.
+    pub container: String,
+    pub image: String,
+    pub wasm_image: String,
+    /// The port the runtime serves HTTP on, when it has one.
+    pub port: Option<i64>,
+    pub object: ObjectEdit,
+    /// Other objects that change with it (Services whose `targetPort` pointed at the old port).
+    pub related: Vec<ObjectEdit>,
+    /// Sidecar catalogue entries added.
+    pub sidecars: Vec<SidecarEntry>,
+    /// What a person must still decide; the plan does not guess.
+    pub decisions: Vec<String>,
+    /// What the result relies on and cannot check.
+    pub assumptions: Vec<String>,
+    pub recipe: Option<Recipe>,
+    /// `Ok` when the workload fits a SpinApp, else why not.
+    pub spinapp_fit: Result<(), String>,
+    /// Health path used for httpGet probes, when known.
+    pub health_path: Option<String>,
+}
+
+/// What `convert` does with a workload.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Planned(Box<WorkloadPlan>),
+    /// Nothing to do (already converted, or the same manifest as another workload).
+    Unchanged {
+        id: String,
+        reason: String,
+    },
+    /// Not converted, and why (`details` lists the evidence, e.g. each blocker).
+    Skipped {
+        id: String,
+        reason: String,
+        details: Vec<String>,
+    },
+}
+
+impl Outcome {
+    pub fn id(&self) -> &str {
+        match self {
+            Outcome::Planned(p) => &p.id,
+            Outcome::Unchanged { id, .. } | Outcome::Skipped { id, .. } => id,
+        }
+    }
+}
+
+/// Per-run choices from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    /// Only this workload id (or name).
+    pub only: Option<String>,
+}
+
+/// Plan every workload of the report.
+pub fn plan_all(
+    repo: &Repo,
+    report: &Report,
+    cfg: &ConvertConfig,
+    opts: &PlanOptions,
+) -> Vec<Outcome> {
+    let catalogue = catalogue::effective(cfg);
+    let mut planned_objects: BTreeMap<usize, String> = BTreeMap::new();
+    let mut out = Vec::new();
+    for wr in &report.workloads {
+        if let Some(only) = &opts.only
+            && wr.id != *only
+            && wr.name != *only
+        {
+            continue;
+        }
+        let Some(w) = repo.workloads.iter().find(|w| w.id == wr.id) else {
+            continue;
+        };
+        let outcome = plan_one(repo, wr, w, cfg, &catalogue, &planned_objects);
+        if let (Outcome::Planned(_), Some(idx)) = (&outcome, w.object) {
+            planned_objects.insert(idx, wr.id.clone());
+        }
+        out.push(outcome);
+    }
+    out
+}
+
+fn skipped(id: &str, reason: impl Into<String>) -> Outcome {
+    Outcome::Skipped {
+        id: id.to_string(),
+        reason: reason.into(),
+        details: Vec::new(),
+    }
+}
+
+/// `file:line:column rule message` of a finding.
+pub fn finding_line(f: &Finding) -> String {
+    format!(
+        "{}:{}:{} {} {}",
+        f.file, f.line, f.column, f.rule, f.message
+    )
+}
+
+/// Route from the document root to an object.
+fn object_prefix(doc: &YamlDoc, obj: &K8sObject) -> Option<Route> {
+    let root = doc.root()?;
+    if root.id == obj.node {
+        return Some(Route::root());
+    }
+    let i = root
+        .get("items")?
+        .items()
+        .position(|it| it.id == obj.node)?;
+    Some(Route::keys(&["items"]).index(i))
+}
+
+fn keys(route: &[&str]) -> Route {
+    Route::keys(route)
+}
+
+fn str_at<'a>(node: YRef<'a>, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(|v| v.as_str())
+}
+
+struct Builder<'r> {
+    changes: Vec<Change>,
+    decisions: Vec<String>,
+    assumptions: Vec<String>,
+    root: YRef<'r>,
+}
+
+impl Builder<'_> {
+    /// Set `route` unless it already holds `value` (plans are idempotent).
+    fn set(&mut self, route: Route, value: NewValue, summary: String, why: &str) {
+        if self.holds(&route, &value) {
+            return;
+        }
+        self.changes.push(Change {
+            route,
+            op: Op::Set(value),
+            summary,
+            why: why.to_string(),
+        });
+    }
+
+    fn holds(&self, route: &Route, value: &NewValue) -> bool {
+        let Some(node) = lookup(self.root, route) else {
+            return false;
+        };
+        crate::json::from_yaml(node.doc, node.id).ok() == Some(crate::json::from_new(value))
+    }
+}
+
+/// Follow a route with keys and indexes from a node.
+pub fn lookup<'a>(from: YRef<'a>, route: &Route) -> Option<YRef<'a>> {
+    let mut cur = from;
+    for seg in route.segs() {
+        cur = match seg {
+            Seg::Key(k) => cur.get(k)?,
+            Seg::Index(i) => cur.items().nth(*i)?,
+        };
+    }
+    Some(cur)
+}
+
+fn plan_one(
+    repo: &Repo,
+    wr: &WorkloadReport,
+    w: &Workload,
+    cfg: &ConvertConfig,
+    catalogue: &[SidecarEntry],
+    planned: &BTreeMap<usize, String>,
+) -> Outcome {
+    let id = wr.id.as_str();
+    let Some(idx) = w.object else {
+        return skipped(
+            id,
+            "not a Kubernetes workload: there is no manifest to rewrite",
+        );
+    };
+    if let Some(first) = planned.get(&idx) {
+        return Outcome::Unchanged {
+            id: id.into(),
+            reason: format!("same manifest as {first} (rendered by another kustomization)"),
+        };
+    }
+    let obj = &repo.objects[idx];
+    if obj.kind == "SpinApp" {
+        return Outcome::Unchanged {
+            id: id.into(),
+            reason: "already a SpinApp".into(),
+        };
+    }
+    let Some(spec_route) = obj.pod_spec_route() else {
+        return skipped(id, format!("a {} has no pod template to rewrite", obj.kind));
+    };
+    match wr.verdict {
+        Verdict::Blocked => {
+            let details = wr
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Blocker && f.suppressed.is_none())
+                .map(finding_line)
+                .collect();
+            return Outcome::Skipped {
+                id: id.into(),
+                reason: "blocked: a blocker finding stands in the way; blocked workloads are never rewritten".into(),
+                details,
+            };
+        }
+        Verdict::Portable if cfg.threshold == Threshold::Ready => {
+            return skipped(id, "portable, below the configured threshold `ready`");
+        }
+        _ => {}
+    }
+    let (Some(doc), Some(prefix)) = (
+        repo.doc_of(obj),
+        repo.doc_of(obj).and_then(|d| object_prefix(d, obj)),
+    ) else {
+        return skipped(id, "its manifest could not be read");
+    };
+    let root = obj.root(doc);
+    let Some(spec) = obj.pod_spec(doc) else {
+        return skipped(id, format!("no pod spec at `{}`", spec_route.join(".")));
+    };
+    let runtime = wr
+        .runtime
+        .as_deref()
+        .and_then(Runtime::parse)
+        .unwrap_or(cfg.runtime);
+    let class = cfg.class_for(runtime);
+    match str_at(spec.node, "runtimeClassName") {
+        Some(c) if c == class => {
+            return Outcome::Unchanged {
+                id: id.into(),
+                reason: format!("already converted (runtimeClassName: {class})"),
+            };
+        }
+        Some(other) => {
+            return skipped(
+                id,
+                format!(
+                    "already runs under runtimeClassName `{other}`; not changed (the configured class is `{class}`)"
+                ),
+            );
+        }
+        None => {}
+    }
+
+    // The container to convert: a main container whose image is built here (or mapped explicitly).
+    let mains: Vec<YRef<'_>> = spec
+        .get("containers")
+        .map(|c| c.items().collect())
+        .unwrap_or_default();
+    let main_links: Vec<&analyzer::link::Container> = w
+        .containers
+        .iter()
+        .filter(|c| c.role == analyzer::k8s::ContainerRole::Main)
+        .collect();
+    let mut candidates = Vec::new();
+    for (i, c) in mains.iter().enumerate() {
+        let image = str_at(*c, "image").unwrap_or_default();
+        let linked = main_links.get(i).is_some_and(|l| l.dockerfile.is_some());
+        if linked || explicit_image(cfg, image).is_some() {
+            candidates.push(i);
+        }
+    }
+    let ci = match candidates.as_slice() {
+        [] => {
+            return skipped(
+                id,
+                "no container image of this workload is built in this repository, so there is no module to build (map its image in [convert.images] to convert it anyway)",
+            );
+        }
+        [one] => *one,
+        many => {
+            let names: Vec<&str> = many
+                .iter()
+                .map(|i| str_at(mains[*i], "name").unwrap_or("?"))
+                .collect();
+            return skipped(
+                id,
+                format!(
+                    "{} containers are built in this repository ({}); a RuntimeClass applies to every container of a pod and only one can serve the runtime's HTTP port: split them into separate workloads first",
+                    many.len(),
+                    names.join(", ")
+                ),
+            );
+        }
+    };
+    let container = mains[ci];
+    let cname = str_at(container, "name").unwrap_or("").to_string();
+    let image = str_at(container, "image").unwrap_or("").to_string();
+    let spec_r = keys(spec_route);
+    let c_route = spec_r.clone().key("containers").index(ci);
+    let mut b = Builder {
+        changes: Vec::new(),
+        decisions: Vec::new(),
+        assumptions: Vec::new(),
+        root,
+    };
+
+    // 1. The RuntimeClass.
+    b.set(
+        spec_r.clone().key("runtimeClassName"),
+        NewValue::str(&class),
+        format!("runtimeClassName: {class}"),
+        &format!(
+            "selects the {runtime} shim on nodes that have it; the name comes from the configuration (default for {runtime}: {})",
+            runtime.default_class()
+        ),
+    );
+
+    // 2. The image.
+    let (wasm_image, image_note) = map_image(cfg, &image);
+    if let Some(n) = image_note {
+        b.decisions.push(n);
+    }
+    if let Some(rendered) = w
+        .containers
+        .get(main_index_in_workload(w, ci))
+        .and_then(|c| c.image.clone())
+        && rendered != image
+    {
+        b.decisions.push(format!(
+            "a kustomization overrides this image (`{image}` renders as `{rendered}`): update its `images:` entry to the Wasm image too"
+        ));
+    }
+    b.set(
+        c_route.clone().key("image"),
+        NewValue::str(&wasm_image),
+        format!("container {cname}: image {image} -> {wasm_image}"),
+        "the container now runs the Wasm build of the same code (see Dockerfile.wasm and the build command)",
+    );
+
+    // 3. Command and arguments.
+    let has_command = container.get("command").is_some();
+    match runtime {
+        Runtime::Spin => {
+            b.set(
+                c_route.clone().key("command"),
+                NewValue::seq([NewValue::str("/")]),
+                format!("container {cname}: command [\"/\"]"),
+                "the Spin shim starts the app from /spin.toml in the image when the command is `/`",
+            );
+            if container.get("args").is_some() {
+                b.decisions.push(format!(
+                    "container {cname} has `args`; the Spin shim does not pass them to components: move them into spin.toml variables or remove them"
+                ));
+            }
+        }
+        Runtime::Wasmtime | Runtime::Wasmedge => {
+            if has_command {
+                b.changes.push(Change {
+                    route: c_route.clone().key("command"),
+                    op: Op::Remove,
+                    summary: format!("container {cname}: remove command"),
+                    why: "the command named a Linux executable; the Wasm image's entrypoint is the module".into(),
+                });
+            }
+        }
+    }
+
+    // 4. Ports: the container port the runtime serves on, and the Services that point at it.
+    let port = runtime.http_port();
+    let mut old_port: Option<i64> = None;
+    let ports: Vec<YRef<'_>> = container
+        .get("ports")
+        .map(|p| p.items().collect())
+        .unwrap_or_default();
+    if let Some(p) = port {
+        let serving = pick_serving_port(&ports);
+        match serving {
+            Some(pi) => {
+                let cp = ports[pi].get("containerPort").and_then(|v| v.as_i64());
+                if cp != Some(p) {
+                    old_port = cp;
+                    b.set(
+                        c_route.clone().key("ports").index(pi).key("containerPort"),
+                        NewValue::int(p),
+                        format!("container {cname}: containerPort {} -> {p}", cp.map_or("?".into(), |c| c.to_string())),
+                        &format!("the {runtime} shim serves HTTP on port {p}"),
+                    );
+                }
+                for (i, other) in ports.iter().enumerate() {
+                    if i != pi {
+                        let n = other.get("containerPort").and_then(|v| v.as_i64()).map_or("?".into(), |v| v.to_string());
+                        b.decisions.push(format!(
+                            "container {cname} also declares port {n}; the {runtime} shim serves only port {p}: drop it or move what serves it to a sidecar"
+                        ));
+                    }
+                }
+            }
+            None if !ports.is_empty() => b.decisions.push(format!(
+                "container {cname} declares no TCP port that looks like HTTP; the {runtime} shim serves HTTP on port {p}: align the ports by hand"
+            )),
+            None => {}
+        }
+    } else if !ports.is_empty() {
+        b.assumptions.push(format!(
+            "the {runtime} runtime has no HTTP port convention; ports are left as they are"
+        ));
+    }
+    let mut related = Vec::new();
+    if let (Some(p), Some(old)) = (port, old_port) {
+        related = service_changes(repo, obj, root, spec_route, old, p);
+    }
+
+    // 5. Probes and lifecycle hooks.
+    let health = health_path(cfg, id, container);
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        let Some(pr) = container.get(probe) else {
+            continue;
+        };
+        let route = c_route.clone().key(probe);
+        if pr.get("exec").is_some() {
+            match (&health, port) {
+                (Some(path), Some(p)) => {
+                    b.changes.push(Change {
+                        route: route.clone().key("exec"),
+                        op: Op::Remove,
+                        summary: format!("container {cname}: {probe} exec removed"),
+                        why: "a Wasm container cannot run a command inside itself".into(),
+                    });
+                    b.changes.push(Change {
+                        route: route.clone().key("httpGet"),
+                        op: Op::Set(NewValue::map([("path", NewValue::str(path)), ("port", NewValue::int(p))])),
+                        summary: format!("container {cname}: {probe} httpGet {path} on port {p}"),
+                        why: "probes the module's HTTP health endpoint on the port the shim serves".into(),
+                    });
+                }
+                _ => b.decisions.push(format!(
+                    "container {cname}: the exec {probe} cannot run in a Wasm container and no health path is known: give one in [convert.health_paths] (\"{id}\" = \"/healthz\") or remove the probe"
+                )),
+            }
+        }
+        for kind in ["httpGet", "tcpSocket"] {
+            if let (Some(old), Some(p)) = (old_port, port)
+                && pr
+                    .get(kind)
+                    .and_then(|h| h.get("port"))
+                    .and_then(|v| v.as_i64())
+                    == Some(old)
+            {
+                b.set(
+                    route.clone().key(kind).key("port"),
+                    NewValue::int(p),
+                    format!("container {cname}: {probe} port {old} -> {p}"),
+                    "the probe pointed at the port that moved",
+                );
+            }
+        }
+        if pr.get("grpc").is_some() {
+            b.decisions.push(format!("container {cname}: the gRPC {probe} needs a gRPC server, which a Wasm HTTP handler is not: replace it with an httpGet probe"));
+        }
+    }
+    if let Some(lc) = container.get("lifecycle") {
+        for hook in ["postStart", "preStop"] {
+            if lc.get(hook).and_then(|h| h.get("exec")).is_some() {
+                b.decisions.push(format!("container {cname}: the exec {hook} hook cannot run in a Wasm container: remove it or make it an httpGet hook"));
+            }
+        }
+    }
+
+    // 6. Sidecars from the catalogue.
+    let findings: Vec<Finding> = wr.findings.clone();
+    let chosen = catalogue::choose(catalogue, cfg, &findings);
+    let kube = cfg.kube();
+    let port_s = port.map_or_else(
+        || old_port.map_or(String::new(), |p| p.to_string()),
+        |p| p.to_string(),
+    );
+    let ns = obj.namespace.clone().unwrap_or_else(|| "default".into());
+    let vars: Vec<(&str, &str)> = vec![
+        ("app", obj.name.as_str()),
+        ("namespace", ns.as_str()),
+        ("container", cname.as_str()),
+        ("image", image.as_str()),
+        ("port", port_s.as_str()),
+    ];
+    let meta_route = pod_meta_route(spec_route);
+    let mut sidecars = Vec::new();
+    let mut arbitrary_sidecar = false;
+    let existing_names: BTreeSet<String> =
+        spec.containers().map(|c| c.name().to_string()).collect();
+    for ch in &chosen {
+        let e = &ch.entry;
+        let because: Vec<String> = ch
+            .findings
+            .iter()
+            .map(|f| format!("{} at {}:{}", f.rule, f.file, f.line))
+            .collect();
+        let why = format!("{} (called for by {})", e.reason, because.join(", "));
+        for (k, v) in &e.annotations {
+            let v = catalogue::fill(v, &vars);
+            b.set(
+                meta_route.clone().key("annotations").key(k.clone()),
+                NewValue::str(&v),
+                format!("pod annotation {k}: {v}"),
+                &why,
+            );
+        }
+        if let Some(c) = &e.container {
+            arbitrary_sidecar = true;
+            let frag = catalogue::fill(c, &vars);
+            match NewValue::from_yaml(&frag) {
+                Ok(NewValue::Map(mut entries)) => {
+                    let name = entries.iter().find(|(k, _)| k == "name").and_then(|(_, v)| match v {
+                        NewValue::Scalar(crate::yamledit::Scalar::Str(s) | crate::yamledit::Scalar::Plain(s)) => Some(s.clone()),
+                        _ => None,
+                    });
+                    if name.as_ref().is_some_and(|n| existing_names.contains(n)) {
+                        // Already there (a second run, or the author added it): nothing to add.
+                    } else {
+                        let native = kube.is_some_and(KubeVersion::has_native_sidecars);
+                        let list = if native {
+                            entries.push(("restartPolicy".into(), NewValue::str("Always")));
+                            "initContainers"
+                        } else {
+                            "containers"
+                        };
+                        let how = if native {
+                            format!("as a native sidecar (initContainers with restartPolicy: Always, Kubernetes {} >= 1.29)", kube.map_or(String::new(), |k| k.to_string()))
+                        } else {
+                            "as a regular container (pass --kube-version 1.29 or newer for a native sidecar)".to_string()
+                        };
+                        b.changes.push(Change {
+                            route: spec_r.clone().key(list),
+                            op: Op::Append(NewValue::Map(entries)),
+                            summary: format!("sidecar {} added {how}", name.unwrap_or_else(|| e.name.clone())),
+                            why: why.clone(),
+                        });
+                    }
+                }
+                Ok(_) | Err(_) => b.decisions.push(format!("the sidecar catalogue entry `{}` is not a container mapping; fix it in the configuration", e.name)),
+            }
+        }
+        if let Some(d) = &e.decision {
+            b.decisions.push(catalogue::fill(d, &vars));
+        }
+        sidecars.push(e.clone());
+    }
+
+    // 7. What the result assumes.
+    let other_linux = mains.len() > 1 || spec.get("initContainers").is_some() || arbitrary_sidecar;
+    if other_linux {
+        b.assumptions.push(
+            "the pod mixes Linux containers with the Wasm container: this needs a shim that runs Linux containers beside Wasm (runwasi's Linux fallback; the Spin shim since deislabs/containerd-wasm-shims PR #121); older shims and legacy AKS WASI node pools reject such pods"
+                .into(),
+        );
+    }
+    if let Some(mesh) = mesh_injection(repo, obj, root, spec_route) {
+        b.decisions.push(format!(
+            "{mesh} injects its proxy and iptables init container into this pod: running them under a Wasm shim is unconfirmed, needs validation on a test cluster"
+        ));
+    }
+    if let Some(conflict) = node_selector_conflict(cfg, spec.node) {
+        b.decisions.push(conflict);
+    }
+    if !cfg.node_selector.is_empty() {
+        b.assumptions.push("node selection comes from the RuntimeClass's scheduling.nodeSelector; no nodeSelector is added to the workload".into());
+    }
+
+    let recipe = recipe::recipe(
+        repo,
+        w,
+        main_index_in_workload(w, ci),
+        runtime,
+        &cname,
+        &image,
+        &wasm_image,
+    );
+    if recipe.is_none() {
+        b.decisions.push(format!("no Dockerfile in this repository builds `{image}`: build the Wasm image `{wasm_image}` yourself"));
+    }
+
+    let spinapp_fit = if runtime != Runtime::Spin {
+        Err(format!(
+            "SpinApp runs Spin apps; this workload targets {runtime}"
+        ))
+    } else if arbitrary_sidecar || mains.len() > 1 {
+        Err("a SpinApp has no field for extra containers; only annotation-injected sidecars (Dapr) fit".into())
+    } else if ["livenessProbe", "readinessProbe"].iter().any(|p| {
+        container.get(p).is_some_and(|pr| {
+            pr.get("httpGet").is_none() && !(pr.get("exec").is_some() && health.is_some())
+        })
+    }) {
+        Err("SpinApp checks are httpGet probes only".into())
+    } else if obj.kind != "Deployment" {
+        Err(format!(
+            "a SpinApp replaces a Deployment, not a {}",
+            obj.kind
+        ))
+    } else {
+        Ok(())
+    };
+
+    let object = ObjectEdit {
+        file: obj.file,
+        path: repo.file(obj.file).path.clone(),
+        doc: obj.doc,
+        prefix,
+        api_version: obj.api_version.clone(),
+        kind: obj.kind.clone(),
+        name: obj.name.clone(),
+        namespace: obj.namespace.clone(),
+        changes: b.changes,
+    };
+    Outcome::Planned(Box::new(WorkloadPlan {
+        id: id.into(),
+        verdict: wr.verdict,
+        score: wr.score,
+        runtime,
+        runtime_class: class,
+        container: cname,
+        image,
+        wasm_image,
+        port,
+        object,
+        related,
+        sidecars,
+        decisions: b.decisions,
+        assumptions: b.assumptions,
+        recipe,
+        spinapp_fit,
+        health_path: health,
+    }))
+}
+
+/// Index in `Workload::containers` of the `i`-th main container.
+fn main_index_in_workload(w: &Workload, i: usize) -> usize {
+    w.containers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.role == analyzer::k8s::ContainerRole::Main)
+        .nth(i)
+        .map_or(usize::MAX, |(k, _)| k)
+}
+
+/// The pod template's metadata route, beside its spec (a Pod's own metadata).
+fn pod_meta_route(spec_route: &[&str]) -> Route {
+    match spec_route.split_last() {
+        Some((_, parent)) if !parent.is_empty() => Route::keys(parent).key("metadata"),
+        _ => Route::keys(&["metadata"]),
+    }
+}
+
+/// The explicit image mapping for an image (by full reference, then by repository).
+fn explicit_image<'c>(cfg: &'c ConvertConfig, image: &str) -> Option<&'c String> {
+    cfg.images
+        .get(image)
+        .or_else(|| cfg.images.get(&ImageName::parse(image).repository))
+}
+
+/// The Wasm image for a container image, and a note when a person should check it.
+pub fn map_image(cfg: &ConvertConfig, image: &str) -> (String, Option<String>) {
+    if let Some(mapped) = explicit_image(cfg, image) {
+        return (mapped.clone(), None);
+    }
+    let parsed = ImageName::parse(image);
+    let tag = parsed.tag.clone().unwrap_or_else(|| "latest".into());
+    let mapped = cfg
+        .image_template
+        .replace("{repository}", &parsed.repository)
+        .replace("{name}", parsed.short_name())
+        .replace("{tag}", &tag);
+    let note = parsed.digest.as_ref().map(|d| {
+        format!("`{image}` is pinned by digest ({d}); the Wasm image `{mapped}` is not: pin it once it is built")
+    });
+    (mapped, note)
+}
+
+/// The container port that serves HTTP: the only TCP port, or the one named like HTTP.
+fn pick_serving_port(ports: &[YRef<'_>]) -> Option<usize> {
+    let tcp: Vec<usize> = (0..ports.len())
+        .filter(|i| str_at(ports[*i], "protocol").is_none_or(|p| p.eq_ignore_ascii_case("TCP")))
+        .collect();
+    if let [only] = tcp.as_slice() {
+        return Some(*only);
+    }
+    tcp.into_iter().find(|i| {
+        str_at(ports[*i], "name")
+            .is_some_and(|n| n == "http" || n.starts_with("http-") || n == "web")
+    })
+}
+
+fn health_path(cfg: &ConvertConfig, id: &str, container: YRef<'_>) -> Option<String> {
+    if let Some(p) = cfg.health_paths.get(id) {
+        return Some(p.clone());
+    }
+    for probe in ["readinessProbe", "livenessProbe", "startupProbe"] {
+        if let Some(p) = container
+            .get(probe)
+            .and_then(|p| p.get("httpGet"))
+            .and_then(|h| str_at(h, "path"))
+        {
+            return Some(p.to_string());
+        }
+    }
+    cfg.health_path.clone()
+}
+
+/// Services in the workload's namespace whose selector matches its pod labels and whose
+/// `targetPort` (or `port`, when `targetPort` is absent) is the old container port.
+fn service_changes(
+    repo: &Repo,
+    obj: &K8sObject,
+    root: YRef<'_>,
+    spec_route: &[&str],
+    old: i64,
+    new: i64,
+) -> Vec<ObjectEdit> {
+    let labels_route = pod_meta_route(spec_route).key("labels");
+    let labels: BTreeMap<&str, &str> = lookup(root, &labels_route)
+        .map(|l| {
+            l.entries()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let ns = obj.namespace.as_deref().unwrap_or("default");
+    let mut out = Vec::new();
+    for svc in repo.objects.iter().filter(|o| o.kind == "Service") {
+        if svc.namespace.as_deref().unwrap_or("default") != ns {
+            continue;
+        }
+        let Some(doc) = repo.doc_of(svc) else {
+            continue;
+        };
+        let Some(prefix) = object_prefix(doc, svc) else {
+            continue;
+        };
+        let sroot = svc.root(doc);
+        let Some(selector) = sroot.path(&["spec", "selector"]) else {
+            continue;
+        };
+        let sel: Vec<(&str, &str)> = selector
+            .entries()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+            .collect();
+        if sel.is_empty() || !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            continue;
+        }
+        let mut changes = Vec::new();
+        for (i, p) in sroot
+            .path(&["spec", "ports"])
+            .into_iter()
+            .flat_map(|p| p.items())
+            .enumerate()
+        {
+            let route = keys(&["spec", "ports"]).index(i).key("targetPort");
+            let target = p.get("targetPort");
+            let points_at_old = match target {
+                Some(t) => t.as_i64() == Some(old),
+                None => p.get("port").and_then(|v| v.as_i64()) == Some(old),
+            };
+            // A named targetPort follows the container port's name, which does not change.
+            if points_at_old {
+                changes.push(Change {
+                    route,
+                    op: Op::Set(NewValue::int(new)),
+                    summary: format!("Service {}: targetPort {old} -> {new}", svc.name),
+                    why: format!("it pointed at container port {old}, which moved to {new}"),
+                });
+            }
+        }
+        if !changes.is_empty() {
+            out.push(ObjectEdit {
+                file: svc.file,
+                path: repo.file(svc.file).path.clone(),
+                doc: svc.doc,
+                prefix,
+                api_version: svc.api_version.clone(),
+                kind: svc.kind.clone(),
+                name: svc.name.clone(),
+                namespace: svc.namespace.clone(),
+                changes,
+            });
+        }
+    }
+    out
+}
+
+/// A service mesh that will inject a proxy into this pod, if the manifests say so.
+fn mesh_injection(
+    repo: &Repo,
+    obj: &K8sObject,
+    root: YRef<'_>,
+    spec_route: &[&str],
+) -> Option<&'static str> {
+    let ann = lookup(root, &pod_meta_route(spec_route).key("annotations"));
+    let get = |k: &str| ann.and_then(|a| a.get(k)).and_then(|v| v.as_str());
+    if get("sidecar.istio.io/inject") == Some("true") {
+        return Some("Istio");
+    }
+    if get("linkerd.io/inject") == Some("enabled") {
+        return Some("Linkerd");
+    }
+    let labels = lookup(root, &pod_meta_route(spec_route).key("labels"));
+    if labels
+        .and_then(|l| l.get("sidecar.istio.io/inject"))
+        .and_then(|v| v.as_str())
+        == Some("true")
+    {
+        return Some("Istio");
+    }
+    let ns = obj.namespace.as_deref().unwrap_or("default");
+    for n in repo
+        .objects
+        .iter()
+        .filter(|o| o.kind == "Namespace" && o.name == ns)
+    {
+        let Some(doc) = repo.doc_of(n) else { continue };
+        let r = n.root(doc);
+        if r.path(&["metadata", "labels", "istio-injection"])
+            .and_then(|v| v.as_str())
+            == Some("enabled")
+            || r.path(&["metadata", "labels", "istio.io/rev"]).is_some()
+        {
+            return Some("Istio");
+        }
+        if r.path(&["metadata", "annotations", "linkerd.io/inject"])
+            .and_then(|v| v.as_str())
+            == Some("enabled")
+        {
+            return Some("Linkerd");
+        }
+    }
+    None
+}
+
+/// A pod nodeSelector that contradicts the RuntimeClass's: admission would reject the pod.
+fn node_selector_conflict(cfg: &ConvertConfig, spec: YRef<'_>) -> Option<String> {
+    let ns = spec.get("nodeSelector")?;
+    for (k, v) in ns.entries() {
+        if let (Some(want), Some(have)) = (cfg.node_selector.get(k), v.as_str())
+            && want != have
+        {
+            return Some(format!(
+                "the pod's nodeSelector `{k}: {have}` contradicts the RuntimeClass's `{k}: {want}`, so admission would reject the pod: remove it from the workload"
+            ));
+        }
+    }
+    None
+}

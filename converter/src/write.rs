@@ -1,0 +1,194 @@
+//! `convert --write`: each file is written atomically (a temporary file in the same directory,
+//! then a rename), keeps its permissions, and is refused when it would land outside the scan
+//! root, go through a symlink, or overwrite a file that changed since it was scanned.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::convert::FileChange;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("`{path}`: refusing to write outside the scan root")]
+    OutsideRoot { path: String },
+    #[error("`{path}` is a symlink: refusing to write through it")]
+    Symlink { path: String },
+    #[error("`{path}` changed since it was scanned: run convert again")]
+    Changed { path: String },
+    #[error("`{path}`: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &str) -> impl Fn(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_string(),
+        source,
+    }
+}
+
+/// The absolute target of a repo-relative path, refusing anything that escapes `root`.
+fn target(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
+    let p = Path::new(rel);
+    if rel.is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(WriteError::OutsideRoot {
+            path: rel.to_string(),
+        });
+    }
+    Ok(root.join(p))
+}
+
+/// Write every change; stops at the first error (files already written stay written, each one
+/// complete: a rename never leaves a half-written file).
+pub fn write_all(root: &Path, files: &[FileChange]) -> Result<Vec<String>, WriteError> {
+    let root_real = fs::canonicalize(root).map_err(io("."))?;
+    let mut written = Vec::new();
+    for f in files {
+        write_one(&root_real, f)?;
+        written.push(f.path.clone());
+    }
+    Ok(written)
+}
+
+fn write_one(root: &Path, f: &FileChange) -> Result<(), WriteError> {
+    let path = target(root, &f.path)?;
+    let parent = path.parent().ok_or_else(|| WriteError::OutsideRoot {
+        path: f.path.clone(),
+    })?;
+    if f.original.is_none() {
+        fs::create_dir_all(parent).map_err(io(&f.path))?;
+    }
+    // Every directory on the way must resolve inside the root (no symlinked directory out of it).
+    let parent_real = fs::canonicalize(parent).map_err(io(&f.path))?;
+    if !parent_real.starts_with(root) {
+        return Err(WriteError::OutsideRoot {
+            path: f.path.clone(),
+        });
+    }
+    let meta = fs::symlink_metadata(&path).ok();
+    if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Symlink {
+            path: f.path.clone(),
+        });
+    }
+    match (&f.original, &meta) {
+        (Some(orig), Some(_)) => {
+            let now = fs::read(&path).map_err(io(&f.path))?;
+            if now != orig.as_bytes() {
+                return Err(WriteError::Changed {
+                    path: f.path.clone(),
+                });
+            }
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(WriteError::Changed {
+                path: f.path.clone(),
+            });
+        }
+        (None, None) => {}
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = parent_real.join(format!(".{name}.wasm-migrate-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(f.text.as_bytes())?;
+        file.sync_all()?;
+        if let Some(m) = &meta {
+            fs::set_permissions(&tmp, m.permissions())?;
+        }
+        fs::rename(&tmp, &path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(WriteError::Io {
+            path: f.path.clone(),
+            source: e,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(path: &str, original: Option<&str>, text: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            original: original.map(str::to_string),
+            text: text.into(),
+            edits: vec![],
+            workloads: vec![],
+        }
+    }
+
+    #[test]
+    fn writes_atomically_and_keeps_the_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.yaml");
+        fs::write(&p, "a: 1\r\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        write_all(
+            dir.path(),
+            &[
+                change("a.yaml", Some("a: 1\r\n"), "a: 2\r\n"),
+                change("new/b.txt", None, "b\n"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "a: 2\r\n");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("new/b.txt")).unwrap(),
+            "b\n"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o640
+            );
+        }
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn refuses_escapes_symlinks_and_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = write_all(dir.path(), &[change("../x", None, "x")]).unwrap_err();
+        assert!(matches!(e, WriteError::OutsideRoot { .. }), "{e}");
+        let e = write_all(dir.path(), &[change("/etc/x", None, "x")]).unwrap_err();
+        assert!(matches!(e, WriteError::OutsideRoot { .. }), "{e}");
+        fs::write(dir.path().join("a"), "now").unwrap();
+        let e = write_all(dir.path(), &[change("a", Some("then"), "x")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`a` changed since it was scanned: run convert again"
+        );
+        #[cfg(unix)]
+        {
+            let out = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(out.path(), dir.path().join("link")).unwrap();
+            let e = write_all(dir.path(), &[change("link/x", None, "x")]).unwrap_err();
+            assert!(matches!(e, WriteError::OutsideRoot { .. }), "{e}");
+            std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("b")).unwrap();
+            let e = write_all(dir.path(), &[change("b", Some("now"), "x")]).unwrap_err();
+            assert!(matches!(e, WriteError::Symlink { .. }), "{e}");
+        }
+    }
+}
