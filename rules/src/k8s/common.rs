@@ -30,9 +30,8 @@ pub fn is_spin_app(cx: &ObjectCx<'_>) -> bool {
 /// Something that mounts volumes and asks for resources: a container, or a SpinApp as a whole.
 #[derive(Clone, Copy)]
 pub struct Holder<'a> {
-    /// The container, or the object root for a SpinApp.
-    pub node: YRef<'a>,
-    /// For a SpinApp, the node holding `volumeMounts`/`resources` (`spec`).
+    /// The container, or for a SpinApp its `spec`: the node holding `volumeMounts` and
+    /// `resources`.
     pub spec: YRef<'a>,
     pub label_kind: &'static str,
     pub name: &'a str,
@@ -55,7 +54,6 @@ pub fn holders<'a>(cx: &ObjectCx<'a>) -> Vec<Holder<'a>> {
         return root
             .get("spec")
             .map(|spec| Holder {
-                node: root,
                 spec,
                 label_kind: "SpinApp",
                 name: cx.object.name.as_str(),
@@ -68,7 +66,6 @@ pub fn holders<'a>(cx: &ObjectCx<'a>) -> Vec<Holder<'a>> {
     };
     spec.containers()
         .map(|c| Holder {
-            node: c.node,
             spec: c.node,
             label_kind: role_word(c.role),
             name: c.name(),

@@ -13,8 +13,8 @@ declare_rule! {
     /// socket, `/proc` or `/sys`, or data that only exists there. The Wasm shims preopen the
     /// container's root filesystem, so a mounted directory is visible to a module, but WASI has no
     /// Unix-domain sockets, no devices and no kernel interfaces, and `wasi:http/proxy` components
-    /// (Spin, `wasi:http` services) have no filesystem at all. State that lives on a node is local
-    /// persistent state, which a Wasm service cannot keep.
+    /// have no filesystem at all. State that lives on a node is local persistent state, which a
+    /// Wasm service cannot keep.
     ///
     /// ## Example
     /// ```yaml
@@ -46,7 +46,11 @@ fn what_it_is(path: &str, kind: Option<&str>) -> &'static str {
         "a Unix socket, which WASI cannot open"
     } else if p == "/proc" || p.starts_with("/proc/") || p == "/sys" || p.starts_with("/sys/") {
         "a kernel interface, which WASI does not have"
-    } else if p == "/dev" || p.starts_with("/dev/") || kind == Some("CharDevice") || kind == Some("BlockDevice") {
+    } else if p == "/dev"
+        || p.starts_with("/dev/")
+        || kind == Some("CharDevice")
+        || kind == Some("BlockDevice")
+    {
         "a device, which WASI does not have"
     } else if p == "/" {
         "the node's whole filesystem"

@@ -58,7 +58,10 @@ impl Rule for InitContainer {
                 .unwrap_or_default();
             let msg = match c.role {
                 ContainerRole::Init => {
-                    format!("init container `{}`{image} runs before the workload starts", c.name())
+                    format!(
+                        "init container `{}`{image} runs before the workload starts",
+                        c.name()
+                    )
                 }
                 ContainerRole::NativeSidecar => format!(
                     "sidecar container `{}`{image} runs beside the workload for the pod's lifetime (`restartPolicy: Always`)",

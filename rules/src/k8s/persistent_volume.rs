@@ -12,10 +12,10 @@ declare_rule! {
     ///
     /// ## Why it matters for Wasm
     /// A persistent volume means the workload keeps state on a local filesystem across restarts.
-    /// Wasm services are built to be stateless: `wasi:http/proxy` components (Spin apps, `wasi:http`
-    /// services) have no filesystem, and while the shims preopen the container root filesystem
-    /// for `wasi:cli` modules, a database or queue that writes its own files will not be rebuilt
-    /// for WASI. Local persistent state is a blocker.
+    /// Wasm services are built to be stateless: `wasi:http/proxy` components have no filesystem,
+    /// Spin components see only the files their manifest maps in, and while the shims preopen
+    /// the container root filesystem for `wasi:cli` modules, a database or queue that writes its
+    /// own files will not be rebuilt for WASI. Local persistent state is a blocker.
     ///
     /// ## Example
     /// ```yaml
@@ -58,7 +58,11 @@ impl Rule for PersistentVolume {
                 format!("volume `{name}` mounts PersistentVolumeClaim `{claim}`"),
             );
             if let Some((file, span)) = find_claim(cx, claim) {
-                hit.related(file, span, format!("PersistentVolumeClaim `{claim}` is defined here"));
+                hit.related(
+                    file,
+                    span,
+                    format!("PersistentVolumeClaim `{claim}` is defined here"),
+                );
             }
         }
         for (name, template) in claim_templates(cx) {

@@ -50,8 +50,9 @@ fn base(arg: &str) -> &str {
 
 /// A `-c` style flag: `-c`, `-ec`, `-xc`, `-euxc`.
 fn is_command_flag(arg: &str) -> bool {
-    arg.strip_prefix('-')
-        .is_some_and(|f| !f.starts_with('-') && f.contains('c') && f.chars().all(|c| c.is_ascii_alphabetic()))
+    arg.strip_prefix('-').is_some_and(|f| {
+        !f.starts_with('-') && f.contains('c') && f.chars().all(|c| c.is_ascii_alphabetic())
+    })
 }
 
 /// What the shell runs, described for the message.
@@ -136,7 +137,10 @@ impl Rule for ShellCommand {
                     format!("{who} runs a shell command through `{shell} -c`")
                 }
                 ShellUse::Inline { shell, script } => {
-                    format!("{who} runs a shell command: `{shell} -c \"{}\"`", shorten(&script, 60))
+                    format!(
+                        "{who} runs a shell command: `{shell} -c \"{}\"`",
+                        shorten(&script, 60)
+                    )
                 }
                 ShellUse::Script { shell, script } => {
                     format!("{who} runs the script `{script}` with `{shell}`")
@@ -163,16 +167,31 @@ mod tests {
     fn shells_behind_wrappers_and_flags() {
         assert_eq!(
             kind(&["/bin/sh", "-c", "echo hi"]),
-            Some((0, ShellUse::Inline { shell: "/bin/sh".into(), script: "echo hi".into() }))
+            Some((
+                0,
+                ShellUse::Inline {
+                    shell: "/bin/sh".into(),
+                    script: "echo hi".into()
+                }
+            ))
         );
         assert_eq!(
             kind(&["/usr/bin/env", "bash", "-euxc", "x"]).map(|k| k.0),
             Some(1)
         );
-        assert_eq!(kind(&["tini", "--", "/entrypoint.sh"]).map(|k| k.0), Some(2));
+        assert_eq!(
+            kind(&["tini", "--", "/entrypoint.sh"]).map(|k| k.0),
+            Some(2)
+        );
         assert_eq!(
             kind(&["bash", "-e", "./run.sh"]),
-            Some((0, ShellUse::Script { shell: "bash".into(), script: "./run.sh".into() }))
+            Some((
+                0,
+                ShellUse::Script {
+                    shell: "bash".into(),
+                    script: "./run.sh".into()
+                }
+            ))
         );
         assert_eq!(kind(&["sh"]), Some((0, ShellUse::Bare("sh".into()))));
     }
