@@ -81,18 +81,18 @@ fn judge<'a>(item: YRef<'a>, number_keys: &[&str]) -> Option<Why<'a>> {
     if is_udp(item) {
         return None;
     }
-    let name = item.get("name");
-    if let Some(n) = name.and_then(|n| n.as_str().map(|s| (s, n))) {
-        if name_says_http(n.0) {
-            return None;
-        }
-        if ports().name_is_non_http(n.0) {
-            return Some(Why::Named(n.0, n.1));
-        }
+    let name = item.get("name").and_then(|n| n.as_str().map(|s| (s, n)));
+    if name.is_some_and(|(s, _)| name_says_http(s)) {
+        return None;
     }
-    number_keys.iter().find_map(|k| {
+    // A known number gives the better reason and help, so it wins over the name.
+    let known = number_keys.iter().find_map(|k| {
         let (n, node) = number(item.get(k))?;
         ports().by_number(n).map(|info| Why::Known(n, info, node))
+    });
+    known.or_else(|| {
+        let (s, node) = name?;
+        ports().name_is_non_http(s).then_some(Why::Named(s, node))
     })
 }
 
