@@ -50,6 +50,7 @@ pub enum RulesFormat {
 pub enum Format {
     Human,
     Json,
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,8 +5,11 @@
 //! the tool could not do its job.
 
 mod cli;
+mod fingerprint;
 mod render;
 mod scan_cmd;
+#[cfg(test)]
+mod testutil;
 
 use std::process::ExitCode;
 

@@ -32,6 +32,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
                 render::human::Style::detect(path.is_none()),
             ),
             Format::Json => render::json::render(&report)?,
+            Format::Sarif => render::sarif::render(&report),
         };
         match path {
             Some(p) => {
