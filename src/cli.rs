@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan a repository and score each workload for Wasm suitability.
     Scan(ScanArgs),
+    /// Rewrite suitable workloads to run as WebAssembly (a reviewable diff by default).
+    Convert(crate::convert_cmd::ConvertArgs),
     /// Re-render saved JSON reports (`--format json` output) without rescanning.
     Report(ReportArgs),
     /// List the rule catalogue.
@@ -114,6 +116,7 @@ pub struct OutputArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => scan_cmd::run(&args),
+        Command::Convert(args) => crate::convert_cmd::run(&args),
         Command::Report(args) => crate::output::report_cmd(&args),
         Command::Rules { format } => {
             let mut out = std::io::stdout().lock();

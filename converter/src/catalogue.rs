@@ -19,11 +19,12 @@ pub struct SidecarEntry {
     pub group: String,
     /// Why this sidecar helps, shown in the plan.
     pub reason: String,
+    /// Findings of these categories call for the entry.
     #[serde(default)]
     pub categories: Vec<String>,
-    /// With `categories`: the finding's message or chain must contain one of these words.
+    /// Findings of these categories call for it when they mention one of the words.
     #[serde(default)]
-    pub evidence: Vec<String>,
+    pub mentions: Mentions,
     #[serde(default)]
     pub rules: Vec<String>,
     /// Pod annotations to set (webhook-injected sidecars such as Dapr).
@@ -41,6 +42,16 @@ pub struct SidecarEntry {
     /// Where the pattern comes from.
     #[serde(default)]
     pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mentions {
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Lower-case words looked for in the finding's message and evidence chain.
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,27 +86,28 @@ pub struct Chosen<'a> {
 
 impl SidecarEntry {
     fn matches(&self, f: &Finding) -> bool {
-        if self.rules.iter().any(|r| r.eq_ignore_ascii_case(&f.rule)) {
+        let cat = f.category.as_str();
+        if self.rules.iter().any(|r| r.eq_ignore_ascii_case(&f.rule))
+            || self.categories.iter().any(|c| c == cat)
+        {
             return true;
         }
-        if !self.categories.iter().any(|c| c == f.category.as_str()) {
+        if !self.mentions.categories.iter().any(|c| c == cat) {
             return false;
         }
-        if self.evidence.is_empty() {
-            return true;
-        }
         let hay = format!("{} {}", f.message, f.chain.join(" ")).to_ascii_lowercase();
-        self.evidence
+        self.mentions
+            .words
             .iter()
             .any(|w| hay.contains(&w.to_ascii_lowercase()))
     }
 }
 
-/// Pick one entry per group for a workload's (unsuppressed) findings.
+/// Pick one entry per group for the findings about the converted container (unsuppressed ones).
 pub fn choose<'a>(
     catalogue: &[SidecarEntry],
     cfg: &ConvertConfig,
-    findings: &'a [Finding],
+    findings: &[&'a Finding],
 ) -> Vec<Chosen<'a>> {
     let mut groups: Vec<&str> = Vec::new();
     for e in catalogue {
@@ -116,7 +128,7 @@ pub fn choose<'a>(
         for (i, f) in findings.iter().enumerate() {
             if !claimed[i] && f.suppressed.is_none() && entry.matches(f) {
                 claimed[i] = true;
-                hits.push(f);
+                hits.push(*f);
             }
         }
         if !hits.is_empty() {
@@ -208,7 +220,8 @@ mod tests {
             finding("WM213", Category::SysCrate, "ring builds C code"),
         ];
         let cfg = ConvertConfig::default();
-        let chosen = choose(&builtin(), &cfg, &fs);
+        let refs: Vec<&Finding> = fs.iter().collect();
+        let chosen = choose(&builtin(), &cfg, &refs);
         let got: Vec<(&str, Vec<&str>)> = chosen
             .iter()
             .map(|c| {
@@ -230,7 +243,7 @@ mod tests {
         let mut cfg = ConvertConfig::default();
         cfg.sidecars.insert("state".into(), "redis-kv".into());
         cfg.sidecars.insert("telemetry".into(), "none".into());
-        let chosen = choose(&builtin(), &cfg, &fs);
+        let chosen = choose(&builtin(), &cfg, &refs);
         let names: Vec<&str> = chosen.iter().map(|c| c.entry.name.as_str()).collect();
         assert_eq!(names, ["redis-kv", "envoy-egress", "native-split"]);
     }

@@ -44,6 +44,15 @@ impl Runtime {
         }
     }
 
+    /// The runtime's name as its project writes it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Runtime::Spin => "Spin",
+            Runtime::Wasmtime => "wasmtime",
+            Runtime::Wasmedge => "WasmEdge",
+        }
+    }
+
     /// Default RuntimeClass name (WASM-FACTS §1: SpinKube's samples use `wasmtime-spin-v2`,
     /// runtime-class-manager's `wasmtime-v1`, the retired KWasm's `wasmedge`).
     pub fn default_class(self) -> &'static str {
@@ -170,9 +179,9 @@ pub struct ConvertConfig {
     pub sidecars: BTreeMap<String, String>,
     /// Extra catalogue entries; an entry with the name of a built-in one replaces it.
     pub sidecar: Vec<SidecarEntry>,
-    /// Directory name of the Kustomize overlay written next to a base by `--emit kustomize`.
-    /// Default `wasm`.
-    pub overlay_dir: String,
+    /// Suffix of the Kustomize overlay directory written beside a base by `--emit kustomize`
+    /// (`deploy/base` -> `deploy/base-wasm`). Default `wasm`.
+    pub overlay_suffix: String,
 }
 
 impl Default for ConvertConfig {
@@ -191,7 +200,7 @@ impl Default for ConvertConfig {
             kube_version: None,
             sidecars: BTreeMap::new(),
             sidecar: Vec::new(),
-            overlay_dir: "wasm".into(),
+            overlay_suffix: "wasm".into(),
         }
     }
 }
@@ -258,13 +267,15 @@ impl ConvertConfig {
                 "[convert] handler `{h}` is not a DNS label, which a RuntimeClass handler must be"
             ));
         }
-        if self.overlay_dir.is_empty()
-            || self.overlay_dir.contains(['/', '\\'])
-            || self.overlay_dir.starts_with('.')
+        if self.overlay_suffix.is_empty()
+            || !self
+                .overlay_suffix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return Err(format!(
-                "[convert] overlay_dir `{}` must be a plain directory name",
-                self.overlay_dir
+                "[convert] overlay_suffix `{}` must be a plain name (letters, digits, `-`)",
+                self.overlay_suffix
             ));
         }
         Ok(())

@@ -63,6 +63,8 @@ pub struct Conversion {
     pub failures: Vec<(String, String)>,
     /// Things said once for the run (Helm charts not rewritten, files left as they are).
     pub notes: Vec<String>,
+    /// Workloads emitted as a SpinApp (with `--emit spinapp`).
+    pub spinapps: BTreeSet<String>,
 }
 
 impl Conversion {
@@ -80,6 +82,9 @@ impl Conversion {
         !self.files.is_empty()
     }
 }
+
+/// A file's edits, or the `(workload, why)` pairs that made them fail.
+type FileResult = Result<FileChange, Vec<(String, String)>>;
 
 /// One thing to do to a document of a manifest file.
 #[derive(Clone, Debug)]
@@ -166,7 +171,7 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
                     .push((p.id.clone(), DocOp::Edit(r.clone())));
             }
         }
-        let results: Vec<(String, Result<FileChange, Vec<(String, String)>>)> = by_file
+        let results: Vec<(String, FileResult)> = by_file
             .into_par_iter()
             .map(|(path, ops)| {
                 let r = apply_file(repo, &path, &ops);
@@ -198,6 +203,7 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
         files: Vec::new(),
         failures,
         notes,
+        spinapps: spinapps.keys().cloned().collect(),
     };
     let mut files: BTreeMap<String, FileChange> = BTreeMap::new();
     let mut generated: Vec<FileChange> = Vec::new();
@@ -229,18 +235,24 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
         }
     }
     for g in generated {
-        match repo.file_by_path(&g.path) {
-            Some(existing) if *existing.text == *g.text => {}
-            Some(existing) if !existing.text.contains(emit::GENERATED_MARK) => {
+        match existing_text(repo, &g.path) {
+            Some(Err(why)) => conv.notes.push(format!("`{}` {why}: left as it is", g.path)),
+            Some(Ok(existing)) if existing == g.text => {}
+            Some(Ok(existing)) if !existing.contains(emit::GENERATED_MARK) => {
                 conv.notes.push(format!("`{}` exists and was not written by wasm-migrate: left as it is", g.path));
             }
-            Some(existing) => {
-                let edits = whole_file_edit(&existing.text, &g.text);
-                files.insert(g.path.clone(), FileChange { original: Some(existing.text.to_string()), edits, ..g });
+            Some(Ok(existing)) => {
+                let edits = whole_file_edit(&existing, &g.text);
+                files.insert(g.path.clone(), FileChange { original: Some(existing), edits, ..g });
             }
             None => match files.get_mut(&g.path) {
                 Some(f) if f.text == g.text => f.workloads.extend(g.workloads),
-                Some(_) => conv.notes.push(format!("`{}` would be written for several workloads with different content: written once", g.path)),
+                Some(f) => conv.notes.push(format!(
+                    "`{}` is needed with different content by {} and {} (one image converted for different runtimes): written for the first; give the others their own Wasm image in [convert.images]",
+                    g.path,
+                    f.workloads.join(", "),
+                    g.workloads.join(", ")
+                )),
                 None => {
                     files.insert(g.path.clone(), g);
                 }
@@ -248,7 +260,26 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
         }
     }
     conv.files = files.into_values().collect();
+    let mut seen = BTreeSet::new();
+    conv.notes.retain(|n| seen.insert(n.clone()));
     conv
+}
+
+/// The current text of a file `convert` would generate: from the scan, or from disk for kinds the
+/// scan does not read (`spin.toml`). `Some(Err)` when it exists but cannot be compared.
+fn existing_text(repo: &Repo, path: &str) -> Option<Result<String, String>> {
+    if let Some(f) = repo.file_by_path(path) {
+        return Some(Ok(f.text.to_string()));
+    }
+    let abs = repo.root.join(path);
+    let meta = std::fs::symlink_metadata(&abs).ok()?;
+    if !meta.is_file() {
+        return Some(Err("exists and is not a regular file".into()));
+    }
+    if meta.len() > 1024 * 1024 {
+        return Some(Err("exists and is over 1 MiB".into()));
+    }
+    Some(std::fs::read_to_string(&abs).map_err(|e| format!("exists and cannot be read ({e})")))
 }
 
 fn new_file(path: &str, text: String, workload: &str) -> FileChange {

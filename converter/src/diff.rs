@@ -54,10 +54,22 @@ pub fn summary(conv: &Conversion) -> String {
             p.runtime,
             p.runtime_class
         );
-        for c in std::iter::once(&p.object)
-            .chain(&p.related)
-            .flat_map(|o| &o.changes)
-        {
+        let as_spinapp = conv.spinapps.contains(&p.id);
+        if as_spinapp {
+            let _ = writeln!(
+                out,
+                "  ~ {} {} replaced by a SpinApp (core.spinkube.dev/v1alpha1) running {}",
+                p.object.kind, p.object.name, p.wasm_image
+            );
+            let _ = writeln!(
+                out,
+                "      why: the spin-operator renders it as a Deployment with the executor's runtime class, command [\"/\"] and a port `http-app` on 80"
+            );
+        }
+        let objects = std::iter::once(&p.object)
+            .filter(|_| !as_spinapp)
+            .chain(&p.related);
+        for c in objects.flat_map(|o| &o.changes) {
             let _ = writeln!(out, "  ~ {}", c.summary);
             let _ = writeln!(out, "      why: {}", c.why);
         }

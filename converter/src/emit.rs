@@ -298,8 +298,11 @@ fn group_version(api_version: &str) -> (&str, &str) {
     api_version.split_once('/').unwrap_or(("", api_version))
 }
 
-/// A Kustomize overlay per base directory: `<dir>/<overlay_dir>/kustomization.yaml` listing the
-/// base (its kustomization, or the converted files) and one JSON 6902 patch per changed object.
+/// `(kind, namespace, name)` of an object.
+type ObjectKey = (String, String, String);
+
+/// A Kustomize overlay per base directory, beside it (`deploy/base` -> `deploy/base-wasm`): a
+/// kustomization.yaml building on the base and one JSON 6902 patch per changed object.
 pub fn kustomize(
     repo: &Repo,
     cfg: &ConvertConfig,
@@ -308,10 +311,8 @@ pub fn kustomize(
 ) -> (Vec<FileChange>, Vec<String>) {
     let mut notes = Vec::new();
     // dir -> (object key -> (edit, workloads))
-    let mut by_dir: BTreeMap<
-        String,
-        BTreeMap<(String, String, String), (ObjectEdit, Vec<String>)>,
-    > = BTreeMap::new();
+    let mut by_dir: BTreeMap<String, BTreeMap<ObjectKey, (ObjectEdit, Vec<String>)>> =
+        BTreeMap::new();
     let mut classes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in conv.plans() {
         let edits = std::iter::once(&p.object)
@@ -351,17 +352,56 @@ pub fn kustomize(
     }
     let mut out = Vec::new();
     for (dir, objects) in by_dir {
-        let overlay = join(&dir, &cfg.overlay_dir);
-        let mut resources: Vec<String> = Vec::new();
-        if repo.kustomizations.contains_key(&dir) {
-            resources.push("../".into());
-        } else {
-            let files: BTreeSet<String> = objects
+        // Kustomize refuses an overlay inside its base and files outside the overlay's root, so
+        // the overlay is a sibling directory that builds on the base directory.
+        let Some((parent, base_name)) =
+            (!dir.is_empty()).then(|| dir.rsplit_once('/').unwrap_or(("", dir.as_str())))
+        else {
+            notes.push(
+                "manifests at the repository root cannot get a Kustomize overlay beside them (kustomize refuses an overlay inside its base): move them into a directory".into(),
+            );
+            continue;
+        };
+        let overlay = join(parent, &format!("{base_name}-{}", cfg.overlay_suffix));
+        let resources: Vec<String> = vec![format!("../{base_name}")];
+        if !repo.kustomizations.contains_key(&dir) {
+            // A plain directory becomes a base: a kustomization listing its manifests is added.
+            let mut files: BTreeSet<&str> = BTreeSet::new();
+            for o in &repo.objects {
+                let path = &repo.file(o.file).path;
+                if dir_of(path) == dir {
+                    files.insert(path.rsplit('/').next().unwrap_or(path));
+                }
+            }
+            let kust = NewValue::map([
+                (
+                    "apiVersion",
+                    NewValue::str("kustomize.config.k8s.io/v1beta1"),
+                ),
+                ("kind", NewValue::str("Kustomization")),
+                (
+                    "resources",
+                    NewValue::Seq(files.iter().map(|f| NewValue::str(*f)).collect()),
+                ),
+            ]);
+            let mut text = header(&format!(
+                "Kustomize base listing the manifests of `{dir}`, so `{overlay}` can build on it"
+            ));
+            text.push_str(&render_document(&kust, STYLE));
+            let ws: Vec<String> = objects
                 .values()
-                .map(|(oe, _)| format!("../{}", oe.path.rsplit('/').next().unwrap_or(&oe.path)))
+                .flat_map(|(_, w)| w.iter().cloned())
                 .collect();
-            resources.extend(files);
+            out.push(FileChange {
+                path: join(&dir, "kustomization.yaml"),
+                original: None,
+                text,
+                edits: Vec::new(),
+                workloads: ws,
+            });
+            notes.push(format!("`{dir}` had no kustomization.yaml: one listing its manifests is added so the overlay `{overlay}` can build on it"));
         }
+        let mut resources = resources;
         let mut patches = Vec::new();
         let mut workloads_all = Vec::new();
         for (oe, workloads) in objects.values() {
@@ -470,11 +510,14 @@ fn runtime_class_file(
     class: &str,
     dir: &str,
 ) -> Option<(FileChange, Option<String>)> {
-    if repo
-        .objects
-        .iter()
-        .any(|o| o.kind == "RuntimeClass" && o.name == class)
-    {
+    let path = join(dir, &format!("runtimeclass-{class}.yaml"));
+    // Defined by hand somewhere in the repository: leave it there. Defined in a file this tool
+    // wrote (a previous run): write it again, so a second run changes nothing.
+    if repo.objects.iter().any(|o| {
+        o.kind == "RuntimeClass"
+            && o.name == class
+            && !repo.file(o.file).text.contains(GENERATED_MARK)
+    }) {
         return None;
     }
     let plans: Vec<&WorkloadPlan> = conv.plans().filter(|p| p.runtime_class == class).collect();
@@ -545,7 +588,7 @@ fn runtime_class_file(
     let workloads = plans.iter().map(|p| p.id.clone()).collect();
     Some((
         FileChange {
-            path: join(dir, &format!("runtimeclass-{class}.yaml")),
+            path,
             original: None,
             text,
             edits: Vec::new(),

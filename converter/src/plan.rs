@@ -137,6 +137,10 @@ pub fn plan_all(
         let Some(w) = repo.workloads.iter().find(|w| w.id == wr.id) else {
             continue;
         };
+        // Dockerfiles and crates no manifest uses have nothing to rewrite: counted, not listed.
+        if w.object.is_none() {
+            continue;
+        }
         let outcome = plan_one(repo, wr, w, cfg, &catalogue, &planned_objects);
         if let (Outcome::Planned(_), Some(idx)) = (&outcome, w.object) {
             planned_objects.insert(idx, wr.id.clone());
@@ -284,12 +288,21 @@ fn plan_one(
     let Some(spec) = obj.pod_spec(doc) else {
         return skipped(id, format!("no pod spec at `{}`", spec_route.join(".")));
     };
+    // A run-to-completion workload is a wasi:cli command, which the wasmtime shim runs to its
+    // end; Spin would serve HTTP forever. The scan's recommendation wins when it has one.
+    let batch = matches!(obj.kind.as_str(), "Job" | "CronJob");
+    let default_runtime = if batch && cfg.runtime == Runtime::Spin {
+        Runtime::Wasmtime
+    } else {
+        cfg.runtime
+    };
     let runtime = wr
         .runtime
         .as_deref()
         .and_then(Runtime::parse)
-        .unwrap_or(cfg.runtime);
+        .unwrap_or(default_runtime);
     let class = cfg.class_for(runtime);
+    let rname = runtime.display_name();
     match str_at(spec.node, "runtimeClassName") {
         Some(c) if c == class => {
             return Outcome::Unchanged {
@@ -360,6 +373,12 @@ fn plan_one(
         assumptions: Vec::new(),
         root,
     };
+    if batch && wr.runtime.is_none() && cfg.runtime == Runtime::Spin {
+        b.assumptions.push(format!(
+            "a {} runs to completion, so it is converted for wasmtime, which runs the module's wasi:cli entry point to its end (the Spin shim would serve HTTP)",
+            obj.kind
+        ));
+    }
 
     // 1. The RuntimeClass.
     b.set(
@@ -367,7 +386,7 @@ fn plan_one(
         NewValue::str(&class),
         format!("runtimeClassName: {class}"),
         &format!(
-            "selects the {runtime} shim on nodes that have it; the name comes from the configuration (default for {runtime}: {})",
+            "selects the {rname} shim on nodes that have it; the name comes from the configuration (default for {runtime}: {})",
             runtime.default_class()
         ),
     );
@@ -440,26 +459,26 @@ fn plan_one(
                         c_route.clone().key("ports").index(pi).key("containerPort"),
                         NewValue::int(p),
                         format!("container {cname}: containerPort {} -> {p}", cp.map_or("?".into(), |c| c.to_string())),
-                        &format!("the {runtime} shim serves HTTP on port {p}"),
+                        &format!("the {rname} shim serves HTTP on port {p}"),
                     );
                 }
                 for (i, other) in ports.iter().enumerate() {
                     if i != pi {
                         let n = other.get("containerPort").and_then(|v| v.as_i64()).map_or("?".into(), |v| v.to_string());
                         b.decisions.push(format!(
-                            "container {cname} also declares port {n}; the {runtime} shim serves only port {p}: drop it or move what serves it to a sidecar"
+                            "container {cname} also declares port {n}; the {rname} shim serves only port {p}: drop it or move what serves it to a sidecar"
                         ));
                     }
                 }
             }
             None if !ports.is_empty() => b.decisions.push(format!(
-                "container {cname} declares no TCP port that looks like HTTP; the {runtime} shim serves HTTP on port {p}: align the ports by hand"
+                "container {cname} declares no TCP port that looks like HTTP; the {rname} shim serves HTTP on port {p}: align the ports by hand"
             )),
             None => {}
         }
     } else if !ports.is_empty() {
         b.assumptions.push(format!(
-            "the {runtime} runtime has no HTTP port convention; ports are left as they are"
+            "the {rname} runtime has no HTTP port convention; ports are left as they are"
         ));
     }
     let mut related = Vec::new();
@@ -524,8 +543,29 @@ fn plan_one(
     }
 
     // 6. Sidecars from the catalogue.
-    let findings: Vec<Finding> = wr.findings.clone();
-    let chosen = catalogue::choose(catalogue, cfg, &findings);
+    // Only findings about the converted container call for sidecars: one inside another
+    // container of the pod is about a container that stays Linux.
+    let manifest = repo.file(obj.file);
+    let mut others: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in spec.containers().enumerate() {
+        if c.role == analyzer::k8s::ContainerRole::Main && i == ci {
+            continue;
+        }
+        let sp = c.node.span();
+        others.push((
+            manifest.line_col(sp.start).line,
+            manifest.line_col(sp.end).line,
+        ));
+    }
+    let relevant: Vec<&Finding> = wr
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .filter(|f| {
+            !(f.file == manifest.path && others.iter().any(|(a, b)| (*a..=*b).contains(&f.line)))
+        })
+        .collect();
+    let chosen = catalogue::choose(catalogue, cfg, &relevant);
     let kube = cfg.kube();
     let port_s = port.map_or_else(
         || old_port.map_or(String::new(), |p| p.to_string()),
@@ -581,7 +621,7 @@ fn plan_one(
                             "containers"
                         };
                         let how = if native {
-                            format!("as a native sidecar (initContainers with restartPolicy: Always, Kubernetes {} >= 1.29)", kube.map_or(String::new(), |k| k.to_string()))
+                            format!("as a native sidecar (initContainers with restartPolicy: Always; Kubernetes {} has them)", kube.map_or(String::new(), |k| k.to_string()))
                         } else {
                             "as a regular container (pass --kube-version 1.29 or newer for a native sidecar)".to_string()
                         };
@@ -603,7 +643,11 @@ fn plan_one(
     }
 
     // 7. What the result assumes.
-    let other_linux = mains.len() > 1 || spec.get("initContainers").is_some() || arbitrary_sidecar;
+    let other_linux = mains.len() > 1
+        || spec
+            .get("initContainers")
+            .is_some_and(|i| i.items().next().is_some())
+        || arbitrary_sidecar;
     if other_linux {
         b.assumptions.push(
             "the pod mixes Linux containers with the Wasm container: this needs a shim that runs Linux containers beside Wasm (runwasi's Linux fallback; the Spin shim since deislabs/containerd-wasm-shims PR #121); older shims and legacy AKS WASI node pools reject such pods"
@@ -627,7 +671,6 @@ fn plan_one(
         w,
         main_index_in_workload(w, ci),
         runtime,
-        &cname,
         &image,
         &wasm_image,
     );
@@ -817,10 +860,15 @@ fn service_changes(
             };
             // A named targetPort follows the container port's name, which does not change.
             if points_at_old {
+                let was = if target.is_some() {
+                    format!("{old}")
+                } else {
+                    format!("unset (so {old})")
+                };
                 changes.push(Change {
                     route,
                     op: Op::Set(NewValue::int(new)),
-                    summary: format!("Service {}: targetPort {old} -> {new}", svc.name),
+                    summary: format!("Service {}: targetPort {was} -> {new}", svc.name),
                     why: format!("it pointed at container port {old}, which moved to {new}"),
                 });
             }

@@ -50,7 +50,6 @@ pub fn recipe(
     w: &Workload,
     ci: usize,
     runtime: Runtime,
-    container: &str,
     image: &str,
     wasm_image: &str,
 ) -> Option<Recipe> {
@@ -114,8 +113,7 @@ pub fn recipe(
     };
     let mut d = String::new();
     d.push_str(&format!(
-        "# Wasm image for {}, written by `wasm-migrate convert` ({runtime} runtime).\n",
-        w.id
+        "# Wasm image {wasm_image} ({runtime} runtime), written by `wasm-migrate convert`.\n"
     ));
     d.push_str("# Build the module first, from the repository root:\n");
     d.push_str(&format!("#   {build}\n"));
@@ -131,11 +129,9 @@ pub fn recipe(
     }
     d.push_str(&format!("ENTRYPOINT {entrypoint}\n"));
     let spin_toml = (runtime == Runtime::Spin).then(|| {
-        let id = component_id(container);
-        let app = component_id(&w.name);
+        let id = component_id(&module);
         let text = format!(
-            "# Spin manifest for {wid}, written by `wasm-migrate convert`: the Spin shim reads /spin.toml.\nspin_manifest_version = 2\n\n[application]\nname = \"{app}\"\nversion = \"0.1.0\"\n\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"{id}\"\n\n[component.{id}]\nsource = \"{module}.wasm\"\nallowed_outbound_hosts = []\n",
-            wid = w.id
+            "# Spin manifest for {wasm_image}, written by `wasm-migrate convert`: the Spin shim reads /spin.toml.\nspin_manifest_version = 2\n\n[application]\nname = \"{id}\"\nversion = \"0.1.0\"\n\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"{id}\"\n\n[component.{id}]\nsource = \"{module}.wasm\"\nallowed_outbound_hosts = []\n"
         );
         (join("spin.toml"), text)
     });

@@ -1044,9 +1044,11 @@ impl<'t> Patch<'t> {
             }
             Value::Seq { .. } | Value::Map { .. } if l.is_flow(p.node) => {
                 let start = l.props(p.node).content_start;
+                // Strings keep the quoting of the collection's first quoted scalar.
+                let pref = first_scalar_quote(l, p.node);
                 let text = match v {
-                    NewValue::Scalar(s) => value::scalar_repr(s, Quote::Plain, flow_parent),
-                    other => value::flow_repr(other),
+                    NewValue::Scalar(s) => value::scalar_repr(s, pref, flow_parent),
+                    other => value::flow_repr_with(other, pref),
                 };
                 Ok(Edit {
                     start,
@@ -1291,6 +1293,30 @@ impl<'t> Patch<'t> {
         }
         Ok(())
     }
+}
+
+/// The quoting of the first scalar item (or value) of a collection.
+fn first_scalar_quote(l: &Layout<'_>, id: NodeId) -> Quote {
+    let children: Vec<NodeId> = match l.value(id) {
+        Value::Seq { items, .. } => items.clone(),
+        Value::Map { entries, .. } => entries.iter().map(|(_, v)| *v).collect(),
+        _ => Vec::new(),
+    };
+    for c in children {
+        match l.value(c) {
+            Value::Scalar {
+                style: Style::DoubleQuoted,
+                ..
+            } => return Quote::Double,
+            Value::Scalar {
+                style: Style::SingleQuoted,
+                ..
+            } => return Quote::Single,
+            Value::Scalar { .. } => return Quote::Plain,
+            _ => {}
+        }
+    }
+    Quote::Plain
 }
 
 fn style_of(v: &Value) -> Option<Style> {

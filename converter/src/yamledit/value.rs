@@ -216,12 +216,11 @@ pub(crate) fn plain_safe(s: &str, flow: bool) -> bool {
         return false;
     }
     // Anything that starts like a number (ints, floats, octal, hex, sexagesimal, dates) is quoted.
-    let mut chars = s.chars();
-    let c0 = chars.next();
-    let c1 = chars.next();
-    let numeric_start = match (c0, c1) {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut rest = unsigned.chars();
+    let numeric_start = match (rest.next(), rest.next()) {
         (Some(c), _) if c.is_ascii_digit() => true,
-        (Some('+' | '-' | '.'), Some(c)) if c.is_ascii_digit() || c == '.' => true,
+        (Some('.'), Some(c)) => c.is_ascii_digit(),
         _ => false,
     };
     !numeric_start
@@ -237,17 +236,22 @@ pub(crate) struct Fmt {
 }
 
 pub(crate) fn flow_repr(v: &NewValue) -> String {
+    flow_repr_with(v, Quote::Plain)
+}
+
+/// Flow style with strings quoted as `pref` asks (the style of the collection being replaced).
+pub(crate) fn flow_repr_with(v: &NewValue, pref: Quote) -> String {
     match v {
-        NewValue::Scalar(s) => scalar_repr(s, Quote::Plain, true),
+        NewValue::Scalar(s) => scalar_repr(s, pref, true),
         NewValue::Map(es) => {
             let parts: Vec<String> = es
                 .iter()
-                .map(|(k, v)| format!("{}: {}", key_repr(k, true), flow_repr(v)))
+                .map(|(k, v)| format!("{}: {}", key_repr(k, true), flow_repr_with(v, pref)))
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
         NewValue::Seq(items) => {
-            let parts: Vec<String> = items.iter().map(flow_repr).collect();
+            let parts: Vec<String> = items.iter().map(|i| flow_repr_with(i, pref)).collect();
             format!("[{}]", parts.join(", "))
         }
     }
@@ -416,12 +420,14 @@ mod tests {
     fn quoting_keeps_the_string_a_string() {
         for s in [
             "true", "yes", "On", "80", "0777", "1:20", "-1", ".5", "", " x", "a: b", "a #b", "x:",
-            "*a", "&a", "- x", "null", "~",
+            "*a", "&a", "- x", "null", "~", "+.5", "-.5",
         ] {
             assert!(!plain_safe(s, false), "{s:?} must be quoted");
         }
         for s in [
             "nginx",
+            "../",
+            ".hidden",
             "ghcr.io/acme/app:1.2",
             "/",
             "/healthz",

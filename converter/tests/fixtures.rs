@@ -1,0 +1,535 @@
+//! Every case under fixtures/convert/: a snapshot of the rendered diff, and on every one the
+//! checks users rely on: bytes outside the edits are unchanged, every rewritten object parses and
+//! deserializes into its Kubernetes type with no unknown field, CRLF and BOM survive, and
+//! converting the written result again changes nothing (idempotence).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use analyzer::Repo;
+use converter::config::{ConvertConfig, Threshold};
+use converter::convert::{Conversion, Emit, Options};
+use converter::plan::Outcome;
+use rules::report::{Finding, Report};
+use serde::Deserialize;
+use wasm_migrate_converter as converter;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/convert")
+}
+
+/// Findings the Rust-depth rules report for the fixture's code, injected into the scan's report.
+#[derive(Deserialize)]
+struct Injected {
+    #[serde(default)]
+    finding: Vec<InjectedFinding>,
+}
+
+#[derive(Deserialize)]
+struct InjectedFinding {
+    workload: String,
+    category: rules::Category,
+    message: String,
+    file: String,
+    line: usize,
+}
+
+/// Scan and judge; `strict` when every injected finding must find its workload (on a second run a
+/// Deployment may have become a SpinApp).
+fn judge(root: &Path, label: &str, strict: bool) -> (Repo, Report) {
+    let repo = analyzer::scan(root).expect("scan");
+    let opts = rules::engine::Options {
+        root_display: label.into(),
+        ..Default::default()
+    };
+    let mut report = rules::engine::run(&repo, &opts);
+    if let Ok(text) = fs::read_to_string(root.join("test-findings.toml")) {
+        let injected: Injected = toml::from_str(&text).expect("test-findings.toml");
+        for f in injected.finding {
+            let Some(w) = report.workloads.iter_mut().find(|w| w.id == f.workload) else {
+                assert!(!strict, "no workload {}", f.workload);
+                continue;
+            };
+            w.findings.push(Finding {
+                rule: "T001".into(),
+                category: f.category,
+                severity: rules::Severity::Warning,
+                penalty: 10,
+                message: f.message,
+                help: "injected by the test harness".into(),
+                file: f.file,
+                line: f.line,
+                column: 1,
+                end_line: f.line,
+                end_column: 1,
+                related: vec![],
+                chain: vec![],
+                snippet: None,
+                suppressed: None,
+            });
+            let (verdict, score) = rules::score::score(&mut w.findings);
+            w.verdict = verdict;
+            w.score = score;
+        }
+    }
+    (repo, report)
+}
+
+struct Case {
+    name: &'static str,
+    fixture: &'static str,
+    emit: Emit,
+    kube: Option<&'static str>,
+    runtime_class_manifest: bool,
+    tweak: fn(&mut ConvertConfig),
+}
+
+const CASE: Case = Case {
+    name: "",
+    fixture: "",
+    emit: Emit::Deployment,
+    kube: None,
+    runtime_class_manifest: false,
+    tweak: |_| {},
+};
+
+fn config(root: &Path, case: &Case) -> ConvertConfig {
+    let mut cfg = match fs::read_to_string(root.join(".wasm-migrate.toml")) {
+        Ok(text) => ConvertConfig::from_toml(&text).expect("fixture config"),
+        Err(_) => ConvertConfig::default(),
+    };
+    if let Some(k) = case.kube {
+        cfg.kube_version = Some(k.into());
+    }
+    (case.tweak)(&mut cfg);
+    cfg
+}
+
+fn convert_at(root: &Path, case: &Case, strict: bool) -> Conversion {
+    let cfg = config(root, case);
+    let (repo, report) = judge(root, case.fixture, strict);
+    let opts = Options {
+        emit: case.emit,
+        runtime_class_manifest: case.runtime_class_manifest,
+        plan: Default::default(),
+    };
+    converter::convert(&repo, &report, &cfg, &opts)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The checks every fixture gets.
+fn check_files(case: &Case, conv: &Conversion) {
+    for f in &conv.files {
+        if let Some(orig) = &f.original {
+            converter::yamledit::check_preserved(orig, &f.text, &f.edits)
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", case.name, f.path));
+            if orig.starts_with('\u{feff}') {
+                assert!(
+                    f.text.starts_with('\u{feff}'),
+                    "{}: {} lost its BOM",
+                    case.name,
+                    f.path
+                );
+            }
+            if orig.contains("\r\n") {
+                let bare = f
+                    .text
+                    .match_indices('\n')
+                    .filter(|(i, _)| *i == 0 || f.text.as_bytes()[i - 1] != b'\r')
+                    .count();
+                assert_eq!(bare, 0, "{}: {} got lines without CR", case.name, f.path);
+            }
+        }
+        if f.path.ends_with(".yaml") || f.path.ends_with(".yml") {
+            let stream = analyzer::yaml::parse(&f.text);
+            assert!(
+                stream.error.is_none(),
+                "{}: {} does not parse: {:?}",
+                case.name,
+                f.path,
+                stream.error
+            );
+            for obj in analyzer::k8s::objects(analyzer::source::FileId(0), &stream) {
+                let doc = &stream.docs[obj.doc];
+                let json = converter::json::from_yaml(doc, obj.node).expect("json");
+                if let Some(r) = converter::verify::typed_roundtrip(&obj.kind, &json) {
+                    r.unwrap_or_else(|e| {
+                        panic!(
+                            "{}: {} {} in {} does not deserialize: {e}",
+                            case.name, obj.kind, obj.name, f.path
+                        )
+                    });
+                    let unknown =
+                        converter::verify::unknown_fields(&obj.kind, &json).expect("typed");
+                    assert!(
+                        unknown.is_empty(),
+                        "{}: {} {} has unknown fields {unknown:?}",
+                        case.name,
+                        obj.kind,
+                        obj.name
+                    );
+                }
+            }
+        }
+        if f.path.ends_with("Dockerfile.wasm") {
+            assert!(
+                f.text.contains("\nFROM scratch\nCOPY --chmod=0755 "),
+                "{}: {}",
+                case.name,
+                f.text
+            );
+            assert!(
+                f.text.contains("\nENTRYPOINT [\""),
+                "{}: {}",
+                case.name,
+                f.text
+            );
+        }
+        if f.path.ends_with("spin.toml") {
+            let v: toml::Value = toml::from_str(&f.text).expect("spin.toml parses");
+            assert_eq!(v["spin_manifest_version"].as_integer(), Some(2));
+        }
+    }
+}
+
+/// Write the conversion into a copy of the fixture and convert again: nothing may change.
+fn check_idempotent(case: &Case, conv: &Conversion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join(case.fixture);
+    copy_tree(&fixtures().join(case.fixture), &root);
+    converter::write::write_all(&root, &conv.files).expect("write");
+    let again = convert_at(&root, case, false);
+    let changed: Vec<String> = again.files.iter().map(converter::diff::file_diff).collect();
+    assert!(
+        changed.is_empty(),
+        "{}: converting twice changes files:\n{}",
+        case.name,
+        changed.join("\n")
+    );
+    let first: Vec<&String> = conv.failures.iter().map(|(id, _)| id).collect();
+    let second: Vec<&String> = again.failures.iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        first, second,
+        "{}: failures differ on the second run",
+        case.name
+    );
+}
+
+fn run(case: &Case) -> Conversion {
+    let conv = convert_at(&fixtures().join(case.fixture), case, true);
+    check_files(case, &conv);
+    check_idempotent(case, &conv);
+    // CR is shown so the snapshot proves CRLF lines stay CRLF.
+    let text = converter::diff::render(&conv).replace('\r', "\u{240d}");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(case.name, text);
+    });
+    conv
+}
+
+fn file<'c>(conv: &'c Conversion, path: &str) -> &'c str {
+    &conv
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no change to {path}"))
+        .text
+}
+
+fn skipped_reason<'c>(conv: &'c Conversion, id: &str) -> &'c str {
+    conv.outcomes
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Skipped { id: i, reason, .. } if i == id => Some(reason.as_str()),
+            Outcome::Unchanged { id: i, reason } if i == id => Some(reason.as_str()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{id} was not skipped"))
+}
+
+#[test]
+fn spin_compact_sequences_probes_and_service() {
+    let conv = run(&Case {
+        name: "spin-compact",
+        fixture: "spin-compact",
+        ..CASE
+    });
+    let web = file(&conv, "k8s/web.yaml");
+    assert!(web.contains("        image: ghcr.io/acme/web-wasm:1.4.0 # bumped by CI\n"));
+    assert!(
+        web.contains("        command: [\"/\"]\n"),
+        "flow command keeps its quoting:\n{web}"
+    );
+    assert!(web.contains("        # env: none yet\n      # the pod spec ends here\n      runtimeClassName: wasmtime-spin-v2\n"));
+    assert!(web.contains("          periodSeconds: 10\n          httpGet:\n            path: /healthz\n            port: 80\n"));
+    assert!(file(&conv, "k8s/web-svc.yaml").ends_with("    targetPort: 80\n"));
+    assert!(
+        file(&conv, "web/Dockerfile.wasm").contains(
+            "COPY --chmod=0755 target/wasm32-wasip2/release/web_app.wasm /web_app.wasm\n"
+        )
+    );
+}
+
+#[test]
+fn spin_compact_below_a_ready_threshold_is_not_converted() {
+    let conv = run(&Case {
+        name: "spin-compact-threshold",
+        fixture: "spin-compact",
+        tweak: |c| c.threshold = Threshold::Ready,
+        ..CASE
+    });
+    assert_eq!(
+        skipped_reason(&conv, "Deployment/default/web"),
+        "portable, below the configured threshold `ready`"
+    );
+    assert!(conv.files.is_empty());
+}
+
+#[test]
+fn wasmtime_crlf_bom_and_four_space_indentation() {
+    let conv = run(&Case {
+        name: "wasmtime-crlf",
+        fixture: "wasmtime-crlf",
+        ..CASE
+    });
+    let api = file(&conv, "deploy/api.yaml");
+    assert!(api.starts_with('\u{feff}'));
+    assert!(
+        api.contains("                  image: \"registry.acme.io/api-wasm:2.3\"\r\n"),
+        "quoting kept"
+    );
+    assert!(!api.contains("command:"), "the Linux command is removed");
+    assert!(api.contains("\r\n            runtimeClassName: wasm\r\n---"));
+    assert!(api.ends_with("        - port: 3000 # no targetPort: it defaults to port\r\n          targetPort: 8080\r\n"));
+}
+
+#[test]
+fn multidoc_flow_and_list() {
+    let conv = run(&Case {
+        name: "multidoc-flow",
+        fixture: "multidoc-flow",
+        ..CASE
+    });
+    let shop = file(&conv, "manifests/shop.yaml");
+    assert!(shop.contains("containers: [{name: cart, image: ghcr.io/acme/cart-wasm:0.9, ports: [{containerPort: 80}], command: [/]}]\n      runtimeClassName: wasmtime-spin-v2\n  # end of the cart spec\n...\n# Between documents"));
+    assert!(shop.contains("        - {name: search, image: 'ghcr.io/acme/search-wasm:3.1', command: [/]}\n        runtimeClassName: wasmtime-spin-v2\n# trailing comment of the stream\n"));
+}
+
+#[test]
+fn every_workload_kind() {
+    let conv = run(&Case {
+        name: "kinds",
+        fixture: "kinds",
+        ..CASE
+    });
+    let w = file(&conv, "k8s/workloads.yaml");
+    // The CronJob's pod spec is three levels deeper than a Deployment's.
+    assert!(
+        w.contains("              args: [\"--report\"]\n          runtimeClassName: wasmtime-v1\n")
+    );
+    assert!(w.contains("      ports:\n        - containerPort: 80\n      command:\n        - /\n  runtimeClassName: wasmtime-spin-v2\n"), "a Pod's spec is `spec`:\n{w}");
+    let runtimes: Vec<(String, &str)> = conv
+        .plans()
+        .map(|p| (p.id.clone(), p.runtime.as_str()))
+        .collect();
+    assert!(runtimes.contains(&("Job/default/migrate".into(), "wasmtime")));
+    assert!(runtimes.contains(&("StatefulSet/default/ledger".into(), "spin")));
+}
+
+#[test]
+fn sidecars_as_regular_containers() {
+    let conv = run(&Case {
+        name: "sidecars",
+        fixture: "sidecars",
+        ..CASE
+    });
+    let apps = file(&conv, "k8s/apps.yaml");
+    assert!(apps.contains("      annotations:\n        dapr.io/app-id: cache-user\n        dapr.io/app-port: \"80\"\n        dapr.io/enabled: \"true\"\n    spec:\n"), "{apps}");
+    assert!(apps.contains("        - name: otel-collector\n          image: otel/opentelemetry-collector-contrib:0.111.0\n"));
+    assert!(apps.contains("      initContainers: []\n      containers:\n        - name: db-client\n          image: ghcr.io/acme/db-client-wasm:1\n          command:\n            - /\n        - name: envoy-egress\n"));
+    assert!(
+        apps.contains("        - name: imaging-native\n          image: ghcr.io/acme/imaging:1\n")
+    );
+    let gateway = conv
+        .plans()
+        .find(|p| p.id == "Deployment/default/gateway")
+        .expect("gateway");
+    assert!(
+        gateway.sidecars.is_empty(),
+        "the nginx finding is about a container that stays Linux"
+    );
+}
+
+#[test]
+fn sidecars_as_native_sidecars_from_kubernetes_1_29() {
+    let conv = run(&Case {
+        name: "sidecars-native",
+        fixture: "sidecars",
+        kube: Some("1.29"),
+        ..CASE
+    });
+    let apps = file(&conv, "k8s/apps.yaml");
+    // An empty flow `initContainers: []` gets its item in flow style.
+    assert!(apps.contains("      initContainers: [{name: envoy-egress, image: envoyproxy/envoy:v1.31.2, args: [-c, /etc/envoy/envoy.yaml], ports: [{containerPort: 9901, name: envoy-admin}], restartPolicy: Always}]\n"), "{apps}");
+    assert!(apps.contains("      initContainers:\n        - name: otel-collector\n"));
+    assert!(apps.contains("          restartPolicy: Always\n"));
+}
+
+#[test]
+fn sidecars_from_configured_catalogue_choices() {
+    let conv = run(&Case {
+        name: "sidecars-redis",
+        fixture: "sidecars",
+        kube: Some("1.30"),
+        tweak: |c| {
+            c.sidecars.insert("state".into(), "redis-kv".into());
+            c.sidecars.insert("telemetry".into(), "none".into());
+        },
+        ..CASE
+    });
+    let apps = file(&conv, "k8s/apps.yaml");
+    assert!(apps.contains("        - name: redis\n          image: redis:7.4-alpine\n"));
+    assert!(!apps.contains("otel-collector") && !apps.contains("dapr.io"));
+}
+
+#[test]
+fn blocked_and_unconvertible_workloads_say_why() {
+    let conv = run(&Case {
+        name: "blocked",
+        fixture: "blocked",
+        ..CASE
+    });
+    assert!(skipped_reason(&conv, "Deployment/default/agent").starts_with("blocked:"));
+    assert!(
+        skipped_reason(&conv, "Deployment/default/proxy")
+            .starts_with("no container image of this workload is built in this repository")
+    );
+    assert_eq!(
+        skipped_reason(&conv, "Deployment/default/spin-done"),
+        "already converted (runtimeClassName: wasmtime-spin-v2)"
+    );
+    assert!(
+        skipped_reason(&conv, "Deployment/default/other-class")
+            .starts_with("already runs under runtimeClassName `gvisor`")
+    );
+    assert_eq!(
+        skipped_reason(&conv, "SpinApp/default/hello"),
+        "already a SpinApp"
+    );
+    assert!(
+        conv.notes
+            .iter()
+            .any(|n| n.starts_with("Helm chart `charts/old` is not rewritten yet"))
+    );
+    let all = file(&conv, "k8s/all.yaml");
+    assert!(all.contains("hostNetwork: true\n      containers:\n        - name: agent\n          image: ghcr.io/acme/agent:1\n"), "blocked stays as it was");
+}
+
+#[test]
+fn anchored_containers_are_refused_and_the_rest_converts() {
+    let conv = run(&Case {
+        name: "anchors",
+        fixture: "anchors",
+        ..CASE
+    });
+    assert_eq!(conv.failures.len(), 1);
+    assert_eq!(conv.failures[0].0, "Deployment/default/billing");
+    assert!(
+        conv.failures[0]
+            .1
+            .contains("may come from a `<<` merge key"),
+        "{}",
+        conv.failures[0].1
+    );
+    let apps = file(&conv, "k8s/apps.yaml");
+    assert!(
+        apps.contains("          image: ghcr.io/acme/billing:4\n"),
+        "billing is untouched"
+    );
+    assert!(apps.contains("          image: ghcr.io/acme/notes-wasm:2\n"));
+}
+
+#[test]
+fn spinapp_emission() {
+    let conv = run(&Case {
+        name: "spinapp",
+        fixture: "spinapp",
+        emit: Emit::SpinApp,
+        ..CASE
+    });
+    let hello = file(&conv, "k8s/hello.yaml");
+    assert!(hello.contains("kind: SpinApp\n"));
+    assert!(hello.contains("  podAnnotations:\n    dapr.io/app-id: hello\n    dapr.io/app-port: \"80\"\n    dapr.io/enabled: \"true\"\n"), "{hello}");
+    assert!(hello.contains("    - port: 80\n      targetPort: 80\n"));
+    let thumbs = conv
+        .plans()
+        .find(|p| p.id == "Deployment/web/thumbs")
+        .expect("thumbs");
+    assert!(
+        thumbs.decisions[0]
+            .starts_with("not emitted as a SpinApp: a SpinApp has no field for extra containers"),
+        "{:?}",
+        thumbs.decisions
+    );
+    assert!(file(&conv, "k8s/thumbs.yaml").contains("kind: Deployment\n"));
+}
+
+#[test]
+fn kustomize_overlays_beside_their_bases() {
+    let conv = run(&Case {
+        name: "kustomize",
+        fixture: "kustomize",
+        emit: Emit::Kustomize,
+        runtime_class_manifest: true,
+        ..CASE
+    });
+    assert!(
+        conv.files.iter().all(|f| f.original.is_none()),
+        "the base stays untouched"
+    );
+    let k = file(&conv, "deploy/base-wasm/kustomization.yaml");
+    assert!(
+        k.contains("resources:\n- ../base\n- runtimeclass-wasmtime-spin-v2.yaml\npatches:\n"),
+        "{k}"
+    );
+    assert!(file(&conv, "deploy/plain/kustomization.yaml").contains("resources:\n- tools.yaml\n"));
+}
+
+#[test]
+fn mesh_node_selector_and_runtime_class_manifest() {
+    let conv = run(&Case {
+        name: "mesh",
+        fixture: "mesh",
+        runtime_class_manifest: true,
+        ..CASE
+    });
+    let p = conv.plans().next().expect("ledger");
+    assert!(
+        p.decisions
+            .iter()
+            .any(|d| d.starts_with("Istio injects its proxy") && d.contains("needs validation"))
+    );
+    assert!(
+        p.decisions
+            .iter()
+            .any(|d| d.starts_with("the pod's nodeSelector `wasm: false` contradicts"))
+    );
+    let ledger = file(&conv, "k8s/ledger.yaml");
+    assert!(
+        ledger.contains("      nodeSelector:\n        wasm: \"false\"\n"),
+        "no nodeSelector is added or changed"
+    );
+    let rc = file(&conv, "k8s/runtimeclass-wasmtime-spin-v2.yaml");
+    assert!(rc.contains("handler: spin\nscheduling:\n  nodeSelector:\n    wasm: \"true\"\n  tolerations:\n  - key: wasm\n"));
+}
