@@ -9,6 +9,7 @@ pub mod engine;
 pub mod knowledge;
 pub mod report;
 pub mod score;
+pub mod suppress;
 
 pub mod dockerfile;
 pub mod k8s;
