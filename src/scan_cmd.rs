@@ -21,7 +21,6 @@ pub fn run_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<(analyzer::R
         disabled: config.disabled.clone(),
         severity: config.severity.clone(),
         no_suppressions: args.no_suppressions || !config.allow_suppressions,
-        ..Default::default()
     };
     let report = engine::run(&repo, &opts);
     Ok((repo, report))

@@ -245,7 +245,7 @@ pub fn apply(
     let mut used = Vec::new();
     for f in findings.iter_mut() {
         let hit = sups.entries.iter().enumerate().find(|(_, e)| {
-            e.codes.iter().any(|c| *c == f.rule)
+            e.codes.contains(&f.rule)
                 && match e.target {
                     Target::Line(l) => {
                         repo.file(e.file).path == f.file
