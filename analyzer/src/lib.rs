@@ -4,7 +4,9 @@
 //! scanned tree and never panics on its content: a file that does not parse becomes a
 //! [`ParseError`] and the scan goes on.
 
+pub mod cargo;
+pub mod error;
+pub mod rust;
 pub mod source;
 pub mod span;
 pub mod yaml;
-pub mod error;

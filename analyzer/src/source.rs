@@ -31,7 +31,12 @@ impl SourceFile {
     pub fn new(id: FileId, path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        SourceFile { id, path: path.into(), text, lines }
+        SourceFile {
+            id,
+            path: path.into(),
+            text,
+            lines,
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -51,7 +56,9 @@ impl SourceFile {
     }
 
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start.min(self.text.len())..span.end.min(self.text.len())).unwrap_or("")
+        self.text
+            .get(span.start.min(self.text.len())..span.end.min(self.text.len()))
+            .unwrap_or("")
     }
 
     /// The full text of the 1-based `line`, without its newline.

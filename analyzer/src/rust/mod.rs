@@ -1,0 +1,1 @@
+//! Rust source front-end (in progress).
