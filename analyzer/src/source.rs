@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::span::{LineCol, LineIndex, Span};
 
 /// Index of a file in [`crate::Repo::files`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
 /// One file of the scanned repository. `path` is repo-relative with `/` separators.

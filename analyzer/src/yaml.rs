@@ -540,7 +540,7 @@ impl<'a> YRef<'a> {
     }
 
     /// Items of a sequence (empty for anything else).
-    pub fn items(&self) -> impl Iterator<Item = YRef<'a>> + 'a {
+    pub fn items(self) -> impl Iterator<Item = YRef<'a>> + 'a {
         let doc = self.doc;
         let items: &'a [NodeId] = match &self.resolved().value {
             Value::Seq { items, .. } => items,
@@ -554,7 +554,7 @@ impl<'a> YRef<'a> {
     }
 
     /// Entries of a mapping as (key text, value) pairs; keys that are not scalars are skipped.
-    pub fn entries(&self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
+    pub fn entries(self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
         let doc = self.doc;
         let entries: &'a [(NodeId, NodeId)] = match &self.resolved().value {
             Value::Map { entries, .. } => entries,
@@ -576,7 +576,7 @@ impl<'a> YRef<'a> {
     }
 
     /// Scalar items of a sequence as strings (a list of args, capabilities, ...).
-    pub fn str_items(&self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
+    pub fn str_items(self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
         self.items().filter_map(|i| i.as_str().map(|s| (s, i)))
     }
 }
