@@ -570,7 +570,8 @@ fn facts_are_independent_of_the_thread_and_order() {
 /// rayon's default 2 MiB stack.
 #[test]
 fn pathological_shapes_never_overflow_the_stack() {
-    let shapes: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
+    type Make = Box<dyn Fn(usize) -> String>;
+    let shapes: Vec<(&str, Make)> = vec![
         (
             "else-if",
             Box::new(|n| {

@@ -48,6 +48,9 @@ const TEST_ATTRS: &[&str] = &[
     "actix_rt::test",
 ];
 
+/// An exclusion in force and the attribute that put it there.
+type Excluded = (Exclusion, Span);
+
 #[derive(Default)]
 struct Scope {
     /// `use a::b::C as D;` -> `D` => `[a, b, C]`.
@@ -64,7 +67,7 @@ struct Collector<'a> {
     exclusions: Vec<(Exclusion, Span)>,
     out: RustFacts,
     /// Write-mode `OpenOptions` method calls, kept until the file is known to use `OpenOptions`.
-    option_calls: Vec<(Span, String, Option<(Exclusion, Span)>)>,
+    option_calls: Vec<(Span, String, Option<Excluded>)>,
     saw_open_options: bool,
     /// Depth of `mod { }` nesting; `fn main` counts only at the file's top level.
     mod_depth: usize,
