@@ -4,8 +4,10 @@
 //! the report to a renderer. Exit codes (DESIGN §7): 0 done, 1 a gate tripped, 2 usage error or
 //! the tool could not do its job.
 
+mod baseline;
 mod cli;
 mod fingerprint;
+mod output;
 mod render;
 mod scan_cmd;
 #[cfg(test)]

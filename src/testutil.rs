@@ -36,3 +36,75 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A report of `n` workloads with `per` findings each (mixed severities, a chain, a related
+/// location), for size and speed tests; finding `j` of workload `i` is on line `10 + j`.
+pub fn synthetic(n: usize, per: usize) -> Report {
+    use rules::report::{Finding, RelatedLocation, SCHEMA_VERSION, Tool, Verdict, WorkloadReport};
+    use rules::{Category, Severity};
+    let workloads = (0..n)
+        .map(|i| {
+            let file = format!("k8s/app-{i}.yaml");
+            let mut findings: Vec<Finding> = (0..per)
+                .map(|j| {
+                    let severity = [Severity::Blocker, Severity::Warning, Severity::Note][j % 3];
+                    Finding {
+                        rule: ["WM301", "WM302", "WM303"][j % 3].into(),
+                        category: Category::HostNetwork,
+                        severity,
+                        penalty: 10,
+                        message: format!(
+                            "container `c{j}` does thing {j} the Wasm runtime cannot do"
+                        ),
+                        help: "remove the thing and expose the workload through a Service".into(),
+                        file: file.clone(),
+                        line: 10 + j,
+                        column: 7,
+                        end_line: 10 + j,
+                        end_column: 24,
+                        related: vec![RelatedLocation {
+                            file: format!("app-{i}/Dockerfile"),
+                            line: 3,
+                            column: 1,
+                            end_line: 3,
+                            end_column: 10,
+                            message: "built here".into(),
+                        }],
+                        chain: if j == 1 {
+                            vec!["app".into(), "reqwest".into(), "native-tls".into()]
+                        } else {
+                            vec![]
+                        },
+                        snippet: Some(format!("      thing{j}: true")),
+                        suppressed: None,
+                    }
+                })
+                .collect();
+            let (verdict, score) = rules::score::score(&mut findings);
+            WorkloadReport {
+                id: format!("Deployment/ns-{}/app-{i}", i % 7),
+                kind: "Deployment".into(),
+                name: format!("app-{i}"),
+                namespace: Some(format!("ns-{}", i % 7)),
+                sources: vec![file.clone(), format!("app-{i}/Dockerfile")],
+                links: vec![],
+                language: Some("rust".into()),
+                score,
+                verdict: if per == 0 { Verdict::Ready } else { verdict },
+                runtime: Some("wasmtime".into()),
+                findings,
+            }
+        })
+        .collect();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "wasm-migrate".into(),
+            version: "0.0.0-test".into(),
+        },
+        root: "synthetic".into(),
+        workloads,
+        errors: vec![],
+        notes: vec![],
+    }
+}

@@ -84,3 +84,186 @@ fn sarif_regions_are_the_lines_the_human_output_and_json_show() {
         );
     }
 }
+
+fn read_report(path: &std::path::Path) -> rules::report::Report {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Scan a copy of the demo, change it (a finding added, one removed, lines shifted), scan again
+/// with `--baseline`: the Markdown names exactly the new and the fixed finding, and the deltas.
+#[test]
+fn baseline_round_trip_shows_exactly_the_new_and_fixed_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("demo");
+    common::copy_tree(&common::fixture("demo"), &repo);
+    let base = tmp.path().join("base.json");
+    let out = common::run(&[
+        "scan",
+        repo.to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // api gains `hostNetwork: true` (new); node-exporter loses `hostPID: true` (fixed) and gets
+    // three comment lines on top, which moves its remaining finding without making it new.
+    let api = repo.join("k8s/base/api.yaml");
+    let text = std::fs::read_to_string(&api).unwrap();
+    let text = text.replacen(
+        "      containers:\n",
+        "      hostNetwork: true\n      containers:\n",
+        1,
+    );
+    std::fs::write(&api, text).unwrap();
+    let ne = repo.join("k8s/base/node-exporter.yaml");
+    let text = std::fs::read_to_string(&ne).unwrap();
+    assert!(text.contains("      hostPID: true\n"));
+    let text = format!(
+        "# a\n# b\n# c\n{}",
+        text.replacen("      hostPID: true\n", "", 1)
+    );
+    std::fs::write(&ne, text).unwrap();
+
+    let md_path = tmp.path().join("pr.md");
+    let cur = tmp.path().join("cur.json");
+    let out = common::run(&[
+        "scan",
+        repo.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--output",
+        md_path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        cur.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    let (b, c) = (read_report(&base), read_report(&cur));
+
+    // Exactly one new finding, the hostNetwork in api.yaml.
+    let new_items: Vec<&str> = md.lines().filter(|l| l.contains("🆕 **new**")).collect();
+    assert_eq!(new_items.len(), 1, "{md}");
+    assert!(new_items[0].contains("**WM301**"), "{}", new_items[0]);
+    let api_line = c
+        .workloads
+        .iter()
+        .find(|w| w.id == "Deployment/shop/api")
+        .and_then(|w| w.findings.iter().find(|f| f.rule == "WM301"))
+        .map(|f| f.line)
+        .unwrap();
+    assert!(
+        new_items[0].contains(&format!("k8s/base/api.yaml#L{api_line})")),
+        "{}",
+        new_items[0]
+    );
+    // Exactly one fixed finding, the hostPID in node-exporter.yaml.
+    assert!(md.contains("**1 new** finding(s), **1 fixed**"), "{md}");
+    let fixed: Vec<&str> = md.lines().filter(|l| l.starts_with("- ~~")).collect();
+    assert_eq!(fixed.len(), 1, "{md}");
+    assert!(fixed[0].contains("`hostPID: true`"), "{}", fixed[0]);
+
+    // Deltas: each workload's row shows current minus base score.
+    for w in &c.workloads {
+        let before = b.workloads.iter().find(|x| x.id == w.id).unwrap().score;
+        let d = i64::from(w.score) - i64::from(before);
+        let shown = if d > 0 {
+            format!("+{d}")
+        } else {
+            d.to_string()
+        };
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", w.id)))
+            .unwrap_or_else(|| panic!("no row for {}", w.id));
+        assert!(
+            row.contains(&format!(" {shown} |")),
+            "{} expected delta {shown}: {row}",
+            w.id
+        );
+    }
+    let api_delta = i64::from(
+        c.workloads
+            .iter()
+            .find(|w| w.id == "Deployment/shop/api")
+            .unwrap()
+            .score,
+    ) - i64::from(
+        b.workloads
+            .iter()
+            .find(|w| w.id == "Deployment/shop/api")
+            .unwrap()
+            .score,
+    );
+    assert!(api_delta < 0, "a new blocker lowers the api's score");
+
+    // --new-only with --fail-on blocker trips on the new blocker, and lists only it.
+    let out = common::run(&[
+        "scan",
+        repo.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--new-only",
+        "--fail-on",
+        "blocker",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let md = common::stdout(&out);
+    assert_eq!(md.matches("\n- ⛔").count(), 1, "{md}");
+
+    // Against itself, --new-only finds nothing new: the gate stays open.
+    let out = common::run(&[
+        "scan",
+        repo.to_str().unwrap(),
+        "--baseline",
+        cur.to_str().unwrap(),
+        "--new-only",
+        "--fail-on",
+        "blocker",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn report_re_renders_a_saved_json_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = tmp.path().join("r.json");
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--output",
+        json.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--output",
+        tmp.path().join("direct.md").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&["report", json.to_str().unwrap(), "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let direct = std::fs::read_to_string(tmp.path().join("direct.md")).unwrap();
+    assert_eq!(common::stdout(&out), direct);
+
+    // A report that is not one is a usage error (exit 2), not a crash.
+    std::fs::write(&json, "{\"schema_version\": 7}").unwrap();
+    let out = run(&["report", json.to_str().unwrap(), "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("schema_version 7"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -48,15 +48,18 @@ pub fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// The report as a pretty-printed SARIF 2.1.0 log.
-pub fn render(report: &Report) -> String {
-    let log = sarif_log(report);
+/// Tells whether finding `index` of workload `id` is new against a baseline.
+pub type IsNew<'a> = &'a dyn Fn(&str, usize) -> bool;
+
+/// The report as a pretty-printed SARIF 2.1.0 log. With a baseline, each result carries `baselineState` (`new` or `unchanged`).
+pub fn render_with(report: &Report, is_new: Option<IsNew<'_>>) -> String {
+    let log = sarif_log(report, is_new);
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
 }
 
-fn sarif_log(report: &Report) -> Value {
+fn sarif_log(report: &Report, is_new: Option<IsNew<'_>>) -> Value {
     let mut rules = Rules::catalogue();
-    let results = results(report, &mut rules);
+    let results = results(report, &mut rules, is_new);
     let notifications: Vec<Value> = report
         .notes
         .iter()
@@ -184,13 +187,20 @@ fn place(f: &Finding) -> Place {
     )
 }
 
-fn results(report: &Report, rules: &mut Rules) -> Vec<Value> {
+fn results(report: &Report, rules: &mut Rules, is_new: Option<IsNew<'_>>) -> Vec<Value> {
     // Group findings by place, keeping first-seen order and every workload they belong to.
     let mut order: Vec<(Place, &Finding)> = Vec::new();
     let mut workloads: BTreeMap<Place, Vec<&str>> = BTreeMap::new();
+    let mut new_places: std::collections::BTreeSet<Place> = Default::default();
     for w in &report.workloads {
-        for f in w.findings.iter().filter(|f| f.suppressed.is_none()) {
+        for (i, f) in w.findings.iter().enumerate() {
+            if f.suppressed.is_some() {
+                continue;
+            }
             let p = place(f);
+            if is_new.is_some_and(|n| n(&w.id, i)) {
+                new_places.insert(p.clone());
+            }
             let ws = workloads.entry(p.clone()).or_default();
             if ws.is_empty() {
                 order.push((p, f));
@@ -242,7 +252,16 @@ fn results(report: &Report, rules: &mut Rules) -> Vec<Value> {
         let key = fingerprint::location_key(f);
         let n = occurrences.entry(key.clone()).or_insert(0);
         *n += 1;
-        out.push(result(f, ws, rules, format!("{key}:{n}")));
+        let mut r = result(f, ws, rules, format!("{key}:{n}"));
+        if is_new.is_some() {
+            let state = if new_places.contains(&place(f)) {
+                "new"
+            } else {
+                "unchanged"
+            };
+            r["baselineState"] = json!(state);
+        }
+        out.push(r);
     }
     out
 }
@@ -335,7 +354,8 @@ mod tests {
     use serde_sarif::sarif::{ReportingDescriptor, Result as SarifResult, Sarif};
 
     fn parse(report: &Report) -> Sarif {
-        serde_json::from_str(&render(report)).expect("typed SARIF model parses the output")
+        serde_json::from_str(&render_with(report, None))
+            .expect("typed SARIF model parses the output")
     }
 
     fn results(s: &Sarif) -> &[SarifResult] {
@@ -627,7 +647,7 @@ mod tests {
     #[test]
     fn snapshot_of_results() {
         let report = scan(&fixture("reports/basic"));
-        let mut v: Value = serde_json::from_str(&render(&report)).unwrap();
+        let mut v: Value = serde_json::from_str(&render_with(&report, None)).unwrap();
         let run = &mut v["runs"][0];
         for r in run["results"].as_array_mut().unwrap() {
             r.as_object_mut().unwrap().remove("ruleIndex");
