@@ -68,6 +68,8 @@ pub struct Repo {
     pub build_links: Vec<BuildLink>,
     /// Dockerfiles found, by file.
     pub dockerfiles: Vec<FileId>,
+    /// Dockerfiles that parsed, by file (see [`crate::dockerfile`]).
+    pub parsed_dockerfiles: BTreeMap<FileId, crate::dockerfile::Dockerfile>,
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
     pub helm_charts: Vec<FileId>,
     pub workloads: Vec<Workload>,
@@ -195,6 +197,23 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             );
         }
         repo.yaml.insert(id, stream);
+    }
+
+    // Dockerfiles, in parallel too; one that is not a Dockerfile becomes an error.
+    let dockerfiles: Vec<_> = repo
+        .files
+        .par_iter()
+        .zip(repo.kinds.par_iter())
+        .filter(|(_, k)| **k == FileKind::Dockerfile)
+        .map(|(f, _)| (f.id, crate::dockerfile::parse(f)))
+        .collect();
+    for (id, parsed) in dockerfiles {
+        match parsed {
+            Ok(d) => {
+                repo.parsed_dockerfiles.insert(id, d);
+            }
+            Err(e) => repo.errors.push(e),
+        }
     }
 
     assemble(&mut repo);

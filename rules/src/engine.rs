@@ -15,7 +15,7 @@ use crate::report::{
     ErrorEntry, Finding, LinkEntry, NoteEntry, RelatedLocation, Report, SCHEMA_VERSION, Tool,
     WorkloadReport,
 };
-use crate::{Hit, ImageCx, ObjectCx, Rule, Severity, Sink, all_rules, meta};
+use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, all_rules, meta};
 
 /// Per-run choices: rules turned off and severity overrides (from `.wasm-migrate.toml`).
 #[derive(Clone, Debug, Default)]
@@ -59,6 +59,24 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
         })
         .collect();
 
+    // Dockerfiles likewise: once each, shared by every workload built from them.
+    let dockerfile_hits: HashMap<FileId, Vec<Hit>> = repo
+        .parsed_dockerfiles
+        .par_iter()
+        .map(|(&id, dockerfile)| {
+            let cx = DockerfileCx {
+                repo,
+                file: repo.file(id),
+                dockerfile,
+            };
+            let mut hits = Vec::new();
+            for rule in &rules {
+                rule.check_dockerfile(&cx, &mut Sink::new(rule.meta(), &mut hits));
+            }
+            (id, hits)
+        })
+        .collect();
+
     let errored: HashMap<FileId, Vec<&analyzer::error::FileError>> = repo
         .errors
         .iter()
@@ -83,6 +101,9 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 && let Some(h) = object_hits.get(&idx)
             {
                 hits.extend(h.iter().cloned());
+            }
+            for df in &w.dockerfiles {
+                hits.extend(dockerfile_hits.get(df).into_iter().flatten().cloned());
             }
             if let Some(obj) = w.object.map(|i| &repo.objects[i]) {
                 for c in w.containers.iter().filter(|c| c.dockerfile.is_none()) {
