@@ -61,6 +61,21 @@ fn suppressed_findings_stay_in_json_marked_and_do_not_count() {
     let job = workload(&r, "Job/default/ping");
     assert!(job.findings.iter().all(|f| f.suppressed.is_some()));
     assert_eq!((job.score, job.verdict.as_str()), (100, "ready"));
+
+    // In a Dockerfile, an own-line comment covers the instruction below it.
+    let exporter = workload(&r, "dockerfile:exporter/Dockerfile");
+    let expose = exporter
+        .findings
+        .iter()
+        .find(|f| f.rule == "WM108")
+        .unwrap();
+    assert_eq!(expose.line, 5);
+    let s = expose.suppressed.as_ref().expect("EXPOSE suppressed");
+    assert_eq!(
+        (s.line, s.reason.as_str()),
+        (4, "the Postgres port is only probed, never served")
+    );
+    assert_eq!(exporter.verdict.as_str(), "ready");
 }
 
 #[test]
