@@ -1,7 +1,7 @@
 //! `wasm-migrate convert`: scan, judge, plan and rewrite suitable workloads. A diff on stdout by
 //! default; `--write` applies it atomically, `--check` exits 1 when anything would change.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -40,7 +40,7 @@ pub struct ConvertArgs {
     /// Convert only this workload (its id, `Deployment/shop/api`, or its name).
     #[arg(long, value_name = "ID")]
     pub only: Option<String>,
-    /// Configuration file (default: `.wasm-migrate.toml` at PATH, when present).
+    /// Configuration file (default: `.wasm-migrate.toml` at PATH, when present; see docs/convert.md).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -59,24 +59,19 @@ pub enum RuntimeArg {
     Wasmedge,
 }
 
-/// The configuration in effect: the file's `[convert]` table, then the command line.
-pub fn load_config(args: &ConvertArgs) -> anyhow::Result<ConvertConfig> {
-    let default = args.path.join(".wasm-migrate.toml");
-    let file: Option<&Path> = match &args.config {
-        Some(p) => Some(p.as_path()),
-        None => default.is_file().then_some(default.as_path()),
-    };
-    let mut cfg = match file {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read config `{}`", p.display()))?;
-            ConvertConfig::from_toml(&text).map_err(|e| match e.line {
-                Some(line) => anyhow::anyhow!("{}:{line}: {}", p.display(), e.message),
-                None => anyhow::anyhow!("{}: {}", p.display(), e.message),
-            })?
-        }
-        None => ConvertConfig::default(),
-    };
+/// The configuration in effect: `.wasm-migrate.toml` (its `[convert]` table, with the top-level
+/// `runtime-class` and `[images]` folded in), then the command line.
+pub fn load_config(args: &ConvertArgs) -> anyhow::Result<(crate::config::Config, ConvertConfig)> {
+    let config = crate::config::load(&args.path, args.config.as_deref())?;
+    let mut cfg = config.convert.clone();
+    if cfg.runtime_class.is_none() {
+        cfg.runtime_class = config.runtime_class.clone();
+    }
+    for (image, wasm) in &config.images {
+        cfg.images
+            .entry(image.clone())
+            .or_insert_with(|| wasm.clone());
+    }
     if let Some(rc) = &args.runtime_class {
         if !is_dns_subdomain(rc) {
             bail!(
@@ -84,6 +79,11 @@ pub fn load_config(args: &ConvertArgs) -> anyhow::Result<ConvertConfig> {
             );
         }
         cfg.runtime_class = Some(rc.clone());
+    }
+    if let Some(rc) = &cfg.runtime_class
+        && !is_dns_subdomain(rc)
+    {
+        bail!("runtime-class `{rc}` in the configuration is not a valid RuntimeClass name");
     }
     if let Some(r) = args.runtime {
         cfg.runtime = match r {
@@ -98,19 +98,24 @@ pub fn load_config(args: &ConvertArgs) -> anyhow::Result<ConvertConfig> {
         }
         cfg.kube_version = Some(v.clone());
     }
-    Ok(cfg)
+    Ok((config, cfg))
 }
 
 pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
-    let cfg = load_config(args)?;
-    let repo = analyzer::scan(&args.path).map_err(anyhow::Error::from)?;
-    let report = engine::run(
-        &repo,
-        &EngineOptions {
-            root_display: args.path.display().to_string(),
-            ..Default::default()
-        },
-    );
+    let (config, cfg) = load_config(args)?;
+    // The same scan as `scan`: ignored paths and rule overrides give the same verdicts.
+    let limits = analyzer::Limits {
+        ignore: config.ignore.clone(),
+        ..Default::default()
+    };
+    let repo = analyzer::scan_with(&args.path, &limits).map_err(anyhow::Error::from)?;
+    let opts = EngineOptions {
+        root_display: args.path.display().to_string(),
+        disabled: config.disabled.clone(),
+        severity: config.severity.clone(),
+        no_suppressions: !config.allow_suppressions,
+    };
+    let report = engine::run(&repo, &opts);
     if let Some(only) = &args.only
         && !report
             .workloads

@@ -6,6 +6,7 @@
 
 mod baseline;
 mod cli;
+mod config;
 mod convert_cmd;
 mod fingerprint;
 mod output;

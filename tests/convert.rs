@@ -147,7 +147,7 @@ fn usage_errors_exit_2_and_say_what_to_do() {
     let cfg = dir.path().join("bad.toml");
     std::fs::write(
         &cfg,
-        "[convert]\nruntime = \"spin\"\nruntme_class = \"x\"\n",
+        "[convert]\nruntime = \"spin\"\nruntme-class = \"x\"\n",
     )
     .expect("write");
     let out = run(&[
@@ -158,7 +158,7 @@ fn usage_errors_exit_2_and_say_what_to_do() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("bad.toml:3: unknown field `runtme_class`"),
+        stderr(&out).contains("bad.toml:3:1: unknown field `runtme-class`"),
         "{}",
         stderr(&out)
     );

@@ -142,9 +142,9 @@ impl fmt::Display for KubeVersion {
     }
 }
 
-/// The `[convert]` table of `.wasm-migrate.toml`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// The `[convert]` table of `.wasm-migrate.toml` (kebab-case keys, like the rest of the file).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConvertConfig {
     /// Runtime used when the scan does not name one for a workload. Default `spin`.
     pub runtime: Runtime,
@@ -238,11 +238,12 @@ impl ConvertConfig {
         Ok(cfg)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// Checks serde cannot express; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
         if !self.image_template.contains("{repository}") && !self.image_template.contains("{name}")
         {
             return Err(format!(
-                "[convert] image_template `{}` uses neither {{repository}} nor {{name}}; every image would map to the same name",
+                "[convert] image-template `{}` uses neither {{repository}} nor {{name}}; every image would map to the same name",
                 self.image_template
             ));
         }
@@ -250,14 +251,14 @@ impl ConvertConfig {
             && KubeVersion::parse(v).is_none()
         {
             return Err(format!(
-                "[convert] kube_version `{v}` is not a Kubernetes version such as `1.29`"
+                "[convert] kube-version `{v}` is not a Kubernetes version such as `1.29`"
             ));
         }
         if let Some(c) = &self.runtime_class
             && !is_dns_subdomain(c)
         {
             return Err(format!(
-                "[convert] runtime_class `{c}` is not a valid RuntimeClass name (a DNS subdomain)"
+                "[convert] runtime-class `{c}` is not a valid RuntimeClass name (a DNS subdomain)"
             ));
         }
         if let Some(h) = &self.handler
@@ -274,7 +275,7 @@ impl ConvertConfig {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return Err(format!(
-                "[convert] overlay_suffix `{}` must be a plain name (letters, digits, `-`)",
+                "[convert] overlay-suffix `{}` must be a plain name (letters, digits, `-`)",
                 self.overlay_suffix
             ));
         }
@@ -328,15 +329,15 @@ mod tests {
 
     #[test]
     fn reads_only_the_convert_table_and_points_at_errors() {
-        let c = ConvertConfig::from_toml("[rules]\nWM301 = \"off\"\n[convert]\nruntime = \"wasmtime\"\nruntime_class = \"wasm\"\n").unwrap();
+        let c = ConvertConfig::from_toml("[rules]\nWM301 = \"off\"\n[convert]\nruntime = \"wasmtime\"\nruntime-class = \"wasm\"\n").unwrap();
         assert_eq!(
             (c.runtime, c.class_for(c.runtime).as_str()),
             (Runtime::Wasmtime, "wasm")
         );
-        let e = ConvertConfig::from_toml("[convert]\nruntime = \"spin\"\nruntme_class = \"x\"\n")
+        let e = ConvertConfig::from_toml("[convert]\nruntime = \"spin\"\nruntme-class = \"x\"\n")
             .unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
-        assert!(e.message.contains("runtme_class"), "{e}");
+        assert!(e.message.contains("runtme-class"), "{e}");
         let e = ConvertConfig::from_toml("[convert]\nhandler = \"Spin_V2\"\n").unwrap_err();
         assert!(e.message.contains("DNS label"), "{e}");
         assert!(ConvertConfig::from_toml("").is_ok());

@@ -582,7 +582,7 @@ fn runtime_class_file(
         runtime.default_handler()
     ));
     if cfg.node_selector.is_empty() {
-        text.push_str("# No scheduling.nodeSelector is set: pods may land on nodes without the shim; set [convert] node_selector.\n");
+        text.push_str("# No scheduling.nodeSelector is set: pods may land on nodes without the shim; set [convert] node-selector.\n");
     }
     text.push_str(&render_document(&value, STYLE));
     let workloads = plans.iter().map(|p| p.id.clone()).collect();

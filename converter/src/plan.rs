@@ -510,7 +510,7 @@ fn plan_one(
                     });
                 }
                 _ => b.decisions.push(format!(
-                    "container {cname}: the exec {probe} cannot run in a Wasm container and no health path is known: give one in [convert.health_paths] (\"{id}\" = \"/healthz\") or remove the probe"
+                    "container {cname}: the exec {probe} cannot run in a Wasm container and no health path is known: give one in [convert.health-paths] (\"{id}\" = \"/healthz\") or remove the probe"
                 )),
             }
         }

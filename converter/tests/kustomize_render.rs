@@ -122,7 +122,7 @@ fn kustomize_overlay_renders_to_the_in_place_conversion() {
                 expected.extend(objects(&fs::read_to_string(entry.path()).expect("read")));
             }
         }
-        assert!(expected.len() >= 2, "{base}: nothing to compare");
+        assert!(!expected.is_empty(), "{base}: nothing to compare");
         for (id, want) in &expected {
             if id.starts_with("RuntimeClass/") {
                 continue;
