@@ -8,3 +8,4 @@ pub mod source;
 pub mod span;
 pub mod yaml;
 pub mod error;
+pub mod wasm;

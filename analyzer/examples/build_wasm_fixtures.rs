@@ -1,0 +1,67 @@
+//! Builds the `.wasm` fixtures under `fixtures/wasm/` from their committed sources, so every binary
+//! fixture can be reproduced and reviewed as text.
+//!
+//! Run from the workspace root: `cargo run -p wasm-migrate-analyzer --example build_wasm_fixtures`.
+//! Each `NAME.wat` becomes `NAME.wasm` (the `wat` crate encodes both core modules and components);
+//! `truncated.wasm` and `not-wasm.wasm` are derived as described in `fixtures/wasm/README.md`.
+//! The analyzer's tests check that the committed binaries equal what this produces.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Bytes kept of `wasip1-command.wasm` for `truncated.wasm`: cuts the type section mid-entry.
+const TRUNCATE_AT: usize = 20;
+
+/// The content of `not-wasm.wasm`: a shell script someone named `.wasm`.
+const NOT_WASM: &[u8] =
+    b"#!/bin/sh\n# a shell script with a .wasm name: not a module\necho hello\n";
+
+fn main() -> ExitCode {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/wasm");
+    match build(&dir) {
+        Ok(written) => {
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "wat"))
+        .collect();
+    sources.sort();
+    let mut written = Vec::new();
+    for source in sources {
+        let bytes = wat::parse_file(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+        let out = source.with_extension("wasm");
+        write(&out, &bytes)?;
+        written.push(out);
+    }
+
+    let command = std::fs::read(dir.join("wasip1-command.wasm"))
+        .map_err(|e| format!("wasip1-command.wasm: {e}"))?;
+    let truncated = command
+        .get(..TRUNCATE_AT)
+        .ok_or("wasip1-command.wasm is too short")?;
+    let out = dir.join("truncated.wasm");
+    write(&out, truncated)?;
+    written.push(out);
+
+    let out = dir.join("not-wasm.wasm");
+    write(&out, NOT_WASM)?;
+    written.push(out);
+    Ok(written)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
