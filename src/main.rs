@@ -1,1 +1,24 @@
-fn main() {}
+//! `wasm-migrate`: find which Kubernetes workloads can move from Linux containers to WebAssembly.
+//!
+//! The binary is glue: it parses the command line, runs the analyzer and the rule engine, and hands
+//! the report to a renderer. Exit codes (DESIGN §7): 0 done, 1 a gate tripped, 2 usage error or
+//! the tool could not do its job.
+
+mod cli;
+mod render;
+mod scan_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

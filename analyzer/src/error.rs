@@ -40,7 +40,13 @@ pub struct FileError {
 
 impl FileError {
     pub fn new(path: impl Into<String>, kind: ErrorKind, message: impl Into<String>) -> Self {
-        FileError { path: path.into(), file: None, kind, message: message.into(), span: None }
+        FileError {
+            path: path.into(),
+            file: None,
+            kind,
+            message: message.into(),
+            span: None,
+        }
     }
 
     pub fn at(mut self, file: FileId, span: Span) -> Self {

@@ -4,8 +4,16 @@
 //! scanned tree and never panics on its content: a file that does not parse becomes a
 //! [`ParseError`] and the scan goes on.
 
+pub mod build_config;
+pub mod discover;
+pub mod error;
+pub mod k8s;
+pub mod kustomize;
+pub mod link;
+pub mod repo;
 pub mod source;
 pub mod span;
 pub mod yaml;
-pub mod error;
 pub mod wasm;
+
+pub use repo::{Limits, Note, Repo, ScanError, scan, scan_with};

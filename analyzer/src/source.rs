@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::span::{LineCol, LineIndex, Span};
 
 /// Index of a file in [`crate::Repo::files`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
 /// One file of the scanned repository. `path` is repo-relative with `/` separators.
@@ -31,7 +31,12 @@ impl SourceFile {
     pub fn new(id: FileId, path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        SourceFile { id, path: path.into(), text, lines }
+        SourceFile {
+            id,
+            path: path.into(),
+            text,
+            lines,
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -51,7 +56,9 @@ impl SourceFile {
     }
 
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start.min(self.text.len())..span.end.min(self.text.len())).unwrap_or("")
+        self.text
+            .get(span.start.min(self.text.len())..span.end.min(self.text.len()))
+            .unwrap_or("")
     }
 
     /// The full text of the 1-based `line`, without its newline.

@@ -30,11 +30,20 @@ pub enum Style {
 
 #[derive(Clone, Debug)]
 pub enum Value {
-    Scalar { text: String, style: Style },
+    Scalar {
+        text: String,
+        style: Style,
+    },
     /// `flow` is true for `[a, b]`.
-    Seq { items: Vec<NodeId>, flow: bool },
+    Seq {
+        items: Vec<NodeId>,
+        flow: bool,
+    },
     /// `flow` is true for `{a: 1}`.
-    Map { entries: Vec<(NodeId, NodeId)>, flow: bool },
+    Map {
+        entries: Vec<(NodeId, NodeId)>,
+        flow: bool,
+    },
     Alias(NodeId),
 }
 
@@ -101,8 +110,21 @@ impl<'a> CharToByte<'a> {
 }
 
 enum Frame {
-    Seq { start: usize, items: Vec<NodeId>, anchor: usize, tag: Option<String>, flow: bool },
-    Map { start: usize, entries: Vec<(NodeId, NodeId)>, pending_key: Option<NodeId>, anchor: usize, tag: Option<String>, flow: bool },
+    Seq {
+        start: usize,
+        items: Vec<NodeId>,
+        anchor: usize,
+        tag: Option<String>,
+        flow: bool,
+    },
+    Map {
+        start: usize,
+        entries: Vec<(NodeId, NodeId)>,
+        pending_key: Option<NodeId>,
+        anchor: usize,
+        tag: Option<String>,
+        flow: bool,
+    },
 }
 
 /// Parse a YAML stream. Never panics; returns what parsed before the first error.
@@ -115,7 +137,12 @@ pub fn parse(text: &str) -> YamlStream {
 
     let fail = |out: &mut YamlStream, message: String, offset: usize| {
         let (line, column) = line_col(text, offset);
-        out.error = Some(YamlError { message, offset, line, column });
+        out.error = Some(YamlError {
+            message,
+            offset,
+            line,
+            column,
+        });
     };
 
     loop {
@@ -135,7 +162,12 @@ pub fn parse(text: &str) -> YamlStream {
             Event::DocumentStart(_) => {
                 let index = out.docs.len();
                 doc = Some((
-                    YamlDoc { nodes: Vec::new(), root: None, span: Span::new(span.start, span.start), index },
+                    YamlDoc {
+                        nodes: Vec::new(),
+                        root: None,
+                        span: Span::new(span.start, span.start),
+                        index,
+                    },
                     HashMap::new(),
                     span.start,
                 ));
@@ -150,15 +182,29 @@ pub fn parse(text: &str) -> YamlStream {
             }
             Event::SequenceStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    fail(&mut out, format!("nesting deeper than {MAX_DEPTH} levels"), span.start);
+                    fail(
+                        &mut out,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        span.start,
+                    );
                     break;
                 }
                 let flow = text.as_bytes().get(span.start) == Some(&b'[');
-                stack.push(Frame::Seq { start: span.start, items: Vec::new(), anchor, tag: tag.map(|t| t.to_string()), flow });
+                stack.push(Frame::Seq {
+                    start: span.start,
+                    items: Vec::new(),
+                    anchor,
+                    tag: tag.map(|t| t.to_string()),
+                    flow,
+                });
             }
             Event::MappingStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    fail(&mut out, format!("nesting deeper than {MAX_DEPTH} levels"), span.start);
+                    fail(
+                        &mut out,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        span.start,
+                    );
                     break;
                 }
                 let flow = text.as_bytes().get(span.start) == Some(&b'{');
@@ -173,22 +219,44 @@ pub fn parse(text: &str) -> YamlStream {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = stack.pop() else { continue };
-                let Some((d, anchors, _)) = doc.as_mut() else { continue };
+                let Some((d, anchors, _)) = doc.as_mut() else {
+                    continue;
+                };
                 let (value, start, anchor, tag) = match frame {
-                    Frame::Seq { start, items, anchor, tag, flow } => (Value::Seq { items, flow }, start, anchor, tag),
-                    Frame::Map { start, entries, anchor, tag, flow, .. } => {
-                        (Value::Map { entries, flow }, start, anchor, tag)
-                    }
+                    Frame::Seq {
+                        start,
+                        items,
+                        anchor,
+                        tag,
+                        flow,
+                    } => (Value::Seq { items, flow }, start, anchor, tag),
+                    Frame::Map {
+                        start,
+                        entries,
+                        anchor,
+                        tag,
+                        flow,
+                        ..
+                    } => (Value::Map { entries, flow }, start, anchor, tag),
                 };
                 let end = collection_end(d, &value, span, start, text);
-                let id = push(d, Node { value, span: Span::new(start, end), tag });
+                let id = push(
+                    d,
+                    Node {
+                        value,
+                        span: Span::new(start, end),
+                        tag,
+                    },
+                );
                 if anchor != 0 {
                     anchors.insert(anchor, id);
                 }
                 attach(d, &mut stack, id);
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let Some((d, anchors, _)) = doc.as_mut() else { continue };
+                let Some((d, anchors, _)) = doc.as_mut() else {
+                    continue;
+                };
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -196,19 +264,38 @@ pub fn parse(text: &str) -> YamlStream {
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let id = push(d, Node { value: Value::Scalar { text: value.into_owned(), style }, span, tag: tag.map(|t| t.to_string()) });
+                let id = push(
+                    d,
+                    Node {
+                        value: Value::Scalar {
+                            text: value.into_owned(),
+                            style,
+                        },
+                        span,
+                        tag: tag.map(|t| t.to_string()),
+                    },
+                );
                 if anchor != 0 {
                     anchors.insert(anchor, id);
                 }
                 attach(d, &mut stack, id);
             }
             Event::Alias(anchor) => {
-                let Some((d, anchors, _)) = doc.as_mut() else { continue };
+                let Some((d, anchors, _)) = doc.as_mut() else {
+                    continue;
+                };
                 let Some(target) = anchors.get(&anchor).copied() else {
                     fail(&mut out, "alias to an unknown anchor".into(), span.start);
                     break;
                 };
-                let id = push(d, Node { value: Value::Alias(target), span, tag: None });
+                let id = push(
+                    d,
+                    Node {
+                        value: Value::Alias(target),
+                        span,
+                        tag: None,
+                    },
+                );
                 attach(d, &mut stack, id);
             }
         }
@@ -240,7 +327,11 @@ fn attach(d: &mut YamlDoc, stack: &mut [Frame], id: NodeId) {
             d.span.end = d.span.end.max(span.end);
         }
         Some(Frame::Seq { items, .. }) => items.push(id),
-        Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+        Some(Frame::Map {
+            entries,
+            pending_key,
+            ..
+        }) => match pending_key.take() {
             None => *pending_key = Some(id),
             Some(k) => entries.push((k, id)),
         },
@@ -255,7 +346,10 @@ fn collection_end(d: &YamlDoc, value: &Value, end_event: Span, start: usize, tex
         Value::Map { entries, .. } => entries.last().map(|(_, v)| d.nodes[v.0 as usize].span.end),
         _ => None,
     };
-    let flow = matches!(value, Value::Seq { flow: true, .. } | Value::Map { flow: true, .. });
+    let flow = matches!(
+        value,
+        Value::Seq { flow: true, .. } | Value::Map { flow: true, .. }
+    );
     if flow {
         // The end event's span covers the closing bracket.
         let e = end_event.end.max(end_event.start + 1).min(text.len());
@@ -272,7 +366,11 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 impl YamlDoc {
     pub fn root(&self) -> Option<YRef<'_>> {
-        self.root.map(|id| YRef { doc: self, id, key: None })
+        self.root.map(|id| YRef {
+            doc: self,
+            id,
+            key: None,
+        })
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
@@ -337,14 +435,23 @@ impl<'a> YRef<'a> {
     }
 
     fn get_depth(&self, key: &str, depth: usize) -> Option<YRef<'a>> {
-        let Value::Map { entries, .. } = &self.resolved().value else { return None };
+        let Value::Map { entries, .. } = &self.resolved().value else {
+            return None;
+        };
         let mut merges = Vec::new();
         for (k, v) in entries {
             match &self.doc.node(self.doc.deref(*k)).value {
                 Value::Scalar { text, .. } if text == key => {
-                    return Some(YRef { doc: self.doc, id: *v, key: Some(*k) });
+                    return Some(YRef {
+                        doc: self.doc,
+                        id: *v,
+                        key: Some(*k),
+                    });
                 }
-                Value::Scalar { text, style: Style::Plain } if text == "<<" => merges.push(*v),
+                Value::Scalar {
+                    text,
+                    style: Style::Plain,
+                } if text == "<<" => merges.push(*v),
                 _ => {}
             }
         }
@@ -352,11 +459,20 @@ impl<'a> YRef<'a> {
             return None;
         }
         for m in merges {
-            let mref = YRef { doc: self.doc, id: m, key: None };
+            let mref = YRef {
+                doc: self.doc,
+                id: m,
+                key: None,
+            };
             let found = match &mref.resolved().value {
-                Value::Seq { items, .. } => items
-                    .iter()
-                    .find_map(|i| YRef { doc: self.doc, id: *i, key: None }.get_depth(key, depth + 1)),
+                Value::Seq { items, .. } => items.iter().find_map(|i| {
+                    YRef {
+                        doc: self.doc,
+                        id: *i,
+                        key: None,
+                    }
+                    .get_depth(key, depth + 1)
+                }),
                 _ => mref.get_depth(key, depth + 1),
             };
             if found.is_some() {
@@ -395,8 +511,11 @@ impl<'a> YRef<'a> {
             return None;
         }
         match self.as_str()? {
-            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => Some(true),
-            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => Some(false),
+            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
+                Some(true)
+            }
+            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
+            | "N" => Some(false),
             _ => None,
         }
     }
@@ -421,30 +540,43 @@ impl<'a> YRef<'a> {
     }
 
     /// Items of a sequence (empty for anything else).
-    pub fn items(&self) -> impl Iterator<Item = YRef<'a>> + 'a {
+    pub fn items(self) -> impl Iterator<Item = YRef<'a>> + 'a {
         let doc = self.doc;
         let items: &'a [NodeId] = match &self.resolved().value {
             Value::Seq { items, .. } => items,
             _ => &[],
         };
-        items.iter().map(move |i| YRef { doc, id: *i, key: None })
+        items.iter().map(move |i| YRef {
+            doc,
+            id: *i,
+            key: None,
+        })
     }
 
     /// Entries of a mapping as (key text, value) pairs; keys that are not scalars are skipped.
-    pub fn entries(&self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
+    pub fn entries(self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
         let doc = self.doc;
         let entries: &'a [(NodeId, NodeId)] = match &self.resolved().value {
             Value::Map { entries, .. } => entries,
             _ => &[],
         };
-        entries.iter().filter_map(move |(k, v)| match &doc.node(doc.deref(*k)).value {
-            Value::Scalar { text, .. } => Some((text.as_str(), YRef { doc, id: *v, key: Some(*k) })),
-            _ => None,
-        })
+        entries
+            .iter()
+            .filter_map(move |(k, v)| match &doc.node(doc.deref(*k)).value {
+                Value::Scalar { text, .. } => Some((
+                    text.as_str(),
+                    YRef {
+                        doc,
+                        id: *v,
+                        key: Some(*k),
+                    },
+                )),
+                _ => None,
+            })
     }
 
     /// Scalar items of a sequence as strings (a list of args, capabilities, ...).
-    pub fn str_items(&self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
+    pub fn str_items(self) -> impl Iterator<Item = (&'a str, YRef<'a>)> + 'a {
         self.items().filter_map(|i| i.as_str().map(|s| (s, i)))
     }
 }
@@ -459,9 +591,14 @@ mod tests {
         let s = parse(text);
         assert!(s.error.is_none());
         let root = s.docs[0].root().unwrap();
-        let v = root.path(&["spec", "template", "spec", "hostNetwork"]).unwrap();
+        let v = root
+            .path(&["spec", "template", "spec", "hostNetwork"])
+            .unwrap();
         assert_eq!(v.as_bool(), Some(true));
-        assert_eq!(&text[v.entry_span().start..v.entry_span().end], "hostNetwork: true");
+        assert_eq!(
+            &text[v.entry_span().start..v.entry_span().end],
+            "hostNetwork: true"
+        );
     }
 
     #[test]
@@ -479,7 +616,11 @@ mod tests {
     fn aliases_are_references_not_copies() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for i in 0..30 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let s = parse(&text);
@@ -501,7 +642,11 @@ mod tests {
         let s = parse(&text);
         let e = s.error.unwrap();
         // saphyr-parser stops first with its own recursion limit; either way it is a clean error.
-        assert!(e.message.contains("nesting deeper") || e.message.contains("recursion limit"), "{}", e.message);
+        assert!(
+            e.message.contains("nesting deeper") || e.message.contains("recursion limit"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.line, 1);
     }
 

@@ -1,0 +1,241 @@
+//! Discovery: walk the scan root and classify every file worth reading.
+//!
+//! Honours `.gitignore` (even outside a git checkout) and `.wasm-migrate-ignore`, skips `.git/`,
+//! `target/`, `node_modules/` and `vendor/`, and never follows symbolic links, so a symlink loop or
+//! a link pointing out of the root cannot make the scan hang or read foreign files.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+/// Directories never entered, whatever the ignore files say.
+pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "vendor"];
+
+/// The per-repo ignore file, gitignore syntax.
+pub const IGNORE_FILE: &str = ".wasm-migrate-ignore";
+
+/// What a file is, by its name and place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Dockerfile,
+    /// Any other YAML file; may hold Kubernetes objects.
+    Yaml,
+    Kustomization,
+    Skaffold,
+    Compose,
+    /// A GitHub Actions workflow (scanned for `docker build` commands and as YAML).
+    Workflow,
+    /// `Chart.yaml`: the root of a Helm chart.
+    HelmChart,
+    /// A file under a Helm chart's `templates/`: Go templates, not YAML; not parsed.
+    HelmTemplate,
+    Makefile,
+    CargoToml,
+    CargoLock,
+    Rust,
+    Wasm,
+}
+
+/// A file found by the walk that is not read, and why (reported as a note, never silently).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Repo-relative path (with `/`), absolute path, kind; sorted by path.
+    pub files: Vec<(String, PathBuf, FileKind)>,
+    pub skipped: Vec<Skipped>,
+    /// Directories or entries the walk could not read.
+    pub walk_errors: Vec<(String, String)>,
+}
+
+/// Classify a repo-relative path. `None` for files the scan has no use for.
+pub fn classify(rel: &str) -> Option<FileKind> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lower = name.to_ascii_lowercase();
+    if is_under_templates_dir(rel)
+        && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tpl"))
+    {
+        return Some(FileKind::HelmTemplate);
+    }
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+        || (lower.starts_with("dockerfile.") && !lower.ends_with(".dockerignore"))
+    {
+        return Some(FileKind::Dockerfile);
+    }
+    if lower == "makefile" || lower == "gnumakefile" || lower.ends_with(".mk") {
+        return Some(FileKind::Makefile);
+    }
+    match name {
+        "Cargo.toml" => return Some(FileKind::CargoToml),
+        "Cargo.lock" => return Some(FileKind::CargoLock),
+        "Chart.yaml" | "Chart.yml" => return Some(FileKind::HelmChart),
+        _ => {}
+    }
+    if lower.ends_with(".rs") {
+        return Some(FileKind::Rust);
+    }
+    if lower.ends_with(".wasm") {
+        return Some(FileKind::Wasm);
+    }
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        let stem = lower.trim_end_matches(".yaml").trim_end_matches(".yml");
+        return Some(match stem {
+            "kustomization" => FileKind::Kustomization,
+            "skaffold" => FileKind::Skaffold,
+            s if s == "docker-compose"
+                || s == "compose"
+                || s.starts_with("docker-compose.")
+                || s.starts_with("compose.") =>
+            {
+                FileKind::Compose
+            }
+            _ if rel.starts_with(".github/workflows/") || rel.contains("/.github/workflows/") => {
+                FileKind::Workflow
+            }
+            _ => FileKind::Yaml,
+        });
+    }
+    None
+}
+
+/// True when a directory of `rel` is named `templates`. The walk then confirms a `Chart.yaml`
+/// beside that directory (see [`discover`]) before treating the file as a Helm template.
+fn is_under_templates_dir(rel: &str) -> bool {
+    let mut segs: Vec<&str> = rel.split('/').collect();
+    segs.pop();
+    segs.contains(&"templates")
+}
+
+/// Walk `root`. Paths in the result are relative to `root`.
+pub fn discover(root: &Path) -> Discovery {
+    let mut out = Discovery::default();
+    let mut walker = WalkBuilder::new(root);
+    walker
+        .hidden(false)
+        .parents(false)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && e.depth() > 0
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        })
+        .sort_by_file_name(|a, b| a.cmp(b));
+    let mut chart_dirs: Vec<String> = Vec::new();
+    let mut candidates = Vec::new();
+    for entry in walker.build() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => rel_path(root, path),
+                    _ => String::new(),
+                };
+                out.walk_errors.push((path, err.to_string()));
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        let rel = rel_path(root, entry.path());
+        if ft.is_symlink() {
+            if classify(&rel).is_some() {
+                out.skipped.push(Skipped {
+                    path: rel,
+                    reason: "symbolic link not followed".into(),
+                });
+            }
+            continue;
+        }
+        if !ft.is_file() {
+            continue;
+        }
+        if let Some(kind) = classify(&rel) {
+            if kind == FileKind::HelmChart {
+                chart_dirs.push(
+                    rel.rsplit_once('/')
+                        .map_or(String::new(), |(d, _)| d.to_string()),
+                );
+            }
+            candidates.push((rel, entry.into_path(), kind));
+        }
+    }
+    for (rel, abs, mut kind) in candidates {
+        if kind == FileKind::HelmTemplate {
+            let in_chart = chart_dirs.iter().any(|d| {
+                let prefix = if d.is_empty() {
+                    "templates/".to_string()
+                } else {
+                    format!("{d}/templates/")
+                };
+                rel.starts_with(&prefix)
+            });
+            if !in_chart {
+                kind = classify_without_templates(&rel);
+            }
+        }
+        out.files.push((rel, abs, kind));
+    }
+    out.files.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// A `templates/` directory outside any chart is ordinary: classify by name alone.
+fn classify_without_templates(rel: &str) -> FileKind {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    match classify(name) {
+        Some(FileKind::HelmTemplate) | None => FileKind::Yaml,
+        Some(k) => k,
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut s = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_name() {
+        assert_eq!(classify("Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(classify("svc/api.Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(classify("Dockerfile.prod"), Some(FileKind::Dockerfile));
+        assert_eq!(classify("Containerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(classify("k8s/app.yaml"), Some(FileKind::Yaml));
+        assert_eq!(
+            classify("k8s/kustomization.yaml"),
+            Some(FileKind::Kustomization)
+        );
+        assert_eq!(classify("docker-compose.prod.yml"), Some(FileKind::Compose));
+        assert_eq!(
+            classify(".github/workflows/ci.yml"),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(classify("README.md"), None);
+        assert_eq!(classify("Cargo.lock"), Some(FileKind::CargoLock));
+    }
+}

@@ -1,0 +1,286 @@
+//! Kustomize, statically: which objects a kustomization pulls in, and the names it gives them.
+//!
+//! Resolves local `resources:` / `bases:` (files, and directories holding a kustomization),
+//! applies `namespace:`, `namePrefix:` / `nameSuffix:` and `images:` so workload ids match what
+//! `kubectl apply -k` would create. Remote resources are not fetched and patches are not applied:
+//! both are reported as notes, never silently dropped.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::build_config::{dir_of, join};
+use crate::source::{FileId, SourceFile};
+use crate::span::Span;
+use crate::yaml::YamlStream;
+
+/// The parts of a kustomization this tool understands, with spans for reporting.
+#[derive(Clone, Debug, Default)]
+pub struct Kustomization {
+    pub file: FileId,
+    pub dir: String,
+    /// Each entry of `resources:` and `bases:` (and `components:`) as written, with its span.
+    pub resources: Vec<(String, Span)>,
+    pub namespace: Option<String>,
+    pub name_prefix: String,
+    pub name_suffix: String,
+    /// `images:` overrides: name -> (newName, newTag).
+    pub images: Vec<ImageOverride>,
+    /// Keys whose effect is not modelled (patches, generators, helmCharts), with their spans.
+    pub unmodelled: Vec<(String, Span)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageOverride {
+    pub name: String,
+    pub new_name: Option<String>,
+    pub new_tag: Option<String>,
+}
+
+const UNMODELLED: &[&str] = &[
+    "patches",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "replacements",
+    "helmCharts",
+    "configMapGenerator",
+    "secretGenerator",
+    "transformers",
+    "generators",
+];
+
+pub fn parse(file: &SourceFile, stream: &YamlStream) -> Kustomization {
+    let mut k = Kustomization {
+        file: file.id,
+        dir: dir_of(&file.path).to_string(),
+        ..Default::default()
+    };
+    let Some(root) = stream.docs.first().and_then(|d| d.root()) else {
+        return k;
+    };
+    for key in ["resources", "bases", "components"] {
+        for (s, node) in root.get(key).into_iter().flat_map(|r| r.str_items()) {
+            k.resources.push((s.to_string(), node.span()));
+        }
+    }
+    k.namespace = root
+        .get("namespace")
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    k.name_prefix = root
+        .get("namePrefix")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_string();
+    k.name_suffix = root
+        .get("nameSuffix")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_string();
+    for img in root.get("images").into_iter().flat_map(|i| i.items()) {
+        let Some(name) = img.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        k.images.push(ImageOverride {
+            name: name.to_string(),
+            new_name: img
+                .get("newName")
+                .and_then(|n| n.as_str())
+                .map(str::to_string),
+            new_tag: img
+                .get("newTag")
+                .and_then(|n| n.as_str())
+                .map(str::to_string),
+        });
+    }
+    for key in UNMODELLED {
+        if let Some(v) = root.get(key) {
+            k.unmodelled.push((key.to_string(), v.entry_span()));
+        }
+    }
+    k
+}
+
+/// How a kustomization renders one file's objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendering {
+    /// The top-level kustomization this rendering belongs to.
+    pub top: FileId,
+    pub namespace: Option<String>,
+    pub name_prefix: String,
+    pub name_suffix: String,
+    /// Image overrides, outermost first.
+    pub images: Vec<ImageOverride>,
+}
+
+/// A resource entry that could not be resolved.
+#[derive(Clone, Debug)]
+pub struct Unresolved {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+/// Result of resolving every kustomization of a repository.
+#[derive(Debug, Default)]
+pub struct Resolution {
+    /// For each resource file, every way a top-level kustomization renders it.
+    pub renderings: BTreeMap<String, Vec<Rendering>>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// Resolve all kustomizations. `kustomizations` maps the directory of each to its parse;
+/// `is_file` tells whether a repo-relative path is a scanned YAML file.
+pub fn resolve(
+    kustomizations: &BTreeMap<String, Kustomization>,
+    is_file: &dyn Fn(&str) -> bool,
+) -> Resolution {
+    let mut res = Resolution::default();
+    // A kustomization that another one includes is a base, not a top.
+    let mut included: HashSet<String> = HashSet::new();
+    for k in kustomizations.values() {
+        for (r, _) in &k.resources {
+            if let Some(p) = join(&k.dir, r)
+                && kustomizations.contains_key(&p)
+            {
+                included.insert(p);
+            }
+        }
+    }
+    for (dir, k) in kustomizations {
+        if included.contains(dir) {
+            continue;
+        }
+        let base = Rendering {
+            top: k.file,
+            namespace: None,
+            name_prefix: String::new(),
+            name_suffix: String::new(),
+            images: Vec::new(),
+        };
+        let mut stack = Vec::new();
+        walk(kustomizations, is_file, dir, &base, &mut stack, &mut res);
+    }
+    res
+}
+
+fn walk(
+    all: &BTreeMap<String, Kustomization>,
+    is_file: &dyn Fn(&str) -> bool,
+    dir: &str,
+    outer: &Rendering,
+    stack: &mut Vec<String>,
+    res: &mut Resolution,
+) {
+    let Some(k) = all.get(dir) else { return };
+    if stack.iter().any(|d| d == dir) || stack.len() > 32 {
+        return; // a cycle: reported once by the caller that closes it
+    }
+    stack.push(dir.to_string());
+    // Outer transformations win for the namespace; prefixes and suffixes compose.
+    let here = Rendering {
+        top: outer.top,
+        namespace: outer.namespace.clone().or_else(|| k.namespace.clone()),
+        name_prefix: format!("{}{}", outer.name_prefix, k.name_prefix),
+        name_suffix: format!("{}{}", k.name_suffix, outer.name_suffix),
+        images: outer
+            .images
+            .iter()
+            .cloned()
+            .chain(k.images.iter().cloned())
+            .collect(),
+    };
+    for (r, span) in &k.resources {
+        let Some(path) = join(&k.dir, r) else {
+            res.unresolved.push(Unresolved {
+                file: k.file,
+                span: *span,
+                message: format!(
+                    "resource `{r}` is remote or outside the scan root; it is not fetched"
+                ),
+            });
+            continue;
+        };
+        if all.contains_key(&path) {
+            if stack.contains(&path) {
+                res.unresolved.push(Unresolved {
+                    file: k.file,
+                    span: *span,
+                    message: format!(
+                        "resource `{r}` includes a kustomization that includes this one (a cycle)"
+                    ),
+                });
+                continue;
+            }
+            walk(all, is_file, &path, &here, stack, res);
+        } else if is_file(&path) {
+            res.renderings.entry(path).or_default().push(here.clone());
+        } else {
+            res.unresolved.push(Unresolved {
+                file: k.file,
+                span: *span,
+                message: format!("resource `{r}` was not found in the scanned files"),
+            });
+        }
+    }
+    stack.pop();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn kust(id: u32, path: &str, text: &str) -> Kustomization {
+        let f = SourceFile::new(FileId(id), path, text);
+        parse(&f, &yaml::parse(text))
+    }
+
+    #[test]
+    fn overlays_rename_and_namespace_base_objects() {
+        let mut all = BTreeMap::new();
+        all.insert(
+            "base".to_string(),
+            kust(
+                0,
+                "base/kustomization.yaml",
+                "resources:\n- deploy.yaml\nnamePrefix: app-\n",
+            ),
+        );
+        all.insert(
+            "overlays/prod".to_string(),
+            kust(1, "overlays/prod/kustomization.yaml", "resources:\n- ../../base\n- https://example.com/x.yaml\nnamespace: prod\nnamePrefix: prod-\npatches:\n- path: p.yaml\n"),
+        );
+        let res = resolve(&all, &|p| p == "base/deploy.yaml");
+        let r = &res.renderings["base/deploy.yaml"];
+        assert_eq!(
+            r.len(),
+            1,
+            "the base is not a top of its own once an overlay includes it"
+        );
+        assert_eq!(
+            (r[0].namespace.as_deref(), r[0].name_prefix.as_str()),
+            (Some("prod"), "prod-app-")
+        );
+        assert_eq!(res.unresolved.len(), 1);
+        assert!(res.unresolved[0].message.contains("not fetched"));
+        assert_eq!(all["overlays/prod"].unmodelled[0].0, "patches");
+    }
+
+    #[test]
+    fn cycles_terminate() {
+        let mut all = BTreeMap::new();
+        all.insert(
+            "a".to_string(),
+            kust(0, "a/kustomization.yaml", "resources:\n- ../b\n"),
+        );
+        all.insert(
+            "b".to_string(),
+            kust(1, "b/kustomization.yaml", "resources:\n- ../a\n"),
+        );
+        all.insert(
+            "top".to_string(),
+            kust(2, "top/kustomization.yaml", "resources:\n- ../a\n"),
+        );
+        let res = resolve(&all, &|_| false);
+        assert!(res.unresolved.iter().any(|u| u.message.contains("cycle")));
+    }
+}

@@ -1,0 +1,5 @@
+//! Dockerfile rules (`WM1xx`).
+
+use crate::Rule;
+
+pub static RULES: &[&dyn Rule] = &[];

@@ -1,0 +1,247 @@
+//! The engine: run every rule over the facts, attach findings to workloads, resolve spans to lines
+//! (the one place that happens), score, and build the [`Report`].
+//!
+//! Each input unit is checked once (a Kubernetes object rendered by three overlays is checked
+//! once) and its findings are shared by every workload that contains it.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use analyzer::Repo;
+use analyzer::k8s::ImageName;
+use analyzer::source::FileId;
+use rayon::prelude::*;
+
+use crate::report::{
+    ErrorEntry, Finding, LinkEntry, NoteEntry, RelatedLocation, Report, SCHEMA_VERSION, Tool,
+    WorkloadReport,
+};
+use crate::{Hit, ImageCx, ObjectCx, Rule, Severity, Sink, all_rules, meta};
+
+/// Per-run choices: rules turned off and severity overrides (from `.wasm-migrate.toml`).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub disabled: HashSet<String>,
+    pub severity: HashMap<String, Severity>,
+    /// The scan root as the user gave it, echoed in the report.
+    pub root_display: String,
+}
+
+/// Run the catalogue over a scanned repository.
+pub fn run(repo: &Repo, opts: &Options) -> Report {
+    let rules: Vec<&'static dyn Rule> = all_rules()
+        .into_iter()
+        .filter(|r| !opts.disabled.contains(r.meta().code))
+        .collect();
+
+    // Objects are independent: check them in parallel, once each.
+    let object_hits: HashMap<usize, Vec<Hit>> = repo
+        .workloads
+        .iter()
+        .filter_map(|w| w.object)
+        .collect::<BTreeSet<_>>()
+        .into_par_iter()
+        .filter_map(|idx| {
+            let object = &repo.objects[idx];
+            let doc = repo.doc_of(object)?;
+            let cx = ObjectCx {
+                repo,
+                object,
+                doc,
+                file: repo.file(object.file),
+            };
+            let mut hits = Vec::new();
+            for rule in &rules {
+                rule.check_object(&cx, &mut Sink::new(rule.meta(), &mut hits));
+            }
+            Some((idx, hits))
+        })
+        .collect();
+
+    let errored: HashMap<FileId, Vec<&analyzer::error::FileError>> = repo
+        .errors
+        .iter()
+        .filter_map(|e| e.file.map(|f| (f, e)))
+        .fold(HashMap::new(), |mut m, (f, e)| {
+            m.entry(f).or_default().push(e);
+            m
+        });
+
+    let workloads = repo
+        .workloads
+        .par_iter()
+        .map(|w| {
+            let mut hits: Vec<Hit> = Vec::new();
+            if let Some(idx) = w.object
+                && let Some(h) = object_hits.get(&idx)
+            {
+                hits.extend(h.iter().cloned());
+            }
+            if let Some(obj) = w.object.map(|i| &repo.objects[i]) {
+                for c in w.containers.iter().filter(|c| c.dockerfile.is_none()) {
+                    let (Some(image), Some(span)) = (&c.image, c.image_span) else {
+                        continue;
+                    };
+                    let cx = ImageCx {
+                        repo,
+                        workload: w,
+                        container: c,
+                        image: ImageName::parse(image),
+                        file: obj.file,
+                        span,
+                    };
+                    for rule in &rules {
+                        rule.check_image(&cx, &mut Sink::new(rule.meta(), &mut hits));
+                    }
+                }
+            }
+            // A source file that failed to parse (in part) is named in the workload too.
+            for src in &w.sources {
+                for e in errored.get(src).into_iter().flatten() {
+                    let rule = meta::rule_for(e.kind);
+                    if opts.disabled.contains(rule.code) {
+                        continue;
+                    }
+                    let mut sink = Sink::new(rule, &mut hits);
+                    sink.report(
+                        *src,
+                        e.span.unwrap_or_default(),
+                        format!(
+                            "{} could not be fully read: {}",
+                            repo.file(*src).path,
+                            e.message
+                        ),
+                    );
+                }
+            }
+            build_workload(repo, w, hits, opts)
+        })
+        .collect();
+
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "wasm-migrate".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        root: opts.root_display.clone(),
+        workloads,
+        errors: errors(repo),
+        notes: repo
+            .notes
+            .iter()
+            .map(|n| NoteEntry {
+                file: n.path.clone(),
+                line: n.location.map(|(f, s)| repo.file(f).line_col(s.start).line),
+                message: n.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn build_workload(
+    repo: &Repo,
+    w: &analyzer::link::Workload,
+    hits: Vec<Hit>,
+    opts: &Options,
+) -> WorkloadReport {
+    let mut seen = HashSet::new();
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .filter(|h| seen.insert((h.rule.code, h.file, h.span, h.message.clone())))
+        .map(|h| resolve(repo, h, opts))
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, a.column, &a.rule)
+            .cmp(&(b.severity, &b.file, b.line, b.column, &b.rule))
+    });
+    let (verdict, score) = crate::score::score(&mut findings);
+    WorkloadReport {
+        id: w.id.clone(),
+        kind: w.kind.clone(),
+        name: w.name.clone(),
+        namespace: w.namespace.clone(),
+        sources: w
+            .sources
+            .iter()
+            .map(|f| repo.file(*f).path.clone())
+            .collect(),
+        links: w
+            .links
+            .iter()
+            .map(|l| LinkEntry {
+                from: repo.file(l.from).path.clone(),
+                to: repo.file(l.to).path.clone(),
+                linked_by: l.linked_by.clone(),
+            })
+            .collect(),
+        language: None,
+        score,
+        verdict,
+        runtime: None,
+        findings,
+    }
+}
+
+/// The one place spans become lines and columns.
+fn resolve(repo: &Repo, h: Hit, opts: &Options) -> Finding {
+    let file = repo.file(h.file);
+    let r = file.region(h.span);
+    let severity = opts
+        .severity
+        .get(h.rule.code)
+        .copied()
+        .or(h.severity)
+        .unwrap_or(h.rule.severity);
+    Finding {
+        rule: h.rule.code.to_string(),
+        category: h.rule.category,
+        severity,
+        penalty: if severity == Severity::Note {
+            0
+        } else {
+            h.rule.penalty
+        },
+        message: h.message,
+        help: h.help.unwrap_or_else(|| h.rule.help.to_string()),
+        file: r.file,
+        line: r.line,
+        column: r.column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+        related: h
+            .related
+            .into_iter()
+            .map(|(f, s, message)| {
+                let r = repo.file(f).region(s);
+                RelatedLocation {
+                    file: r.file,
+                    line: r.line,
+                    column: r.column,
+                    end_line: r.end_line,
+                    end_column: r.end_column,
+                    message,
+                }
+            })
+            .collect(),
+        chain: h.chain,
+    }
+}
+
+fn errors(repo: &Repo) -> Vec<ErrorEntry> {
+    repo.errors
+        .iter()
+        .map(|e| {
+            let at = e
+                .file
+                .zip(e.span)
+                .map(|(f, s)| repo.file(f).line_col(s.start));
+            ErrorEntry {
+                rule: meta::rule_for(e.kind).code.to_string(),
+                file: e.path.clone(),
+                message: e.message.clone(),
+                line: at.map(|a| a.line),
+                column: at.map(|a| a.column),
+            }
+        })
+        .collect()
+}

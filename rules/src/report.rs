@@ -1,0 +1,132 @@
+//! The report: the JSON wire format (DESIGN §6, `schema_version` 1) every output renders.
+//!
+//! Keys are never removed within a schema version; new optional keys may be added. The JSON
+//! Schema published by `wasm-migrate schema` is derived from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Category, Severity};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// The scan root as given on the command line.
+    pub root: String,
+    pub workloads: Vec<WorkloadReport>,
+    /// Files that could not be (fully) read, each with the `WM9xx` rule it corresponds to.
+    pub errors: Vec<ErrorEntry>,
+    /// Things the scan did not do and says so (Helm charts not rendered, symlinks not followed).
+    #[serde(default)]
+    pub notes: Vec<NoteEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// Ready: no warnings or blockers; portable: warnings only; blocked: at least one blocker.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Ready,
+    Portable,
+    Blocked,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::Portable => "portable",
+            Verdict::Blocked => "blocked",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct WorkloadReport {
+    /// `Kind/namespace/name`, `dockerfile:<path>` or `crate:<package>`.
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Repo-relative paths of every file the workload's facts come from.
+    pub sources: Vec<String>,
+    pub links: Vec<LinkEntry>,
+    /// Language of the code the workload runs, when known (`rust`, `go`, `jvm`, ...).
+    pub language: Option<String>,
+    /// 0-100, see DESIGN §4: `100 - sum(penalty)` clamped into the verdict's band.
+    pub score: u32,
+    pub verdict: Verdict,
+    /// Recommended Wasm runtime family (`wasmtime`, `spin`, `wasmedge`), when one can be told.
+    pub runtime: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LinkEntry {
+    pub from: String,
+    pub to: String,
+    /// Why: `skaffold.yaml:12`, or `convention: ...`.
+    pub linked_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    /// Points this finding takes off the score (0 for a rule already counted in this workload).
+    pub penalty: u32,
+    pub message: String,
+    pub help: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub related: Vec<RelatedLocation>,
+    /// Evidence chain for transitive facts, outermost first.
+    pub chain: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RelatedLocation {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorEntry {
+    /// The `WM9xx` rule for this kind of problem.
+    pub rule: String,
+    pub file: String,
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NoteEntry {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The JSON Schema of [`Report`], pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}

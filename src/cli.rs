@@ -1,0 +1,138 @@
+//! Command-line definition: one declaration per flag feeds parsing, `--help` and completions.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::scan_cmd;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wasm-migrate",
+    version,
+    about = "Find which Kubernetes workloads can move from Linux containers to WebAssembly, and what stands in the way"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a repository and score each workload for Wasm suitability.
+    Scan(ScanArgs),
+    /// List the rule catalogue.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Print the documentation of a rule (`WM301` or `host-network`).
+    Explain { code: String },
+    /// Print the JSON Schema of the `--format json` report.
+    Schema,
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Blocker,
+    Warning,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Repository to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format; repeat with `--output` to write several formats in one run.
+    #[arg(long = "format", value_enum)]
+    pub formats: Vec<Format>,
+    /// File for the matching `--format` (in order); without one, that format goes to stdout.
+    #[arg(long = "output")]
+    pub outputs: Vec<PathBuf>,
+    /// Exit 1 when any finding is at least this severe.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Exit 1 when any workload scores below this.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub fail_under: Option<u32>,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => scan_cmd::run(&args),
+        Command::Rules { format } => {
+            let mut out = std::io::stdout().lock();
+            match format {
+                RulesFormat::Table => {
+                    for r in rules::all_rules() {
+                        let m = r.meta();
+                        writeln!(
+                            out,
+                            "{}  {:<24} {:<18} {:<8} {:>3}  {}",
+                            m.code,
+                            m.name,
+                            m.category.as_str(),
+                            m.severity.as_str(),
+                            m.penalty,
+                            m.summary
+                        )?;
+                    }
+                }
+                RulesFormat::Json => {
+                    let list: Vec<_> = rules::all_rules()
+                        .into_iter()
+                        .map(|r| {
+                            let m = r.meta();
+                            serde_json::json!({"code": m.code, "name": m.name, "category": m.category, "severity": m.severity, "penalty": m.penalty, "summary": m.summary, "help": m.help})
+                        })
+                        .collect();
+                    writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { code } => match rules::find_rule(&code) {
+            Some(r) => {
+                print!("{}", rules::docs::rule_page(r.meta()));
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                eprintln!("error: no rule `{code}`; `wasm-migrate rules` lists them");
+                Ok(ExitCode::from(2))
+            }
+        },
+        Command::Schema => {
+            println!("{}", rules::report::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "wasm-migrate",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

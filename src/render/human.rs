@@ -1,0 +1,275 @@
+//! `--format human`: findings as miette diagnostics with source snippets, grouped by workload,
+//! each penalty explained, and a summary table at the end. Colour only on a terminal without
+//! `NO_COLOR`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Arc;
+
+use analyzer::Repo;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Severity as MSeverity,
+};
+use rules::Severity;
+use rules::report::{Finding, Report, WorkloadReport};
+
+/// Rendering width, fixed so output is the same everywhere (and testable).
+const WIDTH: usize = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Color,
+    Plain,
+}
+
+impl Style {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    pub fn detect(to_stdout: bool) -> Style {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if to_stdout && !no_color && std::io::stdout().is_terminal() {
+            Style::Color
+        } else {
+            Style::Plain
+        }
+    }
+}
+
+/// Render the report. `repo` supplies source text for snippets; without it, findings print
+/// their location only.
+pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
+    let theme = match style {
+        Style::Color => GraphicalTheme::unicode(),
+        Style::Plain => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_links(false)
+        .with_context_lines(1);
+    let sources = SourceCache::new(repo);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "wasm-migrate {} scanned {}: {} workload(s)\n",
+        report.tool.version,
+        report.root,
+        report.workloads.len()
+    );
+
+    for w in &report.workloads {
+        workload_header(&mut out, w);
+        for f in &w.findings {
+            let diag = diagnostic(f, &sources);
+            let mut text = String::new();
+            if handler.render_report(&mut text, diag.as_ref()).is_err() {
+                let _ = writeln!(
+                    text,
+                    "{}:{}:{} {} {}",
+                    f.file, f.line, f.column, f.rule, f.message
+                );
+            }
+            for line in text.lines() {
+                let _ = writeln!(out, "{}", format!("  {line}").trim_end());
+            }
+            if !f.chain.is_empty() {
+                let _ = writeln!(out, "    chain: {}", f.chain.join(" -> "));
+            }
+        }
+        explain_score(&mut out, w);
+        out.push('\n');
+    }
+
+    if !report.errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "Files that could not be read ({}):",
+            report.errors.len()
+        );
+        for e in &report.errors {
+            let at = match (e.line, e.column) {
+                (Some(l), Some(c)) => format!(":{l}:{c}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "  {} {}{at}: {}", e.rule, e.file, e.message);
+        }
+        out.push('\n');
+    }
+    if !report.notes.is_empty() {
+        let _ = writeln!(out, "Notes:");
+        for n in &report.notes {
+            let at = n.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let _ = writeln!(out, "  {}{at}: {}", n.file, n.message);
+        }
+        out.push('\n');
+    }
+    summary_table(&mut out, report);
+    out
+}
+
+fn workload_header(out: &mut String, w: &WorkloadReport) {
+    let runtime = w
+        .runtime
+        .as_deref()
+        .map(|r| format!("  runtime: {r}"))
+        .unwrap_or_default();
+    let language = w
+        .language
+        .as_deref()
+        .map(|l| format!("  language: {l}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "━━ {}  {}/100 {}{language}{runtime}",
+        w.id,
+        w.score,
+        w.verdict.as_str()
+    );
+    let _ = writeln!(out, "   sources: {}", w.sources.join(", "));
+    for l in &w.links {
+        let _ = writeln!(out, "   linked: {} -> {} ({})", l.from, l.to, l.linked_by);
+    }
+    if w.findings.is_empty() {
+        let _ = writeln!(out, "   no findings");
+    } else {
+        out.push('\n');
+    }
+}
+
+/// `score: 100 - 60 (WM301) - 15 (WM203) = 25, blocked band 0-49 -> 25`.
+fn explain_score(out: &mut String, w: &WorkloadReport) {
+    let charged: Vec<&Finding> = w.findings.iter().filter(|f| f.penalty > 0).collect();
+    if charged.is_empty() {
+        let _ = writeln!(out, "   score: {} (no penalties)", w.score);
+        return;
+    }
+    let total: u32 = charged.iter().map(|f| f.penalty).sum();
+    let raw = 100i64 - i64::from(total);
+    let (lo, hi) = rules::score::band(w.verdict);
+    let mut s = String::from("   score: 100");
+    for f in &charged {
+        let _ = write!(s, " - {} ({})", f.penalty, f.rule);
+    }
+    let _ = write!(s, " = {raw}");
+    if raw != i64::from(w.score) {
+        let _ = write!(
+            s,
+            ", clamped into the {} band {lo}-{hi} -> {}",
+            w.verdict.as_str(),
+            w.score
+        );
+    }
+    let repeats = w
+        .findings
+        .iter()
+        .filter(|f| f.penalty == 0 && f.severity != Severity::Note)
+        .count();
+    if repeats > 0 {
+        let _ = write!(
+            s,
+            " ({repeats} repeat finding(s) of a rule already counted cost nothing)"
+        );
+    }
+    let _ = writeln!(out, "{s}");
+}
+
+fn summary_table(out: &mut String, report: &Report) {
+    let width = report
+        .workloads
+        .iter()
+        .map(|w| w.id.chars().count())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 60);
+    let _ = writeln!(out, "Summary");
+    let _ = writeln!(
+        out,
+        "  {:<width$}  {:>5}  {:<8}  {:>8}  {:>8}  {:>5}",
+        "workload", "score", "verdict", "blockers", "warnings", "notes"
+    );
+    let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
+    for w in &report.workloads {
+        let count = |s: Severity| w.findings.iter().filter(|f| f.severity == s).count();
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>5}  {:<8}  {:>8}  {:>8}  {:>5}",
+            w.id,
+            w.score,
+            w.verdict.as_str(),
+            count(Severity::Blocker),
+            count(Severity::Warning),
+            count(Severity::Note)
+        );
+        *verdicts.entry(w.verdict.as_str()).or_default() += 1;
+    }
+    let counts: Vec<String> = ["ready", "portable", "blocked"]
+        .iter()
+        .map(|v| format!("{} {v}", verdicts.get(v).copied().unwrap_or(0)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} workload(s): {}",
+        report.workloads.len(),
+        counts.join(", ")
+    );
+}
+
+/// Source text by path, shared between diagnostics.
+struct SourceCache<'r> {
+    repo: Option<&'r Repo>,
+}
+
+impl<'r> SourceCache<'r> {
+    fn new(repo: Option<&'r Repo>) -> Self {
+        SourceCache { repo }
+    }
+
+    /// The file's text and the byte range of a finding's region.
+    fn locate(&self, f: &Finding) -> Option<(Arc<str>, usize, usize)> {
+        let file = self.repo?.file_by_path(&f.file)?;
+        let offset = |line: usize, col: usize| {
+            let start = file.line_index().line_start(line);
+            let text = file.line_text(line);
+            start
+                + text
+                    .char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(text.len(), |(b, _)| b)
+        };
+        let start = offset(f.line, f.column);
+        let end = offset(f.end_line, f.end_column).max(start);
+        Some((file.text.clone(), start, end - start))
+    }
+}
+
+fn diagnostic(f: &Finding, sources: &SourceCache<'_>) -> miette::Report {
+    let severity = match f.severity {
+        Severity::Blocker => MSeverity::Error,
+        Severity::Warning => MSeverity::Warning,
+        Severity::Note => MSeverity::Advice,
+    };
+    let cost = if f.penalty > 0 {
+        format!(", -{}", f.penalty)
+    } else {
+        String::new()
+    };
+    let mut diag = MietteDiagnostic::new(f.message.clone())
+        .with_code(format!(
+            "{} {} [{}{cost}]",
+            f.rule,
+            f.category.as_str(),
+            f.severity.as_str()
+        ))
+        .with_severity(severity)
+        .with_help(f.help.clone());
+    match sources.locate(f) {
+        Some((text, start, len)) => {
+            diag = diag.with_labels([LabeledSpan::new_primary_with_span(None, (start, len))]);
+            miette::Report::new(diag).with_source_code(NamedSource::new(f.file.clone(), text))
+        }
+        None => miette::Report::new(diag.with_help(format!(
+            "{} (at {}:{}:{})",
+            f.help, f.file, f.line, f.column
+        ))),
+    }
+}

@@ -1,0 +1,213 @@
+//! End-to-end tests of the command line on the demo repository: outputs, schema, exit codes.
+
+mod common;
+
+use common::{run, stderr, stdout};
+
+#[test]
+fn json_report_validates_against_the_published_schema() {
+    let schema_out = run(&["schema"]);
+    assert!(schema_out.status.success(), "{}", stderr(&schema_out));
+    let schema: serde_json::Value =
+        serde_json::from_slice(&schema_out.stdout).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+
+    let out = run(&["scan", "fixtures/demo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match its schema: {errors:#?}"
+    );
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["root"], "fixtures/demo");
+}
+
+#[test]
+fn json_report_links_workloads_and_explains_why() {
+    let out = run(&["scan", "fixtures/demo", "--format", "json"]);
+    let report: rules::report::Report =
+        serde_json::from_slice(&out.stdout).expect("report parses into the wire model");
+    let w = |id: &str| {
+        report
+            .workloads
+            .iter()
+            .find(|w| w.id == id)
+            .unwrap_or_else(|| panic!("no workload {id}"))
+    };
+
+    // kustomize overlay applies namespace `shop`; skaffold links the frontend image.
+    let frontend = w("Deployment/shop/frontend");
+    assert_eq!(frontend.links.len(), 1);
+    assert_eq!(frontend.links[0].to, "frontend/Dockerfile");
+    assert_eq!(frontend.links[0].linked_by, "skaffold.yaml:7");
+    // the workflow's `docker build -t ... -f api/Dockerfile` links the api image.
+    assert_eq!(
+        w("Deployment/shop/api").links[0].linked_by,
+        ".github/workflows/build.yml:10"
+    );
+
+    let exporter = w("DaemonSet/shop/node-exporter");
+    let host_net = exporter
+        .findings
+        .iter()
+        .find(|f| f.rule == "WM301")
+        .expect("WM301 on the node exporter");
+    assert_eq!(
+        (host_net.file.as_str(), host_net.line, host_net.column),
+        ("k8s/base/node-exporter.yaml", 15, 7)
+    );
+    assert_eq!(exporter.verdict, rules::report::Verdict::Blocked);
+    let total: u32 = exporter.findings.iter().map(|f| f.penalty).sum();
+    assert_eq!(
+        exporter.score,
+        100u32.saturating_sub(total).min(49),
+        "the score is recomputable from the penalties"
+    );
+
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.file == "charts/legacy/Chart.yaml" && n.message.contains("not rendered")),
+        "Helm chart note: {:?}",
+        report.notes
+    );
+}
+
+#[test]
+fn human_output_shows_snippets_links_and_summary() {
+    let out = run(&["scan", "fixtures/demo"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("━━ DaemonSet/shop/node-exporter"), "{text}");
+    assert!(
+        text.contains("linked: k8s/base/frontend.yaml -> frontend/Dockerfile (skaffold.yaml:7)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("╭─[k8s/base/node-exporter.yaml:15:7]"),
+        "{text}"
+    );
+    assert!(text.contains("15 │       hostNetwork: true"), "{text}");
+    assert!(text.contains("score: 100 - 60 (WM301) = 40"), "{text}");
+    assert!(text.contains("Summary"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "NO_COLOR output has no escape codes"
+    );
+}
+
+#[test]
+fn gates_set_exit_code_one() {
+    assert_eq!(
+        run(&[
+            "scan",
+            "fixtures/demo",
+            "--fail-on",
+            "blocker",
+            "--format",
+            "json"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "fixtures/demo",
+            "--fail-under",
+            "50",
+            "--format",
+            "json"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "fixtures/rules/WM301-host-network/clean",
+            "--fail-on",
+            "warning",
+            "--format",
+            "json"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn tool_failures_exit_two() {
+    let out = run(&["scan", "fixtures/does-not-exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read scan root"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(run(&["scan", "--bogus-flag"]).status.code(), Some(2));
+    assert_eq!(run(&["explain", "WM999"]).status.code(), Some(2));
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--output",
+        "a.json",
+        "--output",
+        "b.json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "more outputs than formats is a usage error"
+    );
+}
+
+#[test]
+fn several_formats_in_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("r.json");
+    let human = dir.path().join("r.txt");
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--output",
+        json.to_str().unwrap(),
+        "--format",
+        "human",
+        "--output",
+        human.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let report: rules::report::Report =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(!report.workloads.is_empty());
+    assert!(std::fs::read_to_string(&human).unwrap().contains("Summary"));
+}
+
+#[test]
+fn rules_and_explain_come_from_the_declarations() {
+    let out = run(&["rules"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("WM301") && l.contains("host-network") && l.contains("blocker")),
+        "{text}"
+    );
+    let out = run(&["explain", "host-network"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.starts_with("# WM301 host-network"), "{text}");
+    assert!(text.contains("## Why it matters for Wasm"));
+}
