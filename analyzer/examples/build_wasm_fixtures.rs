@@ -1,8 +1,9 @@
-//! Builds the `.wasm` fixtures under `fixtures/wasm/` from their committed sources, so every binary
+//! Builds the `.wasm` fixtures from their committed `.wat` sources, so every binary
 //! fixture can be reproduced and reviewed as text.
 //!
 //! Run from the workspace root: `cargo run -p wasm-migrate-analyzer --example build_wasm_fixtures`.
-//! Each `NAME.wat` becomes `NAME.wasm` (the `wat` crate encodes both core modules and components);
+//! Each `NAME.wat` under `fixtures/wasm/` and `fixtures/rules/WM4*/{fires,clean}/` becomes
+//! `NAME.wasm` (the `wat` crate encodes both core modules and components);
 //! `truncated.wasm` and `not-wasm.wasm` are derived as described in `fixtures/wasm/README.md`.
 //! The analyzer's tests check that the committed binaries equal what this produces.
 
@@ -17,11 +18,12 @@ const NOT_WASM: &[u8] =
     b"#!/bin/sh\n# a shell script with a .wasm name: not a module\necho hello\n";
 
 fn main() -> ExitCode {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/wasm");
-    match build(&dir) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    match build(&fixtures) {
         Ok(written) => {
             for path in written {
-                println!("wrote {}", path.display());
+                let shown = path.strip_prefix(&fixtures).unwrap_or(&path);
+                println!("wrote fixtures/{}", shown.display());
             }
             ExitCode::SUCCESS
         }
@@ -32,21 +34,50 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut sources: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "wat"))
-        .collect();
+/// The `.wat` sources: `fixtures/wasm/*.wat` and the `WM4xx` rule fixtures
+/// (`fixtures/rules/WM4*/{fires,clean}/*.wat`).
+fn sources(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut dirs = vec![fixtures.join("wasm")];
+    let rules = fixtures.join("rules");
+    for entry in read_dir(&rules)? {
+        if entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("WM4"))
+        {
+            dirs.push(entry.join("fires"));
+            dirs.push(entry.join("clean"));
+        }
+    }
+    let mut sources = Vec::new();
+    for dir in dirs {
+        sources.extend(
+            read_dir(&dir)?
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "wat")),
+        );
+    }
     sources.sort();
+    Ok(sources)
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    Ok(entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect())
+}
+
+fn build(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
-    for source in sources {
+    for source in sources(fixtures)? {
         let bytes = wat::parse_file(&source).map_err(|e| format!("{}: {e}", source.display()))?;
         let out = source.with_extension("wasm");
         write(&out, &bytes)?;
         written.push(out);
     }
 
+    let dir = fixtures.join("wasm");
     let command = std::fs::read(dir.join("wasip1-command.wasm"))
         .map_err(|e| format!("wasip1-command.wasm: {e}"))?;
     let truncated = command

@@ -13,7 +13,7 @@ pub mod link;
 pub mod repo;
 pub mod source;
 pub mod span;
-pub mod yaml;
 pub mod wasm;
+pub mod yaml;
 
 pub use repo::{Limits, Note, Repo, ScanError, scan, scan_with};

@@ -13,6 +13,7 @@ pub mod score;
 pub mod dockerfile;
 pub mod k8s;
 pub mod meta;
+pub mod wasm;
 
 use analyzer::Repo;
 use analyzer::k8s::{ImageName, K8sObject, PodSpec};
@@ -208,6 +209,16 @@ pub trait Rule: Sync + Send {
 
     /// A container image that no Dockerfile in the repository builds (`redis:7`, `postgres:16`).
     fn check_image(&self, _cx: &ImageCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A valid `.wasm` module or component among the workload's sources.
+    fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
+}
+
+/// What a rule sees of an inspected `.wasm` module. Spans are byte ranges into the binary.
+pub struct WasmCx<'r> {
+    pub repo: &'r Repo,
+    pub file: FileId,
+    pub module: &'r analyzer::wasm::WasmModule,
 }
 
 /// What a rule sees of a Kubernetes object.
@@ -310,6 +321,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(dockerfile::RULES.iter().copied());
     rules.extend(k8s::RULES.iter().copied());
     rules.extend(meta::RULES.iter().copied());
+    rules.extend(wasm::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }

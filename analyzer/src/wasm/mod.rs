@@ -9,6 +9,7 @@
 mod inspect;
 mod names;
 pub mod runtime;
+mod scan;
 
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ use std::collections::BTreeSet;
 pub use inspect::inspect;
 pub use names::InterfaceName;
 pub use runtime::{RuntimeFamily, RuntimeFit, Support};
+pub use scan::{WORKLOAD_KIND, inspect_repo, link_modules, scan_module, workload_modules};
 
 /// How many imports or exports are kept per module; the totals are still counted. Real modules have
 /// a few hundred at most; the cap keeps a hostile file from turning into gigabytes of strings.

@@ -448,23 +448,47 @@ fn hostile_bytes_never_panic() {
     }
 }
 
-#[test]
-fn committed_binaries_match_their_sources() {
-    let mut checked = 0;
-    for entry in std::fs::read_dir(FIXTURES).expect("fixtures dir") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "wat") {
-            let built = wat::parse_file(&path).expect("fixture source parses");
-            let committed = std::fs::read(path.with_extension("wasm")).expect("committed .wasm");
-            assert!(
-                built == committed,
-                "{} is stale: run `cargo run -p wasm-migrate-analyzer --example build_wasm_fixtures`",
-                path.display()
-            );
-            checked += 1;
+/// The `.wat` sources the `build_wasm_fixtures` example compiles.
+fn wat_sources() -> Vec<std::path::PathBuf> {
+    let list = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let root = std::path::Path::new(FIXTURES);
+    let mut dirs = vec![root.to_path_buf()];
+    for rule in list(&root.join("../rules")) {
+        if rule
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("WM4"))
+        {
+            dirs.push(rule.join("fires"));
+            dirs.push(rule.join("clean"));
         }
     }
-    assert_eq!(checked, 9);
+    let mut wat: Vec<_> = dirs
+        .iter()
+        .flat_map(|d| list(d))
+        .filter(|p| p.extension().is_some_and(|e| e == "wat"))
+        .collect();
+    wat.sort();
+    wat
+}
+
+#[test]
+fn committed_binaries_match_their_sources() {
+    let sources = wat_sources();
+    for path in &sources {
+        let built = wat::parse_file(path).expect("fixture source parses");
+        let committed = std::fs::read(path.with_extension("wasm")).expect("committed .wasm");
+        assert!(
+            built == committed,
+            "{} is stale: run `cargo run -p wasm-migrate-analyzer --example build_wasm_fixtures`",
+            path.display()
+        );
+    }
+    // 9 in fixtures/wasm, 9 under fixtures/rules/WM4*.
+    assert_eq!(sources.len(), 18);
     let command = bytes("wasip1-command.wasm");
     assert!(command.starts_with(&bytes("truncated.wasm")));
 }
