@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan a repository and score each workload for Wasm suitability.
     Scan(ScanArgs),
+    /// Re-render saved JSON reports (`--format json` output) without rescanning.
+    Report(ReportArgs),
     /// List the rule catalogue.
     Rules {
         /// Output format.
@@ -50,6 +52,8 @@ pub enum RulesFormat {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -63,6 +67,22 @@ pub struct ScanArgs {
     /// Repository to scan.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A saved JSON report.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Output and gate flags, shared by `scan` and `report`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format; repeat with `--output` to write several formats in one run.
     #[arg(long = "format", value_enum)]
     pub formats: Vec<Format>,
@@ -75,11 +95,22 @@ pub struct ScanArgs {
     /// Exit 1 when any workload scores below this.
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub fail_under: Option<u32>,
+    /// A saved JSON report to compare with: score deltas, new and fixed findings.
+    #[arg(long, value_name = "BASE.json")]
+    pub baseline: Option<PathBuf>,
+    /// With `--baseline`: gates, SARIF and Markdown consider only new findings.
+    #[arg(long, requires = "baseline")]
+    pub new_only: bool,
+    /// Prefix for file links in Markdown (e.g. `https://github.com/OWNER/REPO/blob/SHA/`);
+    /// links are relative without it.
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => scan_cmd::run(&args),
+        Command::Report(args) => crate::output::report_cmd(&args),
         Command::Rules { format } => {
             let mut out = std::io::stdout().lock();
             match format {

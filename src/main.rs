@@ -4,9 +4,14 @@
 //! the report to a renderer. Exit codes (DESIGN §7): 0 done, 1 a gate tripped, 2 usage error or
 //! the tool could not do its job.
 
+mod baseline;
 mod cli;
+mod fingerprint;
+mod output;
 mod render;
 mod scan_cmd;
+#[cfg(test)]
+mod testutil;
 
 use std::process::ExitCode;
 

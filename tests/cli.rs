@@ -94,7 +94,10 @@ fn human_output_shows_snippets_links_and_summary() {
         "{text}"
     );
     assert!(text.contains("15 │       hostNetwork: true"), "{text}");
-    assert!(text.contains("score: 100 - 60 (WM301) = 40"), "{text}");
+    assert!(
+        text.contains("score: 100 - 60 (WM301) - 50 (WM304)"),
+        "{text}"
+    );
     assert!(text.contains("Summary"), "{text}");
     assert!(
         !text.contains('\u{1b}'),

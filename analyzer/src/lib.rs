@@ -6,6 +6,7 @@
 
 pub mod build_config;
 pub mod discover;
+pub mod dockerfile;
 pub mod error;
 pub mod k8s;
 pub mod kustomize;

@@ -1,1 +1,3 @@
-pub fn placeholder() {}
+//! The converter: migration plans for suitable workloads, applied as lossless YAML edits.
+
+pub mod yamledit;

@@ -230,7 +230,15 @@ fn resolve(repo: &Repo, h: Hit, opts: &Options) -> Finding {
             })
             .collect(),
         chain: h.chain,
+        snippet: Some(snippet(file.line_text(r.line))),
+        suppressed: None,
     }
+}
+
+fn snippet(line: &str) -> String {
+    line.chars()
+        .take(crate::report::SNIPPET_MAX_CHARS)
+        .collect()
 }
 
 fn errors(repo: &Repo) -> Vec<ErrorEntry> {

@@ -96,7 +96,28 @@ pub struct Finding {
     pub related: Vec<RelatedLocation>,
     /// Evidence chain for transitive facts, outermost first.
     pub chain: Vec<String>,
+    /// The text of the finding's first line (at most [`SNIPPET_MAX_CHARS`] characters), so a
+    /// saved report renders evidence without the repository at hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// Set when an inline suppression silenced this finding: it stays in the report, carries no
+    /// penalty, does not change the verdict, and SARIF and Markdown leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
 }
+
+/// Where a finding was suppressed, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Suppression {
+    /// The reason written after the rule code.
+    pub reason: String,
+    /// The file and 1-based line of the suppression comment or annotation.
+    pub file: String,
+    pub line: usize,
+}
+
+/// Longest [`Finding::snippet`] kept; a minified manifest's single line can be megabytes.
+pub const SNIPPET_MAX_CHARS: usize = 240;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RelatedLocation {

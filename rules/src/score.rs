@@ -11,9 +11,10 @@ use crate::Severity;
 use crate::report::{Finding, Verdict};
 
 pub fn verdict(findings: &[Finding]) -> Verdict {
-    if findings.iter().any(|f| f.severity == Severity::Blocker) {
+    let counted = || findings.iter().filter(|f| f.suppressed.is_none());
+    if counted().any(|f| f.severity == Severity::Blocker) {
         Verdict::Blocked
-    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+    } else if counted().any(|f| f.severity == Severity::Warning) {
         Verdict::Portable
     } else {
         Verdict::Ready
@@ -29,12 +30,12 @@ pub fn band(v: Verdict) -> (u32, u32) {
     }
 }
 
-/// Zero the penalty of every repeat of a rule (findings must already be in report order), and of
-/// notes; return the verdict and the clamped score.
+/// Zero the penalty of every repeat of a rule (findings must already be in report order), of
+/// notes and of suppressed findings; return the verdict and the clamped score.
 pub fn score(findings: &mut [Finding]) -> (Verdict, u32) {
     let mut seen = HashSet::new();
     for f in findings.iter_mut() {
-        if f.severity == Severity::Note || !seen.insert(f.rule.clone()) {
+        if f.suppressed.is_some() || f.severity == Severity::Note || !seen.insert(f.rule.clone()) {
             f.penalty = 0;
         }
     }
@@ -64,6 +65,8 @@ mod tests {
             end_column: 1,
             related: vec![],
             chain: vec![],
+            snippet: None,
+            suppressed: None,
         }
     }
 
@@ -106,5 +109,18 @@ mod tests {
             fs.iter().map(|f| f.penalty).collect::<Vec<_>>(),
             vec![20, 0, 0]
         );
+    }
+
+    #[test]
+    fn suppressed_findings_do_not_count() {
+        let mut blocker = f("WM1", Severity::Blocker, 60);
+        blocker.suppressed = Some(crate::report::Suppression {
+            reason: "node agent by design".into(),
+            file: "k8s/a.yaml".into(),
+            line: 3,
+        });
+        let mut fs = [blocker, f("WM2", Severity::Warning, 10)];
+        assert_eq!(score(&mut fs), (Verdict::Portable, 79));
+        assert_eq!(fs[0].penalty, 0);
     }
 }

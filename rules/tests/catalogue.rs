@@ -116,3 +116,63 @@ fn notes_cost_nothing_and_others_cost_something() {
         }
     }
 }
+
+#[test]
+fn every_category_is_documented() {
+    use wasm_migrate_rules::Category;
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/categories.md"
+    ))
+    .expect("docs/categories.md");
+    let all = [
+        Category::RawSocket,
+        Category::Udp,
+        Category::NonHttpPort,
+        Category::HostNetwork,
+        Category::NetCaps,
+        Category::Privileged,
+        Category::NativeLib,
+        Category::SysCrate,
+        Category::TlsNative,
+        Category::AptNativePkg,
+        Category::Cgo,
+        Category::PersistentVolume,
+        Category::Statefulset,
+        Category::Hostpath,
+        Category::EmbeddedDb,
+        Category::WritesFilesystem,
+        Category::ShellCommand,
+        Category::ExecProbe,
+        Category::ProcessSpawn,
+        Category::SignalHandling,
+        Category::Threads,
+        Category::InitContainer,
+        Category::Daemonset,
+        Category::Jvm,
+        Category::Dotnet,
+        Category::PythonNative,
+        Category::Gpu,
+        Category::LargeMemory,
+        Category::LanguageRuntime,
+        Category::WasmModule,
+        Category::WasiImport,
+        Category::ParseError,
+        Category::Suppression,
+    ];
+    for c in all {
+        // the serde name and as_str agree, and the doc has a row for it
+        assert_eq!(
+            serde_json::to_value(c)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .as_deref(),
+            Some(c.as_str())
+        );
+        assert!(
+            doc.contains(&format!("| `{}` |", c.as_str())),
+            "docs/categories.md has no row for `{}`",
+            c.as_str()
+        );
+    }
+}

@@ -10,14 +10,14 @@ use crate::Rule;
 
 pub mod data;
 mod wasi_import;
-mod wasm_module;
+mod wasm_binary;
 mod wasm_threads;
 
 pub use wasi_import::WasiImport;
-pub use wasm_module::WasmModule;
+pub use wasm_binary::WasmBinary;
 pub use wasm_threads::WasmThreads;
 
-pub static RULES: &[&dyn Rule] = &[&WasmModule, &WasiImport, &WasmThreads];
+pub static RULES: &[&dyn Rule] = &[&WasmBinary, &WasiImport, &WasmThreads];
 
 /// Findings in a binary file point at the byte that proves them: a one-byte span at `offset`.
 /// (A `.wasm` file has no lines; messages repeat the offset so it survives rendering.)
@@ -127,7 +127,7 @@ mod tests {
     fn engine_fills_runtime_verdict_and_score_of_module_workloads() {
         let s = |x: &str| Some(x.to_string());
         assert_eq!(
-            scan("fixtures/rules/WM401-wasm-module/fires"),
+            scan("fixtures/rules/WM401-wasm-binary/fires"),
             [
                 (
                     "wasm:api.component.wasm".to_string(),
@@ -163,7 +163,7 @@ mod tests {
             ]
         );
         // A file that is not a module gets no workload; it is an error entry (WM905).
-        assert_eq!(scan("fixtures/rules/WM401-wasm-module/clean"), []);
+        assert_eq!(scan("fixtures/rules/WM401-wasm-binary/clean"), []);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `WM401` wasm-module: the workload already ships a Wasm module or component; which runtimes fit.
+//! `WM401` wasm-binary: the workload ships a `.wasm` module or component; which runtimes fit.
 
 use analyzer::wasm::{ModuleKind, Support, WasmModule as Module, World};
 
@@ -25,9 +25,9 @@ declare_rule! {
     /// Nothing to fix. Package the module as an OCI image (`FROM scratch`, `COPY app.wasm /`) and
     /// run it under a RuntimeClass for the recommended shim; where the fit says "needs
     /// validation", try it on a test node first.
-    pub struct WasmModule {
+    pub struct WasmBinary {
         code: "WM401",
-        name: "wasm-module",
+        name: "wasm-binary",
         category: WasmModule,
         severity: Note,
         penalty: 0,
@@ -36,7 +36,7 @@ declare_rule! {
     }
 }
 
-impl Rule for WasmModule {
+impl Rule for WasmBinary {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
