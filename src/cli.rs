@@ -54,6 +54,7 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,9 +74,12 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A saved JSON report.
+    /// Saved JSON report(s); several only with `--merge`.
     #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
+    /// Combine the reports of several repositories into one portfolio (markdown or html).
+    #[arg(long)]
+    pub merge: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -51,6 +51,13 @@ pub fn emit(
                 };
                 render::sarif::render_with(&view, is_new)
             }
+            Format::Html => render::html::render(
+                report,
+                &render::html::Options {
+                    baseline: cmp.as_ref(),
+                    diffs: Some(&diffs),
+                },
+            )?,
             Format::Markdown => render::markdown::render(
                 report,
                 &render::markdown::Options {
@@ -96,12 +103,68 @@ fn write(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
 
 /// `wasm-migrate report FILE.json`.
 pub fn report_cmd(args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    output_targets(&args.output.formats, &args.output.outputs)?;
+    let targets = output_targets(&args.output.formats, &args.output.outputs)?;
+    if args.merge {
+        return merge(args, &targets);
+    }
     let [file] = args.files.as_slice() else {
-        bail!("`report` takes one FILE.json");
+        bail!(
+            "`report` takes one FILE.json; give --merge to combine {} reports",
+            args.files.len()
+        );
     };
     let report = baseline::load(file)?;
     emit(&report, None, &args.output)
+}
+
+/// `report --merge A.json B.json ...`: one portfolio page (markdown or html). Each report is
+/// named by its scan root, or by its file name when two roots are the same.
+fn merge(
+    args: &ReportArgs,
+    targets: &[(Format, Option<std::path::PathBuf>)],
+) -> anyhow::Result<ExitCode> {
+    if args.output.baseline.is_some() {
+        bail!("--baseline compares one report; it cannot be used with --merge");
+    }
+    if let Some((other, _)) = targets
+        .iter()
+        .find(|(f, _)| !matches!(f, Format::Markdown | Format::Html))
+    {
+        bail!(
+            "--merge renders markdown or html, not {}",
+            format!("{other:?}").to_lowercase()
+        );
+    }
+    let mut reports: Vec<(String, Report)> = Vec::new();
+    for file in &args.files {
+        let r = baseline::load(file)?;
+        let mut name = r.root.clone();
+        if name.is_empty() || reports.iter().any(|(n, _)| *n == name) {
+            name = file.file_stem().map_or_else(
+                || file.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+        }
+        reports.push((name, r));
+    }
+    for (format, path) in targets {
+        let text = match format {
+            Format::Markdown => {
+                render::markdown::render_portfolio(&reports, render::markdown::GITHUB_COMMENT_LIMIT)
+            }
+            Format::Html => render::html::render_portfolio(&reports)?,
+            other => bail!("--merge cannot render {other:?}"),
+        };
+        write(path.as_deref(), &text)?;
+    }
+    let tripped = reports
+        .iter()
+        .any(|(_, r)| gate_tripped(r, None, false, args.output.fail_on, args.output.fail_under));
+    Ok(if tripped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `--fail-on` and `--fail-under`. Suppressed findings never trip a gate. With `--new-only`,

@@ -267,3 +267,88 @@ fn report_re_renders_a_saved_json_report() {
         stderr(&out)
     );
 }
+
+#[test]
+fn html_from_a_saved_report_equals_html_from_the_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (json, html) = (tmp.path().join("r.json"), tmp.path().join("r.html"));
+    let out = run(&[
+        "scan",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--output",
+        json.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let again = run(&["report", json.to_str().unwrap(), "--format", "html"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        common::stdout(&again),
+        std::fs::read_to_string(&html).unwrap()
+    );
+}
+
+#[test]
+fn merge_builds_a_portfolio_and_refuses_single_report_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("demo.json");
+    let b = tmp.path().join("basic.json");
+    for (dir, file) in [("fixtures/demo", &a), ("fixtures/reports/basic", &b)] {
+        let out = run(&[
+            "scan",
+            dir,
+            "--format",
+            "json",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let (md, html) = (tmp.path().join("p.md"), tmp.path().join("p.html"));
+    let out = run(&[
+        "report",
+        "--merge",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--output",
+        md.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        html.to_str().unwrap(),
+        "--fail-on",
+        "blocker",
+    ]);
+    // Both repositories have blockers: the gate trips across the portfolio.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.contains("| `fixtures/demo` |"), "{md}");
+    assert!(md.contains("| `fixtures/reports/basic` |"), "{md}");
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("id=\"portfolio\""));
+
+    let out = run(&[
+        "report",
+        "--merge",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--merge renders markdown or html"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["report", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("give --merge"), "{}", stderr(&out));
+}

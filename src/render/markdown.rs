@@ -154,6 +154,105 @@ pub fn render(report: &Report, opts: &Options<'_>) -> String {
     out
 }
 
+/// Several repositories' reports in one comment or document: per repository and overall, then
+/// each repository's workload table (worst first), within the same size budget.
+pub fn render_portfolio(reports: &[(String, Report)], max_bytes: usize) -> String {
+    let budget = max_bytes.saturating_sub(RESERVE);
+    let opts = Options::default();
+    let all = || reports.iter().flat_map(|(_, r)| &r.workloads);
+    let count = |v: Verdict| all().filter(|w| w.verdict == v).count();
+    let mut out = String::new();
+    let _ = writeln!(out, "{MARKER}");
+    let _ = writeln!(out, "## wasm-migrate: WebAssembly readiness portfolio\n");
+    let _ = writeln!(
+        out,
+        "**{} workload(s)** in {} repositories: {} {} ready · {} {} portable · {} {} blocked\n",
+        all().count(),
+        reports.len(),
+        verdict_icon(Verdict::Ready),
+        count(Verdict::Ready),
+        verdict_icon(Verdict::Portable),
+        count(Verdict::Portable),
+        verdict_icon(Verdict::Blocked),
+        count(Verdict::Blocked),
+    );
+    out.push_str("| repository | workloads | ready | portable | blocked | mean score |\n|---|---:|---:|---:|---:|---:|\n");
+    for (name, r) in reports {
+        let c = |v: Verdict| r.workloads.iter().filter(|w| w.verdict == v).count();
+        let n = r.workloads.len();
+        let mean = if n == 0 {
+            "-".to_string()
+        } else {
+            let sum: u64 = r.workloads.iter().map(|w| u64::from(w.score)).sum();
+            format!("{:.0}", sum as f64 / n as f64)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {n} | {} | {} | {} | {mean} |",
+            code(name),
+            c(Verdict::Ready),
+            c(Verdict::Portable),
+            c(Verdict::Blocked)
+        );
+    }
+    out.push('\n');
+
+    // Rules that block the most workloads across the portfolio.
+    let mut top: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for w in all() {
+        let mut rules_here: Vec<&str> = w
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == Severity::Blocker)
+            .map(|f| f.rule.as_str())
+            .collect();
+        for r in &rules_here {
+            top.entry(r).or_default().1 += 1;
+        }
+        rules_here.sort_unstable();
+        rules_here.dedup();
+        for r in rules_here {
+            top.entry(r).or_default().0 += 1;
+        }
+    }
+    let mut top: Vec<_> = top.into_iter().collect();
+    top.sort_by(|a, b| (b.1, a.0).cmp(&(a.1, b.0)));
+    if !top.is_empty() {
+        out.push_str("### Top blockers\n\n| rule | workloads | findings |\n|---|---:|---:|\n");
+        for (rule, (ws, fs)) in top.iter().take(10) {
+            let name = rules::find_rule(rule).map(|r| r.meta().name).unwrap_or("");
+            let _ = writeln!(out, "| **{rule}** {name} | {ws} | {fs} |");
+        }
+        out.push('\n');
+    }
+
+    let mut cut = 0;
+    for (name, r) in reports {
+        let mut section = format!(
+            "### {}\n\n| workload | score | verdict | findings |\n|---|---:|---|---|\n",
+            code(name)
+        );
+        for w in ordered(r, &opts) {
+            section.push_str(&table_row(w, &opts));
+        }
+        section.push('\n');
+        if out.len() + section.len() > budget {
+            cut += 1;
+            continue;
+        }
+        out.push_str(&section);
+    }
+    if cut > 0 {
+        let _ = writeln!(
+            out,
+            "> [!NOTE]\n> {cut} repository section(s) left out to stay under the size limit.\n"
+        );
+    }
+    let version = reports.first().map_or("", |(_, r)| r.tool.version.as_str());
+    let _ = writeln!(out, "<sub>wasm-migrate {version}</sub>");
+    out
+}
+
 #[derive(Default)]
 struct Cut {
     rows: usize,
@@ -631,6 +730,36 @@ mod tests {
         );
         assert!(md.contains("```diff\n--- a/k8s/app-0.yaml"), "{md}");
         assert!(md.contains("Migration diff"));
+    }
+
+    #[test]
+    fn portfolio_has_a_row_per_repository_and_overall_counts() {
+        let md = render_portfolio(
+            &[
+                ("shop".into(), synthetic(3, 1)),
+                ("billing".into(), synthetic(2, 0)),
+            ],
+            GITHUB_COMMENT_LIMIT,
+        );
+        assert!(
+            md.contains(
+                "**5 workload(s)** in 2 repositories: 🟢 2 ready · 🟡 0 portable · 🔴 3 blocked"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("| `shop` | 3 | 0 | 0 | 3 |"), "{md}");
+        assert!(md.contains("| `billing` | 2 | 2 | 0 | 0 | 100 |"), "{md}");
+        assert!(md.contains("| **WM301** host-network | 3 | 3 |"), "{md}");
+        assert!(md.contains("### `billing`"));
+        let big = render_portfolio(
+            &[
+                ("a".into(), synthetic(2_000, 1)),
+                ("b".into(), synthetic(2_000, 1)),
+            ],
+            GITHUB_COMMENT_LIMIT,
+        );
+        assert!(big.len() <= GITHUB_COMMENT_LIMIT);
+        assert!(big.contains("repository section(s) left out"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub fn container_label(c: &ContainerRef<'_>) -> String {
     format!("{} `{}`", role_word(c.role), c.name())
 }
 
-fn role_word(role: ContainerRole) -> &'static str {
+pub fn role_word(role: ContainerRole) -> &'static str {
     match role {
         ContainerRole::Main => "container",
         ContainerRole::Init => "init container",

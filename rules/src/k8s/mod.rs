@@ -3,36 +3,51 @@
 use crate::Rule;
 
 mod common;
+pub mod images;
 
+mod broker_image;
 mod daemonset;
+mod database_image;
+mod dotnet_image;
 mod exec_probe;
 mod gpu;
 mod host_network;
 mod hostpath;
 mod init_container;
+mod jvm_image;
 mod large_memory;
 mod net_caps;
 mod non_http_port;
 mod persistent_volume;
 mod privileged;
+mod proxy_image;
+mod runtime_image;
 mod shell_command;
+mod shell_image;
 mod statefulset;
 mod udp;
 mod wasm_module;
 mod writes_filesystem;
 
+pub use broker_image::BrokerImage;
 pub use daemonset::Daemonset;
+pub use database_image::DatabaseImage;
+pub use dotnet_image::DotnetImage;
 pub use exec_probe::ExecProbe;
 pub use gpu::Gpu;
 pub use host_network::HostNetwork;
 pub use hostpath::Hostpath;
 pub use init_container::InitContainer;
+pub use jvm_image::JvmImage;
 pub use large_memory::LargeMemory;
 pub use net_caps::NetCaps;
 pub use non_http_port::NonHttpPort;
 pub use persistent_volume::PersistentVolume;
 pub use privileged::Privileged;
+pub use proxy_image::ProxyImage;
+pub use runtime_image::RuntimeImage;
 pub use shell_command::ShellCommand;
+pub use shell_image::ShellImage;
 pub use statefulset::Statefulset;
 pub use udp::Udp;
 pub use wasm_module::WasmModule;
@@ -55,4 +70,11 @@ pub static RULES: &[&dyn Rule] = &[
     &LargeMemory,
     &WritesFilesystem,
     &WasmModule,
+    &DatabaseImage,
+    &BrokerImage,
+    &JvmImage,
+    &DotnetImage,
+    &ProxyImage,
+    &ShellImage,
+    &RuntimeImage,
 ];
