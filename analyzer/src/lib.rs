@@ -5,6 +5,7 @@
 //! [`ParseError`] and the scan goes on.
 
 pub mod build_config;
+pub mod cargo;
 pub mod discover;
 pub mod dockerfile;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod k8s;
 pub mod kustomize;
 pub mod link;
 pub mod repo;
+pub mod rust;
 pub mod source;
 pub mod span;
 pub mod wasm;

@@ -1,0 +1,21 @@
+//! The Cargo front-end: manifests, lock files, cfg evaluation and workspace assembly.
+//!
+//! Nothing here runs cargo or reads outside the scanned files: the model is built from the
+//! `Cargo.toml` and `Cargo.lock` text alone, with byte spans for every fact a rule may report.
+
+pub mod cfg;
+pub mod lock;
+pub mod manifest;
+pub mod paths;
+mod tree;
+pub mod workspace;
+
+pub use cfg::{Cfg, CfgContext, WasiTarget};
+pub use lock::{LockPackage, Lockfile, parse_lock};
+pub use manifest::{
+    BuildDecl, DepKind, DepSource, DepTarget, Dependency, FeatureDecl, Manifest, Package,
+    TargetDecl, TargetKind, WorkspaceDecl, parse_manifest,
+};
+pub use workspace::{
+    CargoProject, CargoWorkspace, ChainStep, FileRole, Member, Node, Reach, Request, Target,
+};
