@@ -9,6 +9,7 @@ pub mod engine;
 pub mod knowledge;
 pub mod report;
 pub mod score;
+pub mod suppress;
 
 pub mod dockerfile;
 pub mod k8s;
@@ -210,8 +211,19 @@ pub trait Rule: Sync + Send {
     /// A container image that no Dockerfile in the repository builds (`redis:7`, `postgres:16`).
     fn check_image(&self, _cx: &ImageCx<'_>, _sink: &mut Sink<'_>) {}
 
+    /// A Dockerfile that parsed. Runs once per Dockerfile; its findings go to every workload
+    /// built from it.
+    fn check_dockerfile(&self, _cx: &DockerfileCx<'_>, _sink: &mut Sink<'_>) {}
+
     /// A valid `.wasm` module or component among the workload's sources.
     fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
+}
+
+/// What a rule sees of a parsed Dockerfile.
+pub struct DockerfileCx<'r> {
+    pub repo: &'r Repo,
+    pub file: &'r SourceFile,
+    pub dockerfile: &'r analyzer::dockerfile::Dockerfile,
 }
 
 /// What a rule sees of an inspected `.wasm` module. Spans are byte ranges into the binary.
