@@ -158,6 +158,8 @@ pub fn link(repo: &mut Repo) {
             sources: BTreeSet::from([df]),
         });
     }
+    let modules = crate::wasm::link_modules(repo, &mut workloads);
+    workloads.extend(modules);
     repo.workloads = workloads;
 }
 

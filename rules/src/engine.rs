@@ -15,7 +15,7 @@ use crate::report::{
     ErrorEntry, Finding, LinkEntry, NoteEntry, RelatedLocation, Report, SCHEMA_VERSION, Tool,
     WorkloadReport,
 };
-use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, all_rules, meta};
+use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, WasmCx, all_rules, meta};
 
 /// Per-run choices: rules turned off and severity overrides (from `.wasm-migrate.toml`).
 #[derive(Clone, Debug, Default)]
@@ -121,6 +121,12 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                     for rule in &rules {
                         rule.check_image(&cx, &mut Sink::new(rule.meta(), &mut hits));
                     }
+                }
+            }
+            for (file, module) in analyzer::wasm::workload_modules(repo, w) {
+                let cx = WasmCx { repo, file, module };
+                for rule in &rules {
+                    rule.check_wasm(&cx, &mut Sink::new(rule.meta(), &mut hits));
                 }
             }
             // A source file that failed to parse (in part) is named in the workload too.
@@ -273,7 +279,7 @@ fn build_workload(
         language: None,
         score,
         verdict,
-        runtime: None,
+        runtime: crate::wasm::workload_runtime(repo, w),
         findings,
     };
     (report, used)
