@@ -68,6 +68,10 @@ pub struct Repo {
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
     pub helm_charts: Vec<FileId>,
     pub workloads: Vec<Workload>,
+    /// Cargo workspaces, packages, locks.
+    pub cargo: crate::cargo::CargoProject,
+    /// Rust source facts of the packages.
+    pub rust: crate::cargo::pipeline::RustIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -195,7 +199,9 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     }
 
     assemble(&mut repo);
+    crate::cargo::pipeline::parse(&mut repo);
     link::link(&mut repo);
+    crate::cargo::pipeline::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)
 }

@@ -10,9 +10,11 @@ pub mod knowledge;
 pub mod report;
 pub mod score;
 
+pub mod cargo;
 pub mod dockerfile;
 pub mod k8s;
 pub mod meta;
+pub mod rust;
 
 use analyzer::Repo;
 use analyzer::k8s::{ImageName, K8sObject, PodSpec};
@@ -62,6 +64,7 @@ pub enum Category {
     WasiImport,
     ParseError,
     Suppression,
+    IncompatibleCrate,
 }
 
 impl Category {
@@ -100,6 +103,7 @@ impl Category {
             Category::WasiImport => "wasi-import",
             Category::ParseError => "parse-error",
             Category::Suppression => "suppression",
+            Category::IncompatibleCrate => "incompatible-crate",
         }
     }
 }
@@ -208,6 +212,10 @@ pub trait Rule: Sync + Send {
 
     /// A container image that no Dockerfile in the repository builds (`redis:7`, `postgres:16`).
     fn check_image(&self, _cx: &ImageCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A Cargo package a workload runs: its resolved build and its Rust sources. Runs once per
+    /// package, however many workloads run it.
+    fn check_crate(&self, _cx: &cargo::CrateCx<'_>, _sink: &mut Sink<'_>) {}
 }
 
 /// What a rule sees of a Kubernetes object.
@@ -310,6 +318,8 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(dockerfile::RULES.iter().copied());
     rules.extend(k8s::RULES.iter().copied());
     rules.extend(meta::RULES.iter().copied());
+    rules.extend(cargo::RULES.iter().copied());
+    rules.extend(rust::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }
