@@ -107,9 +107,10 @@ fn baseline_round_trip_shows_exactly_the_new_and_fixed_findings() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
-    // api gains `hostNetwork: true` (new); node-exporter loses `hostPID: true` (fixed) and gets
+    // frontend (the one demo workload with no blocker, so its score has room to drop) gains
+    // `hostNetwork: true` (new); node-exporter loses `hostPID: true` (fixed) and gets
     // three comment lines on top, which moves its remaining finding without making it new.
-    let api = repo.join("k8s/base/api.yaml");
+    let api = repo.join("k8s/base/frontend.yaml");
     let text = std::fs::read_to_string(&api).unwrap();
     let text = text.replacen(
         "      containers:\n",
@@ -146,19 +147,19 @@ fn baseline_round_trip_shows_exactly_the_new_and_fixed_findings() {
     let md = std::fs::read_to_string(&md_path).unwrap();
     let (b, c) = (read_report(&base), read_report(&cur));
 
-    // Exactly one new finding, the hostNetwork in api.yaml.
+    // Exactly one new finding, the hostNetwork in frontend.yaml.
     let new_items: Vec<&str> = md.lines().filter(|l| l.contains("🆕 **new**")).collect();
     assert_eq!(new_items.len(), 1, "{md}");
     assert!(new_items[0].contains("**WM301**"), "{}", new_items[0]);
     let api_line = c
         .workloads
         .iter()
-        .find(|w| w.id == "Deployment/shop/api")
+        .find(|w| w.id == "Deployment/shop/frontend")
         .and_then(|w| w.findings.iter().find(|f| f.rule == "WM301"))
         .map(|f| f.line)
         .unwrap();
     assert!(
-        new_items[0].contains(&format!("k8s/base/api.yaml#L{api_line})")),
+        new_items[0].contains(&format!("k8s/base/frontend.yaml#L{api_line})")),
         "{}",
         new_items[0]
     );
@@ -190,17 +191,17 @@ fn baseline_round_trip_shows_exactly_the_new_and_fixed_findings() {
     let api_delta = i64::from(
         c.workloads
             .iter()
-            .find(|w| w.id == "Deployment/shop/api")
+            .find(|w| w.id == "Deployment/shop/frontend")
             .unwrap()
             .score,
     ) - i64::from(
         b.workloads
             .iter()
-            .find(|w| w.id == "Deployment/shop/api")
+            .find(|w| w.id == "Deployment/shop/frontend")
             .unwrap()
             .score,
     );
-    assert!(api_delta < 0, "a new blocker lowers the api's score");
+    assert!(api_delta < 0, "a new blocker lowers the frontend's score");
 
     // --new-only with --fail-on blocker trips on the new blocker, and lists only it.
     let out = common::run(&[
@@ -351,4 +352,30 @@ fn merge_builds_a_portfolio_and_refuses_single_report_formats() {
     let out = run(&["report", a.to_str().unwrap(), b.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("give --merge"), "{}", stderr(&out));
+}
+
+/// Snapshots of each format on the demo repository, rendered by the real binary. The tool
+/// version is replaced by `VERSION`, the HTML stylesheet and SARIF rule indices (which shift
+/// whenever the catalogue grows) are left out.
+#[test]
+fn demo_snapshots_of_every_format() {
+    let render = |format: &str| {
+        let out = run(&["scan", "fixtures/demo", "--format", format]);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        common::stdout(&out).replace(env!("CARGO_PKG_VERSION"), "VERSION")
+    };
+    insta::assert_snapshot!("demo_markdown", render("markdown"));
+
+    let html = render("html");
+    let (head, rest) = html.split_once("<style>").unwrap();
+    let (_, tail) = rest.split_once("</style>").unwrap();
+    insta::assert_snapshot!("demo_html", format!("{head}<style>…</style>{tail}"));
+
+    let mut sarif: serde_json::Value = serde_json::from_str(&render("sarif")).unwrap();
+    let run0 = &mut sarif["runs"][0];
+    for r in run0["results"].as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("ruleIndex");
+    }
+    let shown = serde_json::json!({"results": run0["results"], "invocations": run0["invocations"]});
+    insta::assert_snapshot!("demo_sarif", serde_json::to_string_pretty(&shown).unwrap());
 }

@@ -27,6 +27,8 @@ pub struct Limits {
     pub max_text_bytes: u64,
     /// Largest `.wasm` module read. Default 64 MiB.
     pub max_wasm_bytes: u64,
+    /// Extra gitignore-style patterns, relative to the root (`ignore` in `.wasm-migrate.toml`).
+    pub ignore: Vec<String>,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
         Limits {
             max_text_bytes: 4 * 1024 * 1024,
             max_wasm_bytes: 64 * 1024 * 1024,
+            ignore: Vec::new(),
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct Repo {
     pub build_links: Vec<BuildLink>,
     /// Dockerfiles found, by file.
     pub dockerfiles: Vec<FileId>,
+    /// Dockerfiles that parsed, by file (see [`crate::dockerfile`]).
+    pub parsed_dockerfiles: BTreeMap<FileId, crate::dockerfile::Dockerfile>,
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
     pub helm_charts: Vec<FileId>,
     pub workloads: Vec<Workload>,
@@ -134,7 +139,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     if !meta.is_dir() {
         return Err(ScanError::NotADirectory(root.display().to_string()));
     }
-    let found = discover::discover(root);
+    let found = discover::discover_with(root, &limits.ignore);
     let mut repo = Repo {
         root: root.to_path_buf(),
         ..Default::default()
@@ -196,6 +201,23 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             );
         }
         repo.yaml.insert(id, stream);
+    }
+
+    // Dockerfiles, in parallel too; one that is not a Dockerfile becomes an error.
+    let dockerfiles: Vec<_> = repo
+        .files
+        .par_iter()
+        .zip(repo.kinds.par_iter())
+        .filter(|(_, k)| **k == FileKind::Dockerfile)
+        .map(|(f, _)| (f.id, crate::dockerfile::parse(f)))
+        .collect();
+    for (id, parsed) in dockerfiles {
+        match parsed {
+            Ok(d) => {
+                repo.parsed_dockerfiles.insert(id, d);
+            }
+            Err(e) => repo.errors.push(e),
+        }
     }
 
     assemble(&mut repo);

@@ -9,6 +9,7 @@ pub mod engine;
 pub mod knowledge;
 pub mod report;
 pub mod score;
+pub mod suppress;
 
 pub mod cargo;
 pub mod dockerfile;
@@ -216,6 +217,17 @@ pub trait Rule: Sync + Send {
     /// A Cargo package a workload runs: its resolved build and its Rust sources. Runs once per
     /// package, however many workloads run it.
     fn check_crate(&self, _cx: &cargo::CrateCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A Dockerfile that parsed. Runs once per Dockerfile; its findings go to every workload
+    /// built from it.
+    fn check_dockerfile(&self, _cx: &DockerfileCx<'_>, _sink: &mut Sink<'_>) {}
+}
+
+/// What a rule sees of a parsed Dockerfile.
+pub struct DockerfileCx<'r> {
+    pub repo: &'r Repo,
+    pub file: &'r SourceFile,
+    pub dockerfile: &'r analyzer::dockerfile::Dockerfile,
 }
 
 /// What a rule sees of a Kubernetes object.

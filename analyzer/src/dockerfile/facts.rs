@@ -145,6 +145,9 @@ pub struct PipInstall {
     pub packages: Vec<Package>,
     /// `-r requirements.txt` files.
     pub requirements: Vec<Word>,
+    /// `--target DIR`, `--prefix DIR` or `--root DIR`: where the packages go instead of the
+    /// interpreter's site-packages (multi-stage builds copy that directory).
+    pub install_dir: Option<Word>,
 }
 
 /// One `cargo build` / `cargo install` / `cargo rustc` / `cargo zigbuild` command.
@@ -498,6 +501,7 @@ impl Stage {
             let Some(rest) = rest else { continue };
             let mut packages = Vec::new();
             let mut requirements = Vec::new();
+            let mut install_dir = None;
             let mut it = rest.iter();
             while let Some(w) = it.next() {
                 let v = w.value.as_str();
@@ -514,8 +518,10 @@ impl Stage {
                             }),
                             None => it.next().cloned(),
                         };
-                        if matches!(opt, "-r" | "--requirement") {
-                            requirements.extend(value);
+                        match opt {
+                            "-r" | "--requirement" => requirements.extend(value),
+                            "-t" | "--target" | "--prefix" | "--root" => install_dir = value,
+                            _ => {}
                         }
                     } else if let Some(file) = v
                         .strip_prefix("-r")
@@ -541,6 +547,7 @@ impl Stage {
                 span: cmd.span,
                 packages,
                 requirements,
+                install_dir,
             });
         }
         out
@@ -727,6 +734,29 @@ fn cargo_artifact_name(path: &str) -> Option<String> {
     None
 }
 
+/// Whether copying `path` out of a stage carries what `pip` installed there.
+fn copies_python_env(path: &str, pip: &PipInstall) -> bool {
+    let path = path.trim_end_matches('/');
+    if let Some(dir) = &pip.install_dir {
+        let dir = dir.value.trim_end_matches('/');
+        return path == dir
+            || dir.starts_with(&format!("{path}/"))
+            || path.starts_with(&format!("{dir}/"))
+            || path.is_empty();
+    }
+    path.is_empty()
+        || [
+            "site-packages",
+            "dist-packages",
+            "venv",
+            "/lib/python",
+            "/.local",
+            "/usr/local",
+        ]
+        .iter()
+        .any(|m| path.contains(m))
+}
+
 /// Basename looks like a shared library: `libx.so`, `libx.so.1.2`, `libx.so.*`, `*.so`.
 pub(crate) fn is_shared_library(path: &str) -> bool {
     let b = basename(path.trim_end_matches('/'));
@@ -872,14 +902,48 @@ impl Dockerfile {
         out
     }
 
-    /// `pip install`s whose result is in the image: in the runtime chain, or in a stage the
-    /// runtime copies from (the common "pip install into a venv, copy the venv" pattern).
-    pub fn runtime_pip_installs(&self) -> Vec<PipInstall> {
-        let mut out = Vec::new();
-        for i in self.contributing_stages() {
-            if let Some(s) = self.stages.get(i) {
-                out.extend(s.pip_installs());
+    /// `pip install`s whose result is in the image: those of the runtime chain, and those of a
+    /// build stage (or the stages it is built on) when the runtime chain copies its Python
+    /// environment (the pip `--target`/`--prefix` directory, a virtualenv, site-packages,
+    /// `/usr/local`, `~/.local`). The copied source path comes with the latter.
+    pub fn runtime_pip_installs(&self) -> Vec<(PipInstall, Option<Word>)> {
+        let chain = self.runtime_stage_chain();
+        let mut out: Vec<(PipInstall, Option<Word>)> = Vec::new();
+        for s in &chain {
+            out.extend(s.pip_installs().into_iter().map(|p| (p, None)));
+        }
+        let mut taken = HashSet::new();
+        for s in &chain {
+            for (_, _, copy) in s.copies() {
+                let Some(CopySource::Stage(from)) = copy.from.as_ref().map(|f| &f.source) else {
+                    continue;
+                };
+                for stage in self.stage_and_bases(*from) {
+                    for pip in stage.pip_installs() {
+                        let carried = copy
+                            .sources
+                            .iter()
+                            .find(|src| copies_python_env(&src.value, &pip));
+                        if let Some(src) = carried
+                            && taken.insert(pip.at)
+                        {
+                            out.push((pip.clone(), Some(src.clone())));
+                        }
+                    }
+                }
             }
+        }
+        out
+    }
+
+    /// Stage `index` and the stages it is built on, newest first.
+    fn stage_and_bases(&self, index: usize) -> Vec<&Stage> {
+        let mut out = Vec::new();
+        let mut next = Some(index);
+        while let Some(i) = next {
+            let Some(s) = self.stages.get(i) else { break };
+            out.push(s);
+            next = s.base_stage.filter(|b| *b < i);
         }
         out
     }

@@ -402,12 +402,57 @@ fn build_stage_installs_are_not_runtime() {
     // pip installs reach the image through the copied site-packages.
     let pips = d.runtime_pip_installs();
     assert_eq!(pips.len(), 1);
+    let (pip, via) = &pips[0];
     assert_eq!(
-        at(&f, pips[0].packages[0].word.span),
+        at(&f, pip.packages[0].word.span),
         ("psycopg2==2.9.9", 3, 52)
     );
-    assert_eq!(pips[0].requirements[0].value, "requirements.txt");
+    assert_eq!(pip.requirements[0].value, "requirements.txt");
+    assert_eq!(
+        at(&f, via.as_ref().unwrap().span),
+        ("/usr/local/lib/python3.12", 5, 19)
+    );
     assert_eq!(d.language_runtime().language, Language::Python);
+}
+
+#[test]
+fn pip_installs_reach_the_image_only_through_a_copied_environment() {
+    let pips = |text: &str| {
+        let (f, d) = parsed(text);
+        d.runtime_pip_installs()
+            .into_iter()
+            .map(|(p, via)| {
+                (
+                    p.packages
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>(),
+                    via.map(|w| f.slice(w.span).to_string()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // A tool installed in a build stage whose output is a file: not in the image.
+    assert!(pips("FROM python:3 AS b\nRUN pip install poetry && poetry export -o /req.txt\nFROM python:3-slim\nCOPY --from=b /req.txt /\n").is_empty());
+    // `--prefix` directory copied.
+    assert_eq!(
+        pips(
+            "FROM python:3 AS b\nRUN pip install --prefix=/install numpy\nFROM python:3-slim\nCOPY --from=b /install /usr/local\n"
+        ),
+        [(vec!["numpy".to_string()], Some("/install".to_string()))]
+    );
+    // A virtualenv, in a stage built on the one that creates it.
+    assert_eq!(
+        pips(
+            "FROM python:3 AS v\nRUN python -m venv /opt/venv\nFROM v AS b\nRUN /opt/venv/bin/pip install grpcio\nFROM python:3-slim\nCOPY --from=b /opt/venv /opt/venv\n"
+        ),
+        [(vec!["grpcio".to_string()], Some("/opt/venv".to_string()))]
+    );
+    // In the final stage itself.
+    assert_eq!(
+        pips("FROM python:3\nRUN python3 -m pip install --no-cache-dir gevent\n"),
+        [(vec!["gevent".to_string()], None)]
+    );
 }
 
 #[test]

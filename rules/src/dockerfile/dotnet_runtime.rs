@@ -1,0 +1,56 @@
+//! `WM105` dotnet-runtime: the final image runs on the .NET runtime.
+
+use analyzer::dockerfile::Language;
+
+use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a final image whose language runtime is .NET, recognised from the base image
+    /// (`mcr.microsoft.com/dotnet/*`: `aspnet`, `runtime`, `runtime-deps`, `sdk`; Red Hat UBI
+    /// .NET images), the program the container starts (`dotnet Api.dll`) or a .NET runtime
+    /// installed with the OS package manager. The SDK image used only to build does not fire.
+    ///
+    /// ## Why it matters for Wasm
+    /// A .NET service runs on the CLR with a JIT, which Wasm runtimes do not provide. Building
+    /// .NET for WASI exists (the `wasi-experimental` workload, componentize-dotnet with
+    /// NativeAOT-LLVM) but is experimental: ASP.NET Core, reflection-heavy libraries and
+    /// threads do not come along.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM mcr.microsoft.com/dotnet/aspnet:8.0
+    /// COPY --from=build /out /app
+    /// ENTRYPOINT ["dotnet", "/app/Api.dll"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Try an experimental WASI build of a small, self-contained service (componentize-dotnet)
+    /// and check every dependency; otherwise keep the workload on Linux.
+    pub struct DotnetRuntime {
+        code: "WM105",
+        name: "dotnet-runtime",
+        category: Dotnet,
+        severity: Warning,
+        penalty: 35,
+        summary: "the final image runs on the .NET runtime",
+        help: "try an experimental WASI build (componentize-dotnet) for a small self-contained service and check every dependency; otherwise keep it on Linux",
+    }
+}
+
+impl Rule for DotnetRuntime {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        let lr = cx.dockerfile.language_runtime();
+        if lr.language == Language::Dotnet {
+            sink.report(
+                cx.file.id,
+                lr.span,
+                format!("the final image runs on .NET: {}", lr.reason),
+            );
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `WM104` jvm-runtime: the final image runs on a Java virtual machine.
+
+use analyzer::dockerfile::Language;
+
+use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a final image whose language runtime is the JVM, recognised (in this order) from
+    /// the base image (`eclipse-temurin`, `openjdk`, `amazoncorretto`, `maven`, `gradle`,
+    /// `tomcat`, distroless Java, ...; the table is `analyzer/data/base_images.toml`), the
+    /// program the container starts (`java -jar app.jar`), or a JRE installed with the OS
+    /// package manager (`openjdk-17-jre-headless`). A JDK used only in a build stage whose
+    /// output is copied elsewhere does not fire.
+    ///
+    /// ## Why it matters for Wasm
+    /// JVM bytecode does not run on the Wasm runtimes of Kubernetes (wasmtime, WasmEdge, Spin),
+    /// and there is no mainstream way to compile a JVM service (with its reflection, threads and
+    /// class loading) into a WASI module today.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM eclipse-temurin:21-jre
+    /// COPY target/app.jar /app.jar
+    /// ENTRYPOINT ["java", "-jar", "/app.jar"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Keep the workload on Linux, or rewrite it (or the part that should move) in a language
+    /// with a WASI target: Rust, Go with TinyGo, or a language with a componentize tool.
+    pub struct JvmRuntime {
+        code: "WM104",
+        name: "jvm-runtime",
+        category: Jvm,
+        severity: Blocker,
+        penalty: 50,
+        summary: "the final image runs on the JVM",
+        help: "keep the workload on Linux, or rewrite the part that should move in a language with a WASI target (Rust, Go with TinyGo)",
+    }
+}
+
+impl Rule for JvmRuntime {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        let lr = cx.dockerfile.language_runtime();
+        if lr.language == Language::Jvm {
+            sink.report(
+                cx.file.id,
+                lr.span,
+                format!("the final image runs on the JVM: {}", lr.reason),
+            );
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! `WM107` language-runtime: the language the final image runs, and that language's path to Wasm.
+
+use analyzer::dockerfile::Language;
+
+use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Names the language runtime of the final image, recognised from its base image
+    /// (`analyzer/data/base_images.toml`), the program it starts, its package installs, or the
+    /// build stage its binary is copied from (a `golang` or `rust` stage, `go build`,
+    /// `cargo build`), and says what the way to Wasm is for it:
+    /// - Go, Node.js (and Bun, Deno), Ruby, PHP and Python: a warning, since the service has to
+    ///   be rebuilt with a WASI toolchain that covers only part of the language's library;
+    /// - Rust, and a native binary of unknown origin on an image without runtime (`scratch`,
+    ///   distroless): a note, since a rebuild for `wasm32-wasip2` is the whole path and the
+    ///   Cargo rules (WM2xx) judge what stands in the way.
+    ///
+    /// The JVM, .NET and images that already hold a Wasm module have rules of their own
+    /// (WM104, WM105, WM111); an image whose runtime cannot be told does not fire.
+    ///
+    /// ## Why it matters for Wasm
+    /// Nothing runs on a Wasm runtime unless it is compiled to Wasm. How much work that is
+    /// depends on the language: Rust and TinyGo have first-class WASI targets, JavaScript and
+    /// Python are bundled with an interpreter compiled to Wasm (ComponentizeJS, componentize-py),
+    /// Ruby and PHP have WASI builds of their interpreters; none of them give the full operating
+    /// system interface (processes, arbitrary sockets, native extensions) the service may use.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.23 AS build
+    /// RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api
+    /// FROM gcr.io/distroless/static-debian12
+    /// COPY --from=build /out/api /api
+    /// ENTRYPOINT ["/api"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Follow the language's path: Rust `cargo build --target wasm32-wasip2`; Go with TinyGo
+    /// (`-target=wasip2`) or Go's `GOOS=wasip1 GOARCH=wasm`; JavaScript with ComponentizeJS /
+    /// `jco` or the Spin JS SDK; Python with componentize-py or the Spin Python SDK; Ruby with
+    /// ruby.wasm; PHP with a WASI build of PHP. Then check the findings of the other rules.
+    pub struct LanguageRuntime {
+        code: "WM107",
+        name: "language-runtime",
+        category: LanguageRuntime,
+        severity: Warning,
+        penalty: 10,
+        summary: "the final image runs a language runtime that has to be rebuilt for Wasm",
+        help: "rebuild the service with the language's WASI toolchain and check the findings of the other rules",
+    }
+}
+
+/// The language's name in a message, its Wasm path, and whether it is only a note.
+fn path_to_wasm(language: Language) -> Option<(&'static str, &'static str, bool)> {
+    Some(match language {
+        Language::Go => (
+            "Go",
+            "build with TinyGo (`tinygo build -target=wasip2`, as the Spin Go SDK does) or Go's `GOOS=wasip1 GOARCH=wasm`; Go's own wasip1 port cannot open network listeners itself, and cgo does not build for WASI",
+            false,
+        ),
+        Language::Node => (
+            "JavaScript (Node.js)",
+            "bundle the code into a component with ComponentizeJS / `jco` or the Spin JS SDK; Node built-ins (`fs`, `net`, `child_process`) and native addons are not available",
+            false,
+        ),
+        Language::Python => (
+            "Python",
+            "build a component with componentize-py (used by the Spin Python SDK); only pure-Python packages come along",
+            false,
+        ),
+        Language::Ruby => (
+            "Ruby",
+            "run the code on ruby.wasm (CRuby built for WASI); native gems and servers that open their own sockets do not come along",
+            false,
+        ),
+        Language::Php => (
+            "PHP",
+            "run the code on a WASI build of the PHP interpreter; extensions and sockets are limited",
+            false,
+        ),
+        Language::Rust => (
+            "a Rust binary",
+            "rebuild it with `cargo build --target wasm32-wasip2`; the Cargo rules (WM2xx) name what stands in the way",
+            true,
+        ),
+        Language::Static => (
+            "a native binary",
+            "rebuild it from source for a WASI target, if its language has one",
+            true,
+        ),
+        Language::Jvm | Language::Dotnet | Language::Wasm | Language::Unknown => return None,
+    })
+}
+
+impl Rule for LanguageRuntime {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        let lr = cx.dockerfile.language_runtime();
+        let Some((name, path, note)) = path_to_wasm(lr.language) else {
+            return;
+        };
+        let hit = sink.report(
+            cx.file.id,
+            lr.span,
+            format!("the final image runs {name}: {}", lr.reason),
+        );
+        hit.help(path);
+        if note {
+            hit.severity(Severity::Note);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `WM106` python-native-package: the final image holds a Python package with native (C, C++,
+//! Rust) extensions.
+
+use crate::dockerfile::common::{image_part, python_os_package, python_package, stage_name};
+use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags Python distributions with native extensions (`grpcio`, `numpy`, `psycopg2`,
+    /// `gevent`, `lxml`, `cryptography`, ...; the list is the `[[python]]` part of
+    /// `rules/data/packages.toml`) that end up in the final image:
+    /// - `pip install NAME` (also `pip3`, `python -m pip`, `uv pip`, wheel files) in the final
+    ///   stage or a stage it is built `FROM`;
+    /// - `pip install` in a build stage whose Python environment the final image copies: the
+    ///   `--target`/`--prefix` directory, a virtualenv, site-packages, `/usr/local` or
+    ///   `~/.local` (`COPY --from=build /opt/venv /opt/venv`);
+    /// - OS packages of the same distributions (`python3-numpy`, `py3-lxml`).
+    ///
+    /// A build stage that only uses pip for tooling (its output copied is a file, not the
+    /// environment) does not fire. Packages named in `requirements.txt` files are not read.
+    ///
+    /// ## Why it matters for Wasm
+    /// Python becomes a Wasm component with componentize-py, which bundles CPython compiled for
+    /// WASI with pure-Python code. A C extension is a native shared object built for Linux; it
+    /// cannot be loaded by a WASI interpreter unless the extension itself is rebuilt for WASI,
+    /// which few projects do.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN pip install --no-cache-dir fastapi grpcio psycopg2-binary
+    /// ```
+    /// `grpcio` and `psycopg2-binary` fire; `fastapi` does not.
+    ///
+    /// ## How to fix
+    /// Replace the package with a pure-Python one where it exists (`pg8000` for `psycopg2`,
+    /// `PyMySQL` for `mysqlclient`, `asyncio` for `gevent`, the standard `json` and
+    /// `xml.etree`), move the native part into a service the Wasm component calls over HTTP,
+    /// or keep the workload on Linux.
+    pub struct PythonNativePackage {
+        code: "WM106",
+        name: "python-native-package",
+        category: PythonNative,
+        severity: Blocker,
+        penalty: 40,
+        summary: "the final image holds a Python package with native extensions",
+        help: "use a pure-Python replacement, move the native part into a service called over HTTP, or keep the workload on Linux",
+    }
+}
+
+impl Rule for PythonNativePackage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        let df = cx.dockerfile;
+        for (pip, via) in df.runtime_pip_installs() {
+            for pkg in &pip.packages {
+                let Some(entry) = python_package(&pkg.name) else {
+                    continue;
+                };
+                let msg = match &via {
+                    None => format!(
+                        "`{}` is installed with pip in {}: {}",
+                        pkg.name,
+                        image_part(df, pip.at.stage),
+                        entry.reason
+                    ),
+                    Some(_) => format!(
+                        "`{}` is installed with pip in {}, whose Python environment the final image copies: {}",
+                        pkg.name,
+                        stage_name(df, pip.at.stage),
+                        entry.reason
+                    ),
+                };
+                let hit = sink.report(cx.file.id, pkg.word.span, msg);
+                if let Some(src) = &via {
+                    hit.related(
+                        cx.file.id,
+                        src.span,
+                        format!("`{}` is copied into the final image here", src.value),
+                    );
+                }
+                if let Some(alt) = &entry.alternative {
+                    hit.help(format!(
+                        "replace it with {alt}, or keep the workload on Linux"
+                    ));
+                }
+            }
+        }
+        for (install, pkg) in df.runtime_packages() {
+            let Some(entry) = python_os_package(&pkg.name) else {
+                continue;
+            };
+            let msg = format!(
+                "`{}` is installed with {} in {}: {}",
+                pkg.name,
+                install.manager.as_str(),
+                image_part(df, install.at.stage),
+                entry.reason
+            );
+            let hit = sink.report(cx.file.id, pkg.word.span, msg);
+            if let Some(alt) = &entry.alternative {
+                hit.help(format!(
+                    "replace it with {alt}, or keep the workload on Linux"
+                ));
+            }
+        }
+    }
+}
