@@ -169,6 +169,7 @@ pub fn link(repo: &mut Repo) {
             crates: Vec::new(),
         });
     }
+    crate::wasm::link_modules(repo, &mut workloads);
     repo.workloads = workloads;
 }
 

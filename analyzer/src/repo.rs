@@ -59,6 +59,8 @@ pub struct Repo {
     pub kinds: Vec<FileKind>,
     /// Raw bytes of `.wasm` files, by file.
     pub wasm_bytes: BTreeMap<FileId, Vec<u8>>,
+    /// Inspected `.wasm` modules, by file (see [`crate::wasm`]).
+    pub wasm: BTreeMap<FileId, crate::wasm::WasmModule>,
     /// Parsed YAML streams, by file (kustomizations, compose and workflow files included).
     pub yaml: BTreeMap<FileId, YamlStream>,
     pub objects: Vec<K8sObject>,
@@ -220,6 +222,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         }
     }
 
+    crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::cargo::pipeline::parse(&mut repo);
     link::link(&mut repo);

@@ -15,7 +15,7 @@ use crate::report::{
     ErrorEntry, Finding, LinkEntry, NoteEntry, RelatedLocation, Report, SCHEMA_VERSION, Tool,
     WorkloadReport,
 };
-use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, all_rules, meta};
+use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, WasmCx, all_rules, meta};
 
 /// Per-run choices: rules turned off and severity overrides (from `.wasm-migrate.toml`).
 #[derive(Clone, Debug, Default)]
@@ -143,6 +143,12 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
             for c in &w.crates {
                 if let Some(h) = crate_hits.get(c) {
                     hits.extend(h.iter().cloned());
+                }
+            }
+            for (file, module) in analyzer::wasm::workload_modules(repo, w) {
+                let cx = WasmCx { repo, file, module };
+                for rule in &rules {
+                    rule.check_wasm(&cx, &mut Sink::new(rule.meta(), &mut hits));
                 }
             }
             // A source file that failed to parse (in part) is named in the workload too.
@@ -295,7 +301,7 @@ fn build_workload(
         language: (!w.crates.is_empty()).then(|| "rust".to_string()),
         score,
         verdict,
-        runtime: None,
+        runtime: crate::wasm::workload_runtime(repo, w),
         findings,
     };
     (report, used)
