@@ -59,6 +59,7 @@ pub fn link_modules(repo: &Repo, workloads: &mut Vec<Workload>) {
             dockerfiles: Vec::new(),
             links: Vec::new(),
             sources: BTreeSet::from([id]),
+            crates: Vec::new(),
         });
     }
 }
@@ -137,6 +138,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             dockerfiles: Vec::new(),
             links: Vec::new(),
             sources: BTreeSet::from([id]),
+            crates: Vec::new(),
         });
     }
     repo.workloads = workloads;
