@@ -169,7 +169,8 @@ pub fn link(repo: &mut Repo) {
             crates: Vec::new(),
         });
     }
-    crate::wasm::link_modules(repo, &mut workloads);
+    let modules = crate::wasm::link_modules(repo, &mut workloads);
+    workloads.extend(modules);
     repo.workloads = workloads;
 }
 
