@@ -70,6 +70,12 @@ pub struct ScanArgs {
     pub path: PathBuf,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Config file (default: `.wasm-migrate.toml` at the scan root, when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore inline suppressions: every finding counts.
+    #[arg(long)]
+    pub no_suppressions: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +91,7 @@ pub struct ReportArgs {
 }
 
 /// Output and gate flags, shared by `scan` and `report`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct OutputArgs {
     /// Output format; repeat with `--output` to write several formats in one run.
     #[arg(long = "format", value_enum)]

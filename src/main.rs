@@ -6,6 +6,7 @@
 
 mod baseline;
 mod cli;
+mod config;
 mod fingerprint;
 mod output;
 mod render;

@@ -8,22 +8,34 @@ use rules::engine::{self, Options};
 use rules::report::Report;
 
 use crate::cli::{Format, ScanArgs};
+use crate::config::Config;
 
-pub fn run_scan(args: &ScanArgs) -> anyhow::Result<(analyzer::Repo, Report)> {
-    let repo = analyzer::scan(&args.path).map_err(anyhow::Error::from)?;
+pub fn run_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<(analyzer::Repo, Report)> {
+    let limits = analyzer::Limits {
+        ignore: config.ignore.clone(),
+        ..Default::default()
+    };
+    let repo = analyzer::scan_with(&args.path, &limits).map_err(anyhow::Error::from)?;
     let opts = Options {
         root_display: args.path.display().to_string(),
-        ..Default::default()
+        disabled: config.disabled.clone(),
+        severity: config.severity.clone(),
+        no_suppressions: args.no_suppressions || !config.allow_suppressions,
     };
     let report = engine::run(&repo, &opts);
     Ok((repo, report))
 }
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
-    // Refuse bad output flags before spending time on the scan.
+    // Refuse bad output flags and a bad config before spending time on the scan.
     output_targets(&args.output.formats, &args.output.outputs)?;
-    let (repo, report) = run_scan(args)?;
-    crate::output::emit(&report, Some(&repo), &args.output)
+    let config = crate::config::load(&args.path, args.config.as_deref())?;
+    let (repo, report) = run_scan(args, &config)?;
+    // Flags win over the config's thresholds.
+    let mut output = args.output.clone();
+    output.fail_on = output.fail_on.or(config.fail_on);
+    output.fail_under = output.fail_under.or(config.fail_under);
+    crate::output::emit(&report, Some(&repo), &output)
 }
 
 /// Pair each `--format` with its `--output` in order; unpaired formats go to stdout (one at most).

@@ -353,3 +353,29 @@ fn merge_builds_a_portfolio_and_refuses_single_report_formats() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("give --merge"), "{}", stderr(&out));
 }
+
+/// Snapshots of each format on the demo repository, rendered by the real binary. The tool
+/// version is replaced by `VERSION`, the HTML stylesheet and SARIF rule indices (which shift
+/// whenever the catalogue grows) are left out.
+#[test]
+fn demo_snapshots_of_every_format() {
+    let render = |format: &str| {
+        let out = run(&["scan", "fixtures/demo", "--format", format]);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        common::stdout(&out).replace(env!("CARGO_PKG_VERSION"), "VERSION")
+    };
+    insta::assert_snapshot!("demo_markdown", render("markdown"));
+
+    let html = render("html");
+    let (head, rest) = html.split_once("<style>").unwrap();
+    let (_, tail) = rest.split_once("</style>").unwrap();
+    insta::assert_snapshot!("demo_html", format!("{head}<style>…</style>{tail}"));
+
+    let mut sarif: serde_json::Value = serde_json::from_str(&render("sarif")).unwrap();
+    let run0 = &mut sarif["runs"][0];
+    for r in run0["results"].as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("ruleIndex");
+    }
+    let shown = serde_json::json!({"results": run0["results"], "invocations": run0["invocations"]});
+    insta::assert_snapshot!("demo_sarif", serde_json::to_string_pretty(&shown).unwrap());
+}

@@ -115,7 +115,21 @@ fn is_under_templates_dir(rel: &str) -> bool {
 
 /// Walk `root`. Paths in the result are relative to `root`.
 pub fn discover(root: &Path) -> Discovery {
+    discover_with(root, &[])
+}
+
+/// [`discover`], also skipping paths that match the gitignore-style `ignore` patterns. Invalid
+/// patterns are skipped here; the binary validates them when it reads the config.
+pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
     let mut out = Discovery::default();
+    let extra = {
+        let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+        for pattern in ignore {
+            let _ = b.add_line(None, pattern);
+        }
+        b.build()
+            .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+    };
     let mut walker = WalkBuilder::new(root);
     walker
         .hidden(false)
@@ -125,8 +139,11 @@ pub fn discover(root: &Path) -> Discovery {
         .require_git(false)
         .follow_links(false)
         .add_custom_ignore_filename(IGNORE_FILE)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if e.depth() > 0 && extra.matched(e.path(), is_dir).is_ignore() {
+                return false;
+            }
             !(is_dir
                 && e.depth() > 0
                 && e.file_name()

@@ -16,6 +16,7 @@ pub mod repo;
 pub mod rust;
 pub mod source;
 pub mod span;
+pub mod wasm;
 pub mod yaml;
 
 pub use repo::{Limits, Note, Repo, ScanError, scan, scan_with};

@@ -158,6 +158,7 @@ pub fn link(repo: &mut Repo) {
             sources: BTreeSet::from([df]),
         });
     }
+    crate::wasm::link_modules(repo, &mut workloads);
     repo.workloads = workloads;
 }
 

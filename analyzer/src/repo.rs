@@ -27,6 +27,8 @@ pub struct Limits {
     pub max_text_bytes: u64,
     /// Largest `.wasm` module read. Default 64 MiB.
     pub max_wasm_bytes: u64,
+    /// Extra gitignore-style patterns, relative to the root (`ignore` in `.wasm-migrate.toml`).
+    pub ignore: Vec<String>,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
         Limits {
             max_text_bytes: 4 * 1024 * 1024,
             max_wasm_bytes: 64 * 1024 * 1024,
+            ignore: Vec::new(),
         }
     }
 }
@@ -56,6 +59,8 @@ pub struct Repo {
     pub kinds: Vec<FileKind>,
     /// Raw bytes of `.wasm` files, by file.
     pub wasm_bytes: BTreeMap<FileId, Vec<u8>>,
+    /// Inspected `.wasm` modules, by file (see [`crate::wasm`]).
+    pub wasm: BTreeMap<FileId, crate::wasm::WasmModule>,
     /// Parsed YAML streams, by file (kustomizations, compose and workflow files included).
     pub yaml: BTreeMap<FileId, YamlStream>,
     pub objects: Vec<K8sObject>,
@@ -132,7 +137,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     if !meta.is_dir() {
         return Err(ScanError::NotADirectory(root.display().to_string()));
     }
-    let found = discover::discover(root);
+    let found = discover::discover_with(root, &limits.ignore);
     let mut repo = Repo {
         root: root.to_path_buf(),
         ..Default::default()
@@ -213,6 +218,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         }
     }
 
+    crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     link::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));

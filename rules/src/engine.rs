@@ -15,7 +15,7 @@ use crate::report::{
     ErrorEntry, Finding, LinkEntry, NoteEntry, RelatedLocation, Report, SCHEMA_VERSION, Tool,
     WorkloadReport,
 };
-use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, all_rules, meta};
+use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, WasmCx, all_rules, meta};
 
 /// Per-run choices: rules turned off and severity overrides (from `.wasm-migrate.toml`).
 #[derive(Clone, Debug, Default)]
@@ -24,6 +24,8 @@ pub struct Options {
     pub severity: HashMap<String, Severity>,
     /// The scan root as the user gave it, echoed in the report.
     pub root_display: String,
+    /// Ignore inline suppressions (`--no-suppressions`): every finding counts.
+    pub no_suppressions: bool,
 }
 
 /// Run the catalogue over a scanned repository.
@@ -84,7 +86,13 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
             m
         });
 
-    let workloads = repo
+    let sups = if opts.no_suppressions {
+        crate::suppress::Suppressions::default()
+    } else {
+        crate::suppress::collect(repo)
+    };
+
+    let built: Vec<(WorkloadReport, Vec<usize>)> = repo
         .workloads
         .par_iter()
         .map(|w| {
@@ -115,6 +123,12 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                     }
                 }
             }
+            for (file, module) in analyzer::wasm::workload_modules(repo, w) {
+                let cx = WasmCx { repo, file, module };
+                for rule in &rules {
+                    rule.check_wasm(&cx, &mut Sink::new(rule.meta(), &mut hits));
+                }
+            }
             // A source file that failed to parse (in part) is named in the workload too.
             for src in &w.sources {
                 for e in errored.get(src).into_iter().flatten() {
@@ -134,9 +148,11 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                     );
                 }
             }
-            build_workload(repo, w, hits, opts)
+            build_workload(repo, w, hits, opts, &sups)
         })
         .collect();
+    let mut notes = Vec::new();
+    let workloads = report_suppressions(repo, built, &sups, opts, &mut notes);
 
     Report {
         schema_version: SCHEMA_VERSION,
@@ -155,8 +171,75 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 line: n.location.map(|(f, s)| repo.file(f).line_col(s.start).line),
                 message: n.message.clone(),
             })
+            .chain(notes)
             .collect(),
     }
+}
+
+/// Unused and invalid suppressions become `WM920`/`WM921` findings of every workload whose
+/// sources hold their file (a note when no workload does), so none goes unreported.
+fn report_suppressions(
+    repo: &Repo,
+    built: Vec<(WorkloadReport, Vec<usize>)>,
+    sups: &crate::suppress::Suppressions,
+    opts: &Options,
+    notes: &mut Vec<NoteEntry>,
+) -> Vec<WorkloadReport> {
+    let used: HashSet<usize> = built.iter().flat_map(|(_, u)| u.iter().copied()).collect();
+    let unused = &meta::UnusedSuppression::META;
+    let invalid = &meta::InvalidSuppression::META;
+    let mut pending: Vec<Hit> = Vec::new();
+    for (i, e) in sups.entries.iter().enumerate() {
+        if !used.contains(&i) && !opts.disabled.contains(unused.code) {
+            Sink::new(unused, &mut pending).report(
+                e.file,
+                e.span,
+                format!(
+                    "suppression of {} matched no finding ({})",
+                    e.codes.join(", "),
+                    e.reason
+                ),
+            );
+        }
+    }
+    for e in &sups.invalid {
+        if !opts.disabled.contains(invalid.code) {
+            Sink::new(invalid, &mut pending).report(e.file, e.span, e.message.clone());
+        }
+    }
+    let mut workloads: Vec<WorkloadReport> = built.into_iter().map(|(w, _)| w).collect();
+    if pending.is_empty() {
+        return workloads;
+    }
+    for h in pending {
+        let mut attached = false;
+        for (report, w) in workloads.iter_mut().zip(&repo.workloads) {
+            if w.sources.contains(&h.file) {
+                report.findings.push(resolve(repo, h.clone(), opts));
+                attached = true;
+            }
+        }
+        if !attached {
+            let f = resolve(repo, h, opts);
+            notes.push(NoteEntry {
+                file: f.file,
+                line: Some(f.line),
+                message: format!("{} {}: {}", f.rule, f.message, f.help),
+            });
+        }
+    }
+    for report in &mut workloads {
+        (report.verdict, report.score) = sort_and_score(&mut report.findings);
+    }
+    workloads
+}
+
+fn sort_and_score(findings: &mut [Finding]) -> (crate::report::Verdict, u32) {
+    findings.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, a.column, &a.rule)
+            .cmp(&(b.severity, &b.file, b.line, b.column, &b.rule))
+    });
+    crate::score::score(findings)
 }
 
 fn build_workload(
@@ -164,19 +247,17 @@ fn build_workload(
     w: &analyzer::link::Workload,
     hits: Vec<Hit>,
     opts: &Options,
-) -> WorkloadReport {
+    sups: &crate::suppress::Suppressions,
+) -> (WorkloadReport, Vec<usize>) {
     let mut seen = HashSet::new();
     let mut findings: Vec<Finding> = hits
         .into_iter()
         .filter(|h| seen.insert((h.rule.code, h.file, h.span, h.message.clone())))
         .map(|h| resolve(repo, h, opts))
         .collect();
-    findings.sort_by(|a, b| {
-        (a.severity, &a.file, a.line, a.column, &a.rule)
-            .cmp(&(b.severity, &b.file, b.line, b.column, &b.rule))
-    });
-    let (verdict, score) = crate::score::score(&mut findings);
-    WorkloadReport {
+    let used = crate::suppress::apply(repo, &mut findings, w.object, sups);
+    let (verdict, score) = sort_and_score(&mut findings);
+    let report = WorkloadReport {
         id: w.id.clone(),
         kind: w.kind.clone(),
         name: w.name.clone(),
@@ -198,9 +279,10 @@ fn build_workload(
         language: None,
         score,
         verdict,
-        runtime: None,
+        runtime: crate::wasm::workload_runtime(repo, w),
         findings,
-    }
+    };
+    (report, used)
 }
 
 /// The one place spans become lines and columns.

@@ -9,10 +9,12 @@ pub mod engine;
 pub mod knowledge;
 pub mod report;
 pub mod score;
+pub mod suppress;
 
 pub mod dockerfile;
 pub mod k8s;
 pub mod meta;
+pub mod wasm;
 
 use analyzer::Repo;
 use analyzer::k8s::{ImageName, K8sObject, PodSpec};
@@ -212,6 +214,9 @@ pub trait Rule: Sync + Send {
     /// A Dockerfile that parsed. Runs once per Dockerfile; its findings go to every workload
     /// built from it.
     fn check_dockerfile(&self, _cx: &DockerfileCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A valid `.wasm` module or component among the workload's sources.
+    fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
 }
 
 /// What a rule sees of a parsed Dockerfile.
@@ -219,6 +224,13 @@ pub struct DockerfileCx<'r> {
     pub repo: &'r Repo,
     pub file: &'r SourceFile,
     pub dockerfile: &'r analyzer::dockerfile::Dockerfile,
+}
+
+/// What a rule sees of an inspected `.wasm` module. Spans are byte ranges into the binary.
+pub struct WasmCx<'r> {
+    pub repo: &'r Repo,
+    pub file: FileId,
+    pub module: &'r analyzer::wasm::WasmModule,
 }
 
 /// What a rule sees of a Kubernetes object.
@@ -321,6 +333,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(dockerfile::RULES.iter().copied());
     rules.extend(k8s::RULES.iter().copied());
     rules.extend(meta::RULES.iter().copied());
+    rules.extend(wasm::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }

@@ -30,10 +30,15 @@ fn render(dir: &Path, report: &Report, code: &str) -> String {
     let mut seen = std::collections::BTreeSet::new();
     for w in &report.workloads {
         for f in w.findings.iter().filter(|f| f.rule == code) {
-            let line = std::fs::read_to_string(dir.join(&f.file))
-                .ok()
-                .and_then(|t| t.lines().nth(f.line - 1).map(str::to_string))
-                .unwrap_or_default();
+            // A `.wasm` file has no lines: its findings name byte offsets in the message instead.
+            let line = if f.file.ends_with(".wasm") {
+                "(binary)".to_string()
+            } else {
+                std::fs::read_to_string(dir.join(&f.file))
+                    .ok()
+                    .and_then(|t| t.lines().nth(f.line - 1).map(str::to_string))
+                    .unwrap_or_default()
+            };
             let entry = format!(
                 "{}:{}:{}-{}:{} {} [{}] {}\n    | {}\n    = help: {}\n",
                 f.file,

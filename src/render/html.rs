@@ -107,7 +107,7 @@ struct BaselineTotals {
 struct TopRule {
     code: String,
     name: String,
-    summary: String,
+    summary_html: String,
     workloads: usize,
     findings: usize,
 }
@@ -173,7 +173,7 @@ struct FindingView {
 #[derive(Serialize)]
 struct RelatedView {
     location: String,
-    message: String,
+    message_html: String,
 }
 
 #[derive(Serialize)]
@@ -284,7 +284,7 @@ fn build(
             let meta = rules::find_rule(&code).map(|r| r.meta());
             TopRule {
                 name: meta.map(|m| m.name.to_string()).unwrap_or_default(),
-                summary: meta.map(|m| m.summary.to_string()).unwrap_or_default(),
+                summary_html: meta.map(|m| inline_html(m.summary)).unwrap_or_default(),
                 code,
                 workloads: ws.len(),
                 findings,
@@ -429,7 +429,7 @@ fn finding_view(f: &Finding, new: bool, fixed: bool) -> FindingView {
             .iter()
             .map(|r| RelatedView {
                 location: format!("{}:{}:{}", r.file, r.line, r.column),
-                message: r.message.clone(),
+                message_html: inline_html(&r.message),
             })
             .collect(),
         new,

@@ -59,7 +59,7 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
 
     for w in &report.workloads {
         workload_header(&mut out, w);
-        for f in &w.findings {
+        for f in w.findings.iter().filter(|f| f.suppressed.is_none()) {
             let diag = diagnostic(f, &sources);
             let mut text = String::new();
             if handler.render_report(&mut text, diag.as_ref()).is_err() {
@@ -74,6 +74,16 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
             }
             if !f.chain.is_empty() {
                 let _ = writeln!(out, "    chain: {}", f.chain.join(" -> "));
+            }
+        }
+        // Suppressed findings: one line each, with where and why.
+        for f in &w.findings {
+            if let Some(s) = &f.suppressed {
+                let _ = writeln!(
+                    out,
+                    "   suppressed: {} {}:{} ({}:{}: {})",
+                    f.rule, f.file, f.line, s.file, s.line, s.reason
+                );
             }
         }
         explain_score(&mut out, w);
@@ -162,7 +172,7 @@ fn explain_score(out: &mut String, w: &WorkloadReport) {
     let repeats = w
         .findings
         .iter()
-        .filter(|f| f.penalty == 0 && f.severity != Severity::Note)
+        .filter(|f| f.penalty == 0 && f.severity != Severity::Note && f.suppressed.is_none())
         .count();
     if repeats > 0 {
         let _ = write!(

@@ -763,6 +763,14 @@ mod tests {
     }
 
     #[test]
+    fn the_ci_integrations_find_the_comment_by_the_same_marker() {
+        let js = include_str!("../../ci/sticky-comment.js");
+        assert!(js.contains(&format!("const MARKER = '{MARKER}';")));
+        let docs = include_str!("../../docs/ci.md");
+        assert!(docs.contains(&format!("startswith(\"{MARKER}\")")));
+    }
+
+    #[test]
     fn text_from_scanned_files_cannot_inject_markdown() {
         assert_eq!(
             text("image `a|b` by @someone <img src=x> [x](y) *bold*"),

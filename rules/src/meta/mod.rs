@@ -7,22 +7,26 @@ use crate::{Rule, RuleMeta};
 mod binary_file;
 mod dockerfile_syntax;
 mod file_too_large;
+mod invalid_suppression;
 mod invalid_utf8;
 mod kustomize_unresolved;
 mod rust_syntax;
 mod toml_syntax;
 mod unreadable_file;
+mod unused_suppression;
 mod wasm_invalid;
 mod yaml_syntax;
 
 pub use binary_file::BinaryFile;
 pub use dockerfile_syntax::DockerfileSyntax;
 pub use file_too_large::FileTooLarge;
+pub use invalid_suppression::InvalidSuppression;
 pub use invalid_utf8::InvalidUtf8;
 pub use kustomize_unresolved::KustomizeUnresolved;
 pub use rust_syntax::RustSyntax;
 pub use toml_syntax::TomlSyntax;
 pub use unreadable_file::UnreadableFile;
+pub use unused_suppression::UnusedSuppression;
 pub use wasm_invalid::WasmInvalid;
 pub use yaml_syntax::YamlSyntax;
 
@@ -37,6 +41,8 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidUtf8,
     &UnreadableFile,
     &KustomizeUnresolved,
+    &UnusedSuppression,
+    &InvalidSuppression,
 ];
 
 /// The rule an input problem is reported under.

@@ -1,0 +1,235 @@
+//! `.wasm` files in the scan pipeline: inspecting every module the discovery read, giving modules
+//! that nothing else uses a workload of their own, and scanning one explicit module
+//! (`wasm-migrate scan --module FILE`).
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::{WasmModule, inspect};
+use crate::discover::FileKind;
+use crate::error::{ErrorKind, FileError};
+use crate::link::Workload;
+use crate::repo::{Limits, Repo, ScanError};
+use crate::source::{FileId, SourceFile};
+
+/// The `kind` of a workload that is a `.wasm` module on its own.
+pub const WORKLOAD_KIND: &str = "WasmModule";
+
+/// Inspects every `.wasm` file the scan read, in parallel, into [`Repo::wasm`]; a file that is
+/// not a valid module becomes a [`FileError`] (reported as `WM905`).
+pub fn inspect_repo(repo: &mut Repo) {
+    let results: Vec<(FileId, Result<WasmModule, FileError>)> = repo
+        .wasm_bytes
+        .par_iter()
+        .map(|(id, bytes)| (*id, inspect(&repo.file(*id).path, bytes)))
+        .collect();
+    for (id, result) in results {
+        match result {
+            Ok(module) => {
+                repo.wasm.insert(id, module);
+            }
+            Err(e) => repo.errors.push(e.in_file(id)),
+        }
+    }
+}
+
+/// Gives every inspected module that no workload includes yet a workload of its own:
+/// id `wasm:<path>`, kind [`WORKLOAD_KIND`], named after the file. Idempotent.
+pub fn link_modules(repo: &Repo, workloads: &mut Vec<Workload>) {
+    let used: BTreeSet<FileId> = workloads
+        .iter()
+        .flat_map(|w| w.sources.iter().copied())
+        .collect();
+    for &id in repo.wasm.keys() {
+        if used.contains(&id) {
+            continue;
+        }
+        let path = repo.file(id).path.clone();
+        workloads.push(Workload {
+            id: format!("wasm:{path}"),
+            kind: WORKLOAD_KIND.into(),
+            name: path,
+            namespace: None,
+            object: None,
+            rendering: None,
+            containers: Vec::new(),
+            dockerfiles: Vec::new(),
+            links: Vec::new(),
+            sources: BTreeSet::from([id]),
+        });
+    }
+}
+
+/// The modules among a workload's sources.
+pub fn workload_modules<'r>(repo: &'r Repo, workload: &Workload) -> Vec<(FileId, &'r WasmModule)> {
+    workload
+        .sources
+        .iter()
+        .filter_map(|id| repo.wasm.get(id).map(|m| (*id, m)))
+        .collect()
+}
+
+/// Scans one explicit `.wasm` file instead of a directory: the returned [`Repo`] holds that file
+/// (its path is the file name), its inspection or its error, and one `wasm:` workload, ready for
+/// the rule engine. Cannot-read is a [`ScanError`] (exit 2); an invalid or oversized module is an
+/// entry in [`Repo::errors`], like in a directory scan.
+pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
+    let shown = path.display().to_string();
+    let root_error = |source: std::io::Error| ScanError::Root {
+        path: shown.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(root_error)?;
+    if meta.is_dir() {
+        return Err(ScanError::Root {
+            path: shown.clone(),
+            source: std::io::Error::other("`--module` needs a .wasm file, not a directory"),
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(shown.clone());
+    let mut repo = Repo {
+        root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        ..Default::default()
+    };
+    let id = FileId(0);
+    repo.files.push(SourceFile::new(id, name.clone(), ""));
+    repo.kinds.push(FileKind::Wasm);
+
+    let limit = limits.max_wasm_bytes;
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(root_error)?;
+    // `take` bounds the read even if the file grows or lies about its size.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(root_error)?;
+    if bytes.len() as u64 > limit {
+        repo.errors.push(
+            FileError::new(
+                name,
+                ErrorKind::TooLarge,
+                format!("skipped: over the {limit} bytes limit for a .wasm file"),
+            )
+            .in_file(id),
+        );
+    } else {
+        repo.wasm_bytes.insert(id, bytes);
+        inspect_repo(&mut repo);
+    }
+    let mut workloads = Vec::new();
+    link_modules(&repo, &mut workloads);
+    if workloads.is_empty() {
+        // Keep the file visible as a workload even when it could not be inspected, so the report
+        // names it next to its error.
+        workloads.push(Workload {
+            id: format!("wasm:{}", repo.file(id).path),
+            kind: WORKLOAD_KIND.into(),
+            name: repo.file(id).path.clone(),
+            namespace: None,
+            object: None,
+            rendering: None,
+            containers: Vec::new(),
+            dockerfiles: Vec::new(),
+            links: Vec::new(),
+            sources: BTreeSet::from([id]),
+        });
+    }
+    repo.workloads = workloads;
+    Ok(repo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/wasm");
+
+    #[test]
+    fn scan_module_inspects_one_file() {
+        let path = Path::new(FIXTURES).join("wasmedge-socket.wasm");
+        let repo = scan_module(&path, &Limits::default()).expect("readable");
+        assert_eq!(repo.files.len(), 1);
+        assert_eq!(repo.file(FileId(0)).path, "wasmedge-socket.wasm");
+        assert!(repo.errors.is_empty());
+        assert_eq!(repo.workloads.len(), 1);
+        let w = &repo.workloads[0];
+        assert_eq!(
+            (w.id.as_str(), w.kind.as_str()),
+            ("wasm:wasmedge-socket.wasm", "WasmModule")
+        );
+        let modules = workload_modules(&repo, w);
+        assert_eq!(modules.len(), 1);
+        assert_eq!(modules[0].1.runtime_specific().len(), 1);
+    }
+
+    #[test]
+    fn scan_module_reports_invalid_and_oversized_files() {
+        let path = Path::new(FIXTURES).join("truncated.wasm");
+        let repo = scan_module(&path, &Limits::default()).expect("readable");
+        assert!(repo.wasm.is_empty());
+        assert_eq!(repo.errors.len(), 1);
+        assert_eq!(repo.errors[0].kind, ErrorKind::Wasm);
+        assert_eq!(repo.errors[0].file, Some(FileId(0)));
+        assert_eq!(repo.workloads[0].id, "wasm:truncated.wasm");
+
+        let small = Limits {
+            max_wasm_bytes: 100,
+            ..Limits::default()
+        };
+        let path = Path::new(FIXTURES).join("http-proxy.component.wasm");
+        let repo = scan_module(&path, &small).expect("readable");
+        assert_eq!(repo.errors[0].kind, ErrorKind::TooLarge);
+        assert_eq!(
+            repo.errors[0].message,
+            "skipped: over the 100 bytes limit for a .wasm file"
+        );
+    }
+
+    #[test]
+    fn scan_module_refuses_what_it_cannot_read() {
+        let missing = Path::new(FIXTURES).join("no-such.wasm");
+        assert!(matches!(
+            scan_module(&missing, &Limits::default()),
+            Err(ScanError::Root { .. })
+        ));
+        let dir = Path::new(FIXTURES);
+        let err = scan_module(dir, &Limits::default())
+            .err()
+            .expect("a directory is refused");
+        assert!(
+            err.to_string()
+                .contains("`--module` needs a .wasm file, not a directory"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn directory_scan_inspects_modules_and_gives_them_workloads() {
+        let repo = crate::scan(Path::new(FIXTURES)).expect("scan");
+        // 10 valid modules, 3 broken files (invalid, truncated, not-wasm).
+        assert_eq!(repo.wasm.len(), 10);
+        let wasm_errors: Vec<&str> = repo
+            .errors
+            .iter()
+            .filter(|e| e.kind == ErrorKind::Wasm)
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(
+            wasm_errors,
+            ["invalid.wasm", "not-wasm.wasm", "truncated.wasm"]
+        );
+        let ids: Vec<&str> = repo
+            .workloads
+            .iter()
+            .filter(|w| w.kind == WORKLOAD_KIND)
+            .map(|w| w.id.as_str())
+            .collect();
+        assert!(ids.contains(&"wasm:http-proxy.component.wasm"), "{ids:?}");
+        assert_eq!(ids.len(), 10);
+    }
+}

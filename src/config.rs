@@ -1,0 +1,272 @@
+//! `.wasm-migrate.toml`: per-repository settings, found at the scan root (or given with
+//! `--config`). Parsed with spans, so every error points at the line and column in the file,
+//! rendered as a diagnostic with the offending line (exit 2).
+//!
+//! ```toml
+//! ignore = ["legacy/**", "*.generated.yaml"]   # gitignore-style, relative to the scan root
+//! allow-suppressions = true                    # false: like --no-suppressions
+//! runtime-class = "wasmtime-spin-v2"           # RuntimeClass `convert` writes
+//!
+//! [rules]                                      # by code or name
+//! WM301 = "warning"                            # blocker | warning | note
+//! statefulset = "off"                          # the rule does not run
+//!
+//! [thresholds]                                 # used when the flags are not given
+//! fail-on = "blocker"
+//! fail-under = 50
+//!
+//! [images]                                     # container image -> its Wasm build, for `convert`
+//! "ghcr.io/acme/api" = "ghcr.io/acme/api-wasm:1.0"
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use rules::Severity;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli::FailOn;
+
+pub const FILE_NAME: &str = ".wasm-migrate.toml";
+
+/// The settings, validated. Defaults when there is no file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Where it was read from, if anywhere.
+    pub path: Option<PathBuf>,
+    pub ignore: Vec<String>,
+    pub disabled: HashSet<String>,
+    pub severity: HashMap<String, Severity>,
+    pub fail_on: Option<FailOn>,
+    pub fail_under: Option<u32>,
+    pub allow_suppressions: bool,
+    pub runtime_class: Option<String>,
+    pub images: BTreeMap<String, String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            ignore: Vec::new(),
+            disabled: HashSet::new(),
+            severity: HashMap::new(),
+            fail_on: None,
+            fail_under: None,
+            allow_suppressions: true,
+            runtime_class: None,
+            images: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    allow_suppressions: Option<bool>,
+    runtime_class: Option<String>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    thresholds: RawThresholds,
+    #[serde(default)]
+    images: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawThresholds {
+    fail_on: Option<Spanned<String>>,
+    fail_under: Option<Spanned<i64>>,
+}
+
+/// Read `explicit` (must exist), or `root/.wasm-migrate.toml` when present.
+pub fn load(root: &Path, explicit: Option<&Path>) -> anyhow::Result<Config> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = root.join(FILE_NAME);
+            if !p.is_file() {
+                return Ok(Config::default());
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow!("cannot read config {}: {e}", path.display()))?;
+    let mut config = parse(&path.display().to_string(), &text).map_err(|e| anyhow!(e))?;
+    config.path = Some(path);
+    Ok(config)
+}
+
+/// Parse and validate; the error is a rendered diagnostic naming `name:line:column`.
+pub fn parse(name: &str, text: &str) -> Result<Config, String> {
+    let err = |span: Range<usize>, msg: String| diagnostic(name, text, span, &msg);
+    let raw: Raw = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        err(span, e.message().trim().to_string())
+    })?;
+    let mut config = Config {
+        allow_suppressions: raw.allow_suppressions.unwrap_or(true),
+        runtime_class: raw.runtime_class,
+        images: raw.images,
+        ..Config::default()
+    };
+    for pattern in &raw.ignore {
+        let mut b = ignore::gitignore::GitignoreBuilder::new("");
+        if let Err(e) = b.add_line(None, pattern.get_ref()) {
+            return Err(err(pattern.span(), format!("invalid ignore pattern: {e}")));
+        }
+        config.ignore.push(pattern.get_ref().clone());
+    }
+    for (key, value) in &raw.rules {
+        let Some(rule) = rules::find_rule(key.get_ref()) else {
+            return Err(err(
+                key.span(),
+                format!(
+                    "unknown rule `{}`; `wasm-migrate rules` lists them",
+                    key.get_ref()
+                ),
+            ));
+        };
+        let code = rule.meta().code.to_string();
+        match value.get_ref().as_str() {
+            "off" => {
+                config.disabled.insert(code);
+            }
+            other => match Severity::parse(other) {
+                Some(s) => {
+                    config.severity.insert(code, s);
+                }
+                None => {
+                    return Err(err(
+                        value.span(),
+                        format!(
+                            "`{other}` is not a setting for a rule: use blocker, warning, note or off"
+                        ),
+                    ));
+                }
+            },
+        }
+    }
+    if let Some(v) = &raw.thresholds.fail_on {
+        config.fail_on = Some(match v.get_ref().as_str() {
+            "blocker" => FailOn::Blocker,
+            "warning" => FailOn::Warning,
+            other => {
+                return Err(err(
+                    v.span(),
+                    format!("`{other}` is not a fail-on level: use blocker or warning"),
+                ));
+            }
+        });
+    }
+    if let Some(v) = &raw.thresholds.fail_under {
+        match u32::try_from(*v.get_ref()) {
+            Ok(n) if n <= 100 => config.fail_under = Some(n),
+            _ => {
+                return Err(err(
+                    v.span(),
+                    format!("fail-under is a score from 0 to 100, not {}", v.get_ref()),
+                ));
+            }
+        }
+    }
+    Ok(config)
+}
+
+/// `name:line:col: message`, then the line with the span underlined (miette, no colour).
+fn diagnostic(name: &str, text: &str, span: Range<usize>, message: &str) -> String {
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    let at = analyzer::span::LineIndex::new(text).line_col(text, start);
+    let diag = miette::MietteDiagnostic::new(message.to_string())
+        .with_labels([miette::LabeledSpan::at(start..end, "here")]);
+    let report = miette::Report::new(diag)
+        .with_source_code(miette::NamedSource::new(name, text.to_string()));
+    let mut out = String::new();
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+    let _ = handler.render_report(&mut out, report.as_ref());
+    format!(
+        "invalid config {name}:{}:{}: {message}\n{}",
+        at.line,
+        at.column,
+        out.trim_end()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_config_parses() {
+        let c = parse(
+            FILE_NAME,
+            r#"
+ignore = ["legacy/**"]
+allow-suppressions = false
+runtime-class = "wasmtime-spin-v2"
+[rules]
+WM301 = "warning"
+statefulset = "off"
+[thresholds]
+fail-on = "warning"
+fail-under = 60
+[images]
+"ghcr.io/acme/api" = "ghcr.io/acme/api-wasm:1"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.ignore, vec!["legacy/**"]);
+        assert!(!c.allow_suppressions);
+        assert_eq!(c.severity.get("WM301"), Some(&Severity::Warning));
+        assert!(c.disabled.contains("WM306"));
+        assert_eq!((c.fail_on, c.fail_under), (Some(FailOn::Warning), Some(60)));
+        assert_eq!(c.runtime_class.as_deref(), Some("wasmtime-spin-v2"));
+        assert_eq!(c.images["ghcr.io/acme/api"], "ghcr.io/acme/api-wasm:1");
+        assert_eq!(parse(FILE_NAME, "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn errors_point_at_the_line_and_column() {
+        let e = parse(FILE_NAME, "[rules]\nWM301 = \"warning\"\nWM999 = \"off\"\n").unwrap_err();
+        assert!(
+            e.starts_with("invalid config .wasm-migrate.toml:3:1: unknown rule `WM999`"),
+            "{e}"
+        );
+        assert!(e.contains("3 │ WM999 = \"off\""), "{e}");
+
+        let e = parse(FILE_NAME, "[rules]\nWM301 = \"sometimes\"\n").unwrap_err();
+        assert!(
+            e.contains(".wasm-migrate.toml:2:9: `sometimes` is not a setting"),
+            "{e}"
+        );
+
+        let e = parse(FILE_NAME, "[thresholds]\nfail-under = 101\n").unwrap_err();
+        assert!(
+            e.contains(":2:14: fail-under is a score from 0 to 100, not 101"),
+            "{e}"
+        );
+
+        let e = parse(FILE_NAME, "ignore = [\"a/**\"]\nignored = 1\n").unwrap_err();
+        assert!(
+            e.contains(".wasm-migrate.toml:2:1: unknown field `ignored`"),
+            "{e}"
+        );
+
+        let e = parse(FILE_NAME, "ignore = [\"{a,b\"]\n").unwrap_err();
+        assert!(e.contains(":1:11: invalid ignore pattern"), "{e}");
+
+        let e = parse(FILE_NAME, "[rules\n").unwrap_err();
+        assert!(e.contains(".wasm-migrate.toml:1:"), "{e}");
+    }
+}
