@@ -2,7 +2,8 @@
 //! fixture can be reproduced and reviewed as text.
 //!
 //! Run from the workspace root: `cargo run -p wasm-migrate-analyzer --example build_wasm_fixtures`.
-//! Each `NAME.wat` under `fixtures/wasm/` and `fixtures/rules/WM4*/{fires,clean}/` becomes
+//! Each `NAME.wat` under `fixtures/wasm/`, `fixtures/wasm-linked/` and
+//! `fixtures/rules/WM4*/{fires,clean}/` becomes
 //! `NAME.wasm` (the `wat` crate encodes both core modules and components);
 //! `truncated.wasm` and `not-wasm.wasm` are derived as described in `fixtures/wasm/README.md`.
 //! The analyzer's tests check that the committed binaries equal what this produces.
@@ -34,8 +35,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The `.wat` sources: `fixtures/wasm/*.wat` and the `WM4xx` rule fixtures
-/// (`fixtures/rules/WM4*/{fires,clean}/*.wat`).
+/// The `.wat` sources: `fixtures/wasm/*.wat`, the `WM4xx` rule fixtures
+/// (`fixtures/rules/WM4*/{fires,clean}/*.wat`) and everything under `fixtures/wasm-linked/`.
 fn sources(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
     let mut dirs = vec![fixtures.join("wasm")];
     let rules = fixtures.join("rules");
@@ -47,6 +48,16 @@ fn sources(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
             dirs.push(entry.join("fires"));
             dirs.push(entry.join("clean"));
         }
+    }
+    // fixtures/wasm-linked/ is a small repository: every directory in it.
+    let mut pending = vec![fixtures.join("wasm-linked")];
+    while let Some(dir) = pending.pop() {
+        for path in read_dir(&dir)? {
+            if path.is_dir() {
+                pending.push(path);
+            }
+        }
+        dirs.push(dir);
     }
     let mut sources = Vec::new();
     for dir in dirs {

@@ -158,7 +158,8 @@ pub fn link(repo: &mut Repo) {
             sources: BTreeSet::from([df]),
         });
     }
-    crate::wasm::link_modules(repo, &mut workloads);
+    let modules = crate::wasm::link_modules(repo, &mut workloads);
+    workloads.extend(modules);
     repo.workloads = workloads;
 }
 

@@ -2,16 +2,18 @@
 //! that nothing else uses a workload of their own, and scanning one explicit module
 //! (`wasm-migrate scan --module FILE`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::{WasmModule, inspect};
+use crate::build_config::{dir_of, join};
 use crate::discover::FileKind;
+use crate::dockerfile::InstructionKind;
 use crate::error::{ErrorKind, FileError};
-use crate::link::Workload;
+use crate::link::{Link, Workload};
 use crate::repo::{Limits, Repo, ScanError};
 use crate::source::{FileId, SourceFile};
 
@@ -36,31 +38,109 @@ pub fn inspect_repo(repo: &mut Repo) {
     }
 }
 
-/// Gives every inspected module that no workload includes yet a workload of its own:
-/// id `wasm:<path>`, kind [`WORKLOAD_KIND`], named after the file. Idempotent.
-pub fn link_modules(repo: &Repo, workloads: &mut Vec<Workload>) {
+/// Puts modules into workloads: a module that a workload's Dockerfile copies into its image
+/// (`COPY app.wasm /app.wasm`, `ADD`, not `--from`) joins that workload, with a link saying which
+/// line copied it; every inspected module that no workload includes then gets a workload of its
+/// own: id `wasm:<path>`, kind [`WORKLOAD_KIND`], named after the file. Idempotent.
+pub fn link_modules(repo: &Repo, workloads: &mut [Workload]) -> Vec<Workload> {
+    let copied = copied_modules(repo);
+    for w in workloads.iter_mut() {
+        for (df, module, why) in &copied {
+            if w.dockerfiles.contains(df) && w.sources.insert(*module) {
+                w.links.push(Link {
+                    from: *df,
+                    to: *module,
+                    linked_by: why.clone(),
+                });
+            }
+        }
+    }
     let used: BTreeSet<FileId> = workloads
         .iter()
         .flat_map(|w| w.sources.iter().copied())
         .collect();
-    for &id in repo.wasm.keys() {
-        if used.contains(&id) {
-            continue;
-        }
-        let path = repo.file(id).path.clone();
-        workloads.push(Workload {
-            id: format!("wasm:{path}"),
-            kind: WORKLOAD_KIND.into(),
-            name: path,
-            namespace: None,
-            object: None,
-            rendering: None,
-            containers: Vec::new(),
-            dockerfiles: Vec::new(),
-            links: Vec::new(),
-            sources: BTreeSet::from([id]),
-        });
+    repo.wasm
+        .keys()
+        .filter(|id| !used.contains(id))
+        .map(|&id| {
+            let path = repo.file(id).path.clone();
+            Workload {
+                id: format!("wasm:{path}"),
+                kind: WORKLOAD_KIND.into(),
+                name: path,
+                namespace: None,
+                object: None,
+                rendering: None,
+                containers: Vec::new(),
+                dockerfiles: Vec::new(),
+                links: Vec::new(),
+                sources: BTreeSet::from([id]),
+            }
+        })
+        .collect()
+}
+
+/// `(dockerfile, module, "Dockerfile:LINE")` for every inspected module a Dockerfile copies from
+/// its build context. The context is the one a build config names for the Dockerfile, else the
+/// Dockerfile's directory or the repository root (the two conventions). Only file sources and
+/// `*.wasm` globs count: `COPY . /app` copies a tree, not a module the image runs.
+fn copied_modules(repo: &Repo) -> Vec<(FileId, FileId, String)> {
+    let modules: HashMap<&str, FileId> = repo
+        .wasm
+        .keys()
+        .map(|id| (repo.file(*id).path.as_str(), *id))
+        .collect();
+    let mut out = Vec::new();
+    if modules.is_empty() {
+        return out;
     }
+    for (&df, dockerfile) in &repo.parsed_dockerfiles {
+        let path = &repo.file(df).path;
+        let mut contexts: Vec<String> = repo
+            .build_links
+            .iter()
+            .filter(|l| l.dockerfile == *path)
+            .map(|l| l.context.clone())
+            .collect();
+        if contexts.is_empty() {
+            contexts = vec![dir_of(path).to_string(), String::new()];
+        }
+        let copies = dockerfile
+            .stages
+            .iter()
+            .flat_map(|s| &s.instructions)
+            .filter_map(|i| match &i.kind {
+                InstructionKind::Copy(c) | InstructionKind::Add(c) if c.from.is_none() => Some(c),
+                _ => None,
+            });
+        for copy in copies {
+            for source in &copy.sources {
+                for context in &contexts {
+                    let Some(wanted) = join(context, &source.value) else {
+                        continue;
+                    };
+                    let why = repo.file_line(df, source.span);
+                    let found: Vec<FileId> = match wanted.strip_suffix("*.wasm") {
+                        Some(dir) if !dir.contains('*') => modules
+                            .iter()
+                            .filter(|(p, _)| {
+                                p.strip_prefix(dir).is_some_and(|rest| !rest.contains('/'))
+                            })
+                            .map(|(_, id)| *id)
+                            .collect(),
+                        _ => modules.get(wanted.as_str()).copied().into_iter().collect(),
+                    };
+                    for module in found {
+                        if !out.iter().any(|(d, m, _)| *d == df && *m == module) {
+                            out.push((df, module, why.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The modules among a workload's sources.
@@ -121,8 +201,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         repo.wasm_bytes.insert(id, bytes);
         inspect_repo(&mut repo);
     }
-    let mut workloads = Vec::new();
-    link_modules(&repo, &mut workloads);
+    let mut workloads = link_modules(&repo, &mut []);
     if workloads.is_empty() {
         // Keep the file visible as a workload even when it could not be inspected, so the report
         // names it next to its error.
@@ -205,6 +284,53 @@ mod tests {
             err.to_string()
                 .contains("`--module` needs a .wasm file, not a directory"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn dockerfile_copies_link_modules_into_workloads() {
+        let root = Path::new(FIXTURES).join("../wasm-linked");
+        let repo = crate::scan(&root).expect("scan");
+        assert!(repo.errors.is_empty(), "{:?}", repo.errors);
+        let summary: Vec<(String, Vec<String>, Vec<String>)> = repo
+            .workloads
+            .iter()
+            .map(|w| {
+                let modules = workload_modules(&repo, w)
+                    .into_iter()
+                    .map(|(id, _)| repo.file(id).path.clone());
+                let links = w.links.iter().map(|l| {
+                    format!(
+                        "{} -> {} ({})",
+                        repo.file(l.from).path,
+                        repo.file(l.to).path,
+                        l.linked_by
+                    )
+                });
+                (w.id.clone(), modules.collect(), links.collect())
+            })
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "Deployment/default/api".to_string(),
+                    s(&["api/dist/api.component.wasm"]),
+                    s(&[
+                        "k8s/api.yaml -> api/Dockerfile (convention: image name `api` matches `api/Dockerfile`)",
+                        "api/Dockerfile -> api/dist/api.component.wasm (api/Dockerfile:2)",
+                    ]),
+                ),
+                (
+                    "Deployment/default/edge".to_string(),
+                    s(&["edge/edge.wasm"]),
+                    s(&[
+                        "k8s/edge.yaml -> edge/Dockerfile (convention: image name `edge` matches `edge/Dockerfile`)",
+                        "edge/Dockerfile -> edge/edge.wasm (edge/Dockerfile:2)",
+                    ]),
+                ),
+            ]
         );
     }
 

@@ -466,6 +466,11 @@ fn wat_sources() -> Vec<std::path::PathBuf> {
             dirs.push(rule.join("clean"));
         }
     }
+    let mut pending = vec![root.join("../wasm-linked")];
+    while let Some(dir) = pending.pop() {
+        pending.extend(list(&dir).into_iter().filter(|p| p.is_dir()));
+        dirs.push(dir);
+    }
     let mut wat: Vec<_> = dirs
         .iter()
         .flat_map(|d| list(d))
@@ -487,8 +492,8 @@ fn committed_binaries_match_their_sources() {
             path.display()
         );
     }
-    // 9 in fixtures/wasm, 9 under fixtures/rules/WM4*.
-    assert_eq!(sources.len(), 18);
+    // 9 in fixtures/wasm, 9 under fixtures/rules/WM4*, 2 in fixtures/wasm-linked.
+    assert_eq!(sources.len(), 20);
     let command = bytes("wasip1-command.wasm");
     assert!(command.starts_with(&bytes("truncated.wasm")));
 }

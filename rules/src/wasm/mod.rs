@@ -162,6 +162,18 @@ mod tests {
                 ("wasm:pool.wasm".to_string(), s("wasmtime"), "portable", 79),
             ]
         );
+        // Modules a Dockerfile copies decide the runtime of the Deployment that runs the image.
+        let linked: Vec<(String, Option<String>)> = scan("fixtures/wasm-linked")
+            .into_iter()
+            .map(|(id, rt, _, _)| (id, rt))
+            .collect();
+        assert_eq!(
+            linked,
+            [
+                ("Deployment/default/api".to_string(), s("wasmtime")),
+                ("Deployment/default/edge".to_string(), s("wasmedge")),
+            ]
+        );
         // A file that is not a module gets no workload; it is an error entry (WM905).
         assert_eq!(scan("fixtures/rules/WM401-wasm-binary/clean"), []);
     }
