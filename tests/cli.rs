@@ -42,9 +42,16 @@ fn json_report_links_workloads_and_explains_why() {
 
     // kustomize overlay applies namespace `shop`; skaffold links the frontend image.
     let frontend = w("Deployment/shop/frontend");
-    assert_eq!(frontend.links.len(), 1);
+    assert_eq!(frontend.links.len(), 2);
     assert_eq!(frontend.links[0].to, "frontend/Dockerfile");
     assert_eq!(frontend.links[0].linked_by, "skaffold.yaml:7");
+    // the Dockerfile builds the `frontend` binary, so the workload runs that Cargo package.
+    assert_eq!(frontend.links[1].to, "frontend/Cargo.toml");
+    assert_eq!(
+        frontend.links[1].linked_by,
+        "frontend/Dockerfile:11 (builds binary `frontend`)"
+    );
+    assert_eq!(frontend.language.as_deref(), Some("rust"));
     // the workflow's `docker build -t ... -f api/Dockerfile` links the api image.
     assert_eq!(
         w("Deployment/shop/api").links[0].linked_by,

@@ -31,6 +31,15 @@ pub struct Workload {
     pub links: Vec<Link>,
     /// Every file the workload's facts come from.
     pub sources: BTreeSet<FileId>,
+    /// Cargo packages the workload runs (see `cargo::pipeline`).
+    pub crates: Vec<CrateRef>,
+}
+
+/// A Cargo package: workspace and member indices into `Repo::cargo`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CrateRef {
+    pub ws: usize,
+    pub member: usize,
 }
 
 /// One container of a Kubernetes workload and what it was linked to.
@@ -92,6 +101,7 @@ pub fn link(repo: &mut Repo) {
                 dockerfiles: Vec::new(),
                 links: Vec::new(),
                 sources: BTreeSet::from([obj.file]),
+                crates: Vec::new(),
             };
             if let Some(r) = &rendering {
                 w.sources.insert(r.top);
@@ -156,6 +166,7 @@ pub fn link(repo: &mut Repo) {
             dockerfiles: vec![df],
             links: Vec::new(),
             sources: BTreeSet::from([df]),
+            crates: Vec::new(),
         });
     }
     let modules = crate::wasm::link_modules(repo, &mut workloads);

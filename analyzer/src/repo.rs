@@ -75,6 +75,10 @@ pub struct Repo {
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
     pub helm_charts: Vec<FileId>,
     pub workloads: Vec<Workload>,
+    /// Cargo workspaces, packages, locks.
+    pub cargo: crate::cargo::CargoProject,
+    /// Rust source facts of the packages.
+    pub rust: crate::cargo::pipeline::RustIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -220,7 +224,9 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
 
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
+    crate::cargo::pipeline::parse(&mut repo);
     link::link(&mut repo);
+    crate::cargo::pipeline::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)
 }

@@ -59,6 +59,23 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
         })
         .collect();
 
+    // Cargo packages are checked once each, however many workloads run them.
+    let crate_hits: HashMap<analyzer::link::CrateRef, Vec<Hit>> = repo
+        .workloads
+        .iter()
+        .flat_map(|w| w.crates.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_par_iter()
+        .filter_map(|c| {
+            let cx = crate::cargo::CrateCx::new(repo, c)?;
+            let mut hits = Vec::new();
+            for rule in &rules {
+                rule.check_crate(&cx, &mut Sink::new(rule.meta(), &mut hits));
+            }
+            Some((c, hits))
+        })
+        .collect();
+
     // Dockerfiles likewise: once each, shared by every workload built from them.
     let dockerfile_hits: HashMap<FileId, Vec<Hit>> = repo
         .parsed_dockerfiles
@@ -121,6 +138,11 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                     for rule in &rules {
                         rule.check_image(&cx, &mut Sink::new(rule.meta(), &mut hits));
                     }
+                }
+            }
+            for c in &w.crates {
+                if let Some(h) = crate_hits.get(c) {
+                    hits.extend(h.iter().cloned());
                 }
             }
             for (file, module) in analyzer::wasm::workload_modules(repo, w) {
@@ -276,7 +298,7 @@ fn build_workload(
                 linked_by: l.linked_by.clone(),
             })
             .collect(),
-        language: None,
+        language: (!w.crates.is_empty()).then(|| "rust".to_string()),
         score,
         verdict,
         runtime: crate::wasm::workload_runtime(repo, w),

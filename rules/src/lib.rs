@@ -11,9 +11,11 @@ pub mod report;
 pub mod score;
 pub mod suppress;
 
+pub mod cargo;
 pub mod dockerfile;
 pub mod k8s;
 pub mod meta;
+pub mod rust;
 pub mod wasm;
 
 use analyzer::Repo;
@@ -64,6 +66,7 @@ pub enum Category {
     WasiImport,
     ParseError,
     Suppression,
+    IncompatibleCrate,
 }
 
 impl Category {
@@ -102,6 +105,7 @@ impl Category {
             Category::WasiImport => "wasi-import",
             Category::ParseError => "parse-error",
             Category::Suppression => "suppression",
+            Category::IncompatibleCrate => "incompatible-crate",
         }
     }
 }
@@ -210,6 +214,10 @@ pub trait Rule: Sync + Send {
 
     /// A container image that no Dockerfile in the repository builds (`redis:7`, `postgres:16`).
     fn check_image(&self, _cx: &ImageCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A Cargo package a workload runs: its resolved build and its Rust sources. Runs once per
+    /// package, however many workloads run it.
+    fn check_crate(&self, _cx: &cargo::CrateCx<'_>, _sink: &mut Sink<'_>) {}
 
     /// A Dockerfile that parsed. Runs once per Dockerfile; its findings go to every workload
     /// built from it.
@@ -333,6 +341,8 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(dockerfile::RULES.iter().copied());
     rules.extend(k8s::RULES.iter().copied());
     rules.extend(meta::RULES.iter().copied());
+    rules.extend(cargo::RULES.iter().copied());
+    rules.extend(rust::RULES.iter().copied());
     rules.extend(wasm::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules

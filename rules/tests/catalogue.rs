@@ -159,6 +159,7 @@ fn every_category_is_documented() {
         Category::WasiImport,
         Category::ParseError,
         Category::Suppression,
+        Category::IncompatibleCrate,
     ];
     for c in all {
         // the serde name and as_str agree, and the doc has a row for it

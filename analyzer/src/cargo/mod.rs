@@ -7,6 +7,7 @@ pub mod cfg;
 pub mod lock;
 pub mod manifest;
 pub mod paths;
+pub mod pipeline;
 mod tree;
 pub mod workspace;
 

@@ -346,14 +346,15 @@ impl CargoProject {
         })
     }
 
-    /// Everything one member's build pulls in. `prune(name)` stops the walk at crates the caller
-    /// knows are never built for the target (platform-only crates) or only run on the host.
+    /// Everything one member's build pulls in. `skip(from, to)` stops the walk along an edge the
+    /// caller knows is never built for the target: a platform-only crate, a host-only crate, or a
+    /// dependency that `from` declares only for other targets (Cargo.lock covers all platforms).
     pub fn reach(
         &self,
         ws: usize,
         member: usize,
         target: WasiTarget,
-        prune: &dyn Fn(&str) -> bool,
+        skip: &dyn Fn(&str, &str) -> bool,
     ) -> Option<Reach> {
         let w = self.workspaces.get(ws)?;
         let m = w.members.get(member)?;
@@ -394,11 +395,12 @@ impl CargoProject {
         reach.order.push(start);
         let mut queue = VecDeque::from([start]);
         while let Some(node) = queue.pop_front() {
+            let from = self.node_name(w, lock, node);
             for next in self.edges(w, lock, node, &active) {
                 if reach.parents.contains_key(&next) {
                     continue;
                 }
-                if prune(&self.node_name(w, lock, next)) {
+                if skip(&from, &self.node_name(w, lock, next)) {
                     continue;
                 }
                 reach.parents.insert(next, Some(node));
@@ -417,7 +419,7 @@ impl CargoProject {
         crate_name: &str,
         target: WasiTarget,
     ) -> Option<Vec<ChainStep>> {
-        let reach = self.reach(ws, member, target, &|_| false)?;
+        let reach = self.reach(ws, member, target, &|_, _| false)?;
         let w = self.workspaces.get(ws)?;
         let lock = w.lock.and_then(|l| self.locks.get(l));
         let node = reach
@@ -1256,7 +1258,9 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert!(p.chain_to(0, 0, "winreg", WasiTarget::P2).is_none());
         // Reachable through native-tls in the lock, unless the caller prunes platform-only crates.
         assert!(p.chain_to(0, 0, "windows-sys", WasiTarget::P2).is_some());
-        let reach = p.reach(0, 0, WasiTarget::P2, &|n| n == "schannel").unwrap();
+        let reach = p
+            .reach(0, 0, WasiTarget::P2, &|_, n| n == "schannel")
+            .unwrap();
         let names: BTreeSet<String> = reach
             .order
             .iter()
@@ -1264,6 +1268,22 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             .collect();
         assert!(!names.contains("windows-sys") && !names.contains("schannel"));
         assert!(names.contains("libsqlite3-sys"));
+        // An edge a crate declares only for other targets is not walked.
+        let reach = p
+            .reach(0, 0, WasiTarget::P2, &|from, to| {
+                from == "native-tls" && to == "openssl"
+            })
+            .unwrap();
+        let names: BTreeSet<String> = reach
+            .order
+            .iter()
+            .map(|n| p.node_name(&p.workspaces[0], p.locks.first(), *n))
+            .collect();
+        assert!(
+            !names.contains("openssl")
+                && !names.contains("openssl-sys")
+                && names.contains("native-tls")
+        );
     }
 
     #[test]
@@ -1278,7 +1298,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert_eq!((fid, files[0].region(sp).line), (files[0].id, 7));
         let (fid, sp) = chain[2].origin.unwrap();
         assert_eq!((fid, files[3].region(sp).line), (files[3].id, 11));
-        let reach = p.reach(0, 0, WasiTarget::P2, &|_| false).unwrap();
+        let reach = p.reach(0, 0, WasiTarget::P2, &|_, _| false).unwrap();
         assert!(reach.requests["rusqlite"].has("bundled"));
         assert!(
             !reach.requests.contains_key("postgres"),

@@ -452,7 +452,8 @@ impl Stage {
             if manager.is_install(sub) {
                 let packages = names
                     .into_iter()
-                    .filter(|w| !w.value.is_empty())
+                    // `$PKGS`, `$(cat list)`: not names that can be judged.
+                    .filter(|w| !w.value.is_empty() && !w.value.contains(['$', '`']))
                     .map(|w| Package {
                         name: os_package_name(&w.value),
                         word: w.clone(),

@@ -304,14 +304,6 @@ pub fn parse(file: &SourceFile) -> Result<Dockerfile, FileError> {
         match stages.last_mut() {
             Some(s) => s.instructions.push(ins),
             None => {
-                if let InstructionKind::Arg(args) = &ins.kind {
-                    for kv in args {
-                        b.globals.insert(
-                            kv.key.value.clone(),
-                            kv.value.as_ref().map(|v| v.value.clone()),
-                        );
-                    }
-                }
                 preamble.push(ins);
             }
         }
@@ -684,13 +676,23 @@ impl Builder {
             }
             "ARG" => {
                 let kvs = key_values(args, &words);
+                // Before the first FROM these are the global ARGs FROM lines see. A default is
+                // expanded with the ARGs (and, in a stage, ENV) declared before it, as BuildKit
+                // does; a default that uses a variable without value leaves the ARG unknown.
+                let global = stages.is_empty();
                 for kv in &kvs {
-                    let v = match &kv.value {
-                        Some(v) => Some(v.value.clone()),
-                        None => self.lookup_global(&kv.key.value).map(str::to_string),
+                    let key = kv.key.value.clone();
+                    let value = match &kv.value {
+                        Some(v) => {
+                            let e = self.expand(&v.value, global);
+                            e.complete.then_some(e.value)
+                        }
+                        None => self.lookup_global(&key).map(str::to_string),
                     };
-                    if let Some(v) = v {
-                        self.vars.insert(kv.key.value.clone(), v);
+                    if global {
+                        self.globals.insert(key, value);
+                    } else if let Some(v) = value {
+                        self.vars.insert(key, v);
                     }
                 }
                 InstructionKind::Arg(kvs)

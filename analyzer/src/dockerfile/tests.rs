@@ -267,10 +267,10 @@ fn global_args_resolve_in_from() {
     assert_eq!(d.preamble.len(), 4);
     let b = &d.stages[0].base;
     assert_eq!(b.written, "${BASE}:${RUST_VERSION}-bookworm");
-    // Global ARG defaults are not expanded at declaration in BuildKit either; `${REGISTRY}` stays.
+    // A global ARG default is expanded with the ARGs before it, as BuildKit does.
     assert_eq!(
         b.resolved.as_deref(),
-        Some("${REGISTRY}/library/rust:1.82-bookworm")
+        Some("docker.io/library/rust:1.82-bookworm")
     );
     assert_eq!(at(&f, b.span), ("${BASE}:${RUST_VERSION}-bookworm", 5, 32));
     assert_eq!(
@@ -291,6 +291,22 @@ fn global_args_resolve_in_from() {
     );
     assert_eq!(d.stages[2].base.resolved, None);
     assert_eq!(d.stages[2].base.name(), "$RUNTIME");
+}
+
+#[test]
+fn arg_defaults_use_earlier_args_and_unknown_ones_stay_unknown() {
+    let (_, d) = parsed(concat!(
+        "ARG TAG\n",
+        "ARG IMG=alpine:${TAG}\n",
+        "ARG OK=${TAG:-3.20}\n",
+        "FROM $IMG\n",
+        "FROM alpine:$OK AS b\n",
+        "ARG PORT=80${TAG:-80}\n",
+        "EXPOSE $PORT\n",
+    ));
+    assert_eq!(d.stages[0].base.resolved, None);
+    assert_eq!(d.stages[1].base.resolved.as_deref(), Some("alpine:3.20"));
+    assert_eq!(d.exposed_ports()[0].1.number, Some(8080));
 }
 
 #[test]
@@ -466,6 +482,7 @@ fn package_managers_flags_and_removals() {
         "RUN dnf install -y --setopt=tsflags=nodocs --enablerepo crb ImageMagick && microdnf install -y ffmpeg\n",
         "RUN sudo yum -y install libvips && DEBIAN_FRONTEND=noninteractive apt install -qq tzdata\n",
         "RUN zypper --non-interactive in libxml2 && echo apt-get install nope && apk update\n",
+        "RUN apt-get install -y $EXTRA lib${X} $(cat /pkgs.txt)\n",
     );
     let (f, d) = parsed(text);
     let installs = d.stages[0].package_installs();

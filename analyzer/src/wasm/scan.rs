@@ -75,6 +75,7 @@ pub fn link_modules(repo: &Repo, workloads: &mut [Workload]) -> Vec<Workload> {
                 dockerfiles: Vec::new(),
                 links: Vec::new(),
                 sources: BTreeSet::from([id]),
+                crates: Vec::new(),
             }
         })
         .collect()
@@ -216,6 +217,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             dockerfiles: Vec::new(),
             links: Vec::new(),
             sources: BTreeSet::from([id]),
+            crates: Vec::new(),
         });
     }
     repo.workloads = workloads;

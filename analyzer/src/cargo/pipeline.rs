@@ -1,0 +1,335 @@
+//! The Cargo and Rust front-ends inside the scan: parse every manifest, lock and package source
+//! file in parallel, then link workloads to the Cargo packages their images are built from and
+//! add a `crate:<package>` workload for every binary package nothing else runs.
+//!
+//! Linking uses the Dockerfile's own evidence: `cargo build --bin X` / `-p X`, `cargo install
+//! --path P`, and `COPY --from=... target/*/release/X`; a Dockerfile that runs a bare `cargo build`
+//! inside a package's directory builds that package. Every link says why it was made.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::Repo;
+use crate::cargo::paths::{is_within, parent};
+use crate::cargo::workspace::FileRole;
+use crate::cargo::{CargoProject, parse_lock, parse_manifest};
+use crate::discover::FileKind;
+use crate::dockerfile::{self, CargoLinkKind};
+use crate::link::{CrateRef, Link, Workload};
+use crate::rust::{self, Exclusion, RustFacts};
+use crate::source::FileId;
+
+/// Rust facts of the scanned packages.
+#[derive(Debug, Default)]
+pub struct RustIndex {
+    /// Facts of every parsed `.rs` file (package sources and build scripts).
+    pub facts: BTreeMap<FileId, RustFacts>,
+    /// Files that are only compiled in test builds or not for WASI (`#[cfg(test)] mod tests;`),
+    /// with the reason.
+    pub excluded_files: BTreeMap<FileId, Exclusion>,
+    /// Workspace, member and role of every parsed file.
+    pub roles: BTreeMap<FileId, (usize, usize, FileRole)>,
+}
+
+impl RustIndex {
+    /// The files of one package that count against its build (sources and build script).
+    pub fn files_of(
+        &self,
+        ws: usize,
+        member: usize,
+    ) -> impl Iterator<Item = (FileId, FileRole, &RustFacts)> {
+        self.roles
+            .iter()
+            .filter(move |(_, (w, m, _))| *w == ws && *m == member)
+            .filter_map(|(id, (_, _, role))| {
+                if self.excluded_files.contains_key(id) {
+                    return None;
+                }
+                self.facts.get(id).map(|f| (*id, *role, f))
+            })
+    }
+}
+
+/// Parse Cargo manifests, locks and package sources; assemble workspaces.
+pub fn parse(repo: &mut Repo) {
+    let parsed: Vec<(usize, Result<Parsed, crate::error::FileError>)> = repo
+        .files
+        .par_iter()
+        .zip(repo.kinds.par_iter())
+        .enumerate()
+        .filter(|(_, (_, k))| matches!(k, FileKind::CargoToml | FileKind::CargoLock))
+        .map(|(i, (f, k))| {
+            let r = match k {
+                FileKind::CargoToml => parse_manifest(f).map(|m| Parsed::Manifest(Box::new(m))),
+                _ => parse_lock(f).map(Parsed::Lock),
+            };
+            (i, r)
+        })
+        .collect();
+    let mut manifests = Vec::new();
+    let mut locks = Vec::new();
+    for (_, r) in parsed {
+        match r {
+            Ok(Parsed::Manifest(m)) => manifests.push(*m),
+            Ok(Parsed::Lock(l)) => locks.push(l),
+            Err(e) => repo.errors.push(e),
+        }
+    }
+    let project =
+        CargoProject::assemble(manifests, locks, repo.files.iter().map(|f| f.path.as_str()));
+    for (file, span, message) in &project.notes {
+        repo.notes.push(crate::Note {
+            path: repo.file(*file).path.clone(),
+            location: Some((*file, *span)),
+            message: message.clone(),
+        });
+    }
+
+    // Only sources that belong to a package and are compiled into it are parsed: tests,
+    // benches and examples never count, so they are not read further.
+    let roles: BTreeMap<FileId, (usize, usize, FileRole)> = repo
+        .files
+        .iter()
+        .zip(repo.kinds.iter())
+        .filter(|(_, k)| **k == FileKind::Rust)
+        .filter_map(|(f, _)| {
+            let (w, m, role) = project.role_of(&f.path)?;
+            matches!(role, FileRole::Source | FileRole::BuildScript).then_some((f.id, (w, m, role)))
+        })
+        .collect();
+    let results: Vec<(FileId, Result<RustFacts, crate::error::FileError>)> = roles
+        .keys()
+        .copied()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|id| (*id, rust::analyze_source(repo.file(*id))))
+        .collect();
+    let mut index = RustIndex {
+        roles,
+        ..Default::default()
+    };
+    for (id, r) in results {
+        match r {
+            Ok(f) => {
+                index.facts.insert(id, f);
+            }
+            Err(e) => repo.errors.push(e),
+        }
+    }
+
+    // `#[cfg(test)] mod tests;` makes `tests.rs` (and everything it declares) test-only.
+    let mut work: Vec<(FileId, Exclusion)> = Vec::new();
+    for (id, facts) in &index.facts {
+        let path = &repo.file(*id).path;
+        for m in &facts.mods {
+            if let Some(ex) = &m.excluded {
+                for cand in rust::mod_file_candidates(path, m) {
+                    if let Some(f) = repo.file_by_path(&cand) {
+                        work.push((f.id, ex.clone()));
+                    }
+                }
+            }
+        }
+    }
+    while let Some((id, ex)) = work.pop() {
+        if index.excluded_files.contains_key(&id) {
+            continue;
+        }
+        index.excluded_files.insert(id, ex.clone());
+        if let Some(facts) = index.facts.get(&id) {
+            let path = &repo.file(id).path;
+            for m in &facts.mods {
+                for cand in rust::mod_file_candidates(path, m) {
+                    if let Some(f) = repo.file_by_path(&cand) {
+                        work.push((f.id, ex.clone()));
+                    }
+                }
+            }
+        }
+    }
+    repo.cargo = project;
+    repo.rust = index;
+}
+
+enum Parsed {
+    Manifest(Box<crate::cargo::Manifest>),
+    Lock(crate::cargo::Lockfile),
+}
+
+/// Link workloads to Cargo packages and add `crate:` workloads for binaries nothing runs.
+pub fn link(repo: &mut Repo) {
+    let mut linked: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut per_workload: Vec<Vec<(CrateRef, Link)>> = Vec::with_capacity(repo.workloads.len());
+    let mut dockerfile_links: BTreeMap<FileId, Vec<(CrateRef, Link)>> = BTreeMap::new();
+    for w in &repo.workloads {
+        let mut found = Vec::new();
+        for &df in &w.dockerfiles {
+            let links = dockerfile_links
+                .entry(df)
+                .or_insert_with(|| crates_built_by(repo, df));
+            for l in links.iter() {
+                if !found
+                    .iter()
+                    .any(|(c, _): &(CrateRef, Link)| c.ws == l.0.ws && c.member == l.0.member)
+                {
+                    found.push(l.clone());
+                }
+            }
+        }
+        per_workload.push(found);
+    }
+    for (w, found) in repo.workloads.iter_mut().zip(per_workload) {
+        for (c, l) in found {
+            linked.insert((c.ws, c.member));
+            w.sources
+                .extend(sources_of_static(&repo.cargo, &repo.rust, c.ws, c.member));
+            if !w.links.contains(&l) {
+                w.links.push(l);
+            }
+            w.crates.push(c);
+        }
+    }
+    let mut extra = Vec::new();
+    for (wi, ws) in repo.cargo.workspaces.iter().enumerate() {
+        for (mi, m) in ws.members.iter().enumerate() {
+            if !m.has_binary() || linked.contains(&(wi, mi)) {
+                continue;
+            }
+            extra.push(Workload {
+                id: format!("crate:{}", m.name),
+                kind: "Crate".into(),
+                name: m.name.clone(),
+                namespace: None,
+                object: None,
+                rendering: None,
+                containers: Vec::new(),
+                dockerfiles: Vec::new(),
+                links: Vec::new(),
+                sources: sources_of_static(&repo.cargo, &repo.rust, wi, mi),
+                crates: vec![CrateRef { ws: wi, member: mi }],
+            });
+        }
+    }
+    repo.workloads.extend(extra);
+}
+
+fn sources_of_static(
+    cargo: &CargoProject,
+    rust: &RustIndex,
+    ws: usize,
+    member: usize,
+) -> BTreeSet<FileId> {
+    let mut s = BTreeSet::new();
+    let Some(w) = cargo.workspaces.get(ws) else {
+        return s;
+    };
+    if let Some(m) = w.members.get(member)
+        && let Some(man) = cargo.manifests.get(m.manifest)
+    {
+        s.insert(man.file);
+        s.extend(rust.files_of(ws, member).map(|(id, _, _)| id));
+    }
+    if let Some(l) = w.lock.and_then(|l| cargo.locks.get(l)) {
+        s.insert(l.file);
+    }
+    s
+}
+
+/// The packages a Dockerfile builds, each with the link that says why.
+fn crates_built_by(repo: &Repo, df: FileId) -> Vec<(CrateRef, Link)> {
+    let file = repo.file(df);
+    let Ok(parsed) = dockerfile::parse(file) else {
+        return Vec::new();
+    };
+    let dir = parent(&file.path);
+    let mut out: Vec<(CrateRef, Link)> = Vec::new();
+    let push = |out: &mut Vec<(CrateRef, Link)>,
+                ws: usize,
+                member: usize,
+                span: crate::span::Span,
+                why: &str| {
+        if out.iter().any(|(c, _)| c.ws == ws && c.member == member) {
+            return;
+        }
+        let Some(m) = repo
+            .cargo
+            .workspaces
+            .get(ws)
+            .and_then(|w| w.members.get(member))
+        else {
+            return;
+        };
+        let Some(man) = repo.cargo.manifests.get(m.manifest) else {
+            return;
+        };
+        out.push((
+            CrateRef { ws, member },
+            Link {
+                from: df,
+                to: man.file,
+                linked_by: format!("{}:{} ({why})", file.path, file.line_col(span.start).line),
+            },
+        ));
+    };
+    for l in parsed.cargo_links() {
+        let candidates: Vec<(usize, usize)> = repo
+            .cargo
+            .workspaces
+            .iter()
+            .enumerate()
+            .flat_map(|(wi, w)| w.members.iter().enumerate().map(move |(mi, m)| (wi, mi, m)))
+            .filter(|(_, _, m)| match l.kind {
+                CargoLinkKind::Bin => m
+                    .targets
+                    .iter()
+                    .any(|t| t.kind == crate::cargo::TargetKind::Bin && t.name == l.name),
+                CargoLinkKind::Package => m.name == l.name,
+            })
+            .map(|(wi, mi, _)| (wi, mi))
+            .collect();
+        // Several packages may define the same binary name; prefer the ones in the Dockerfile's
+        // directory tree (its usual build context).
+        let near: Vec<(usize, usize)> = candidates
+            .iter()
+            .copied()
+            .filter(|(wi, _)| {
+                repo.cargo
+                    .workspaces
+                    .get(*wi)
+                    .is_some_and(|w| is_within(dir, &w.root) || is_within(&w.root, dir))
+            })
+            .collect();
+        let pick = if near.is_empty() { candidates } else { near };
+        let what = match l.kind {
+            CargoLinkKind::Bin => format!("builds binary `{}`", l.name),
+            CargoLinkKind::Package => format!("builds package `{}`", l.name),
+        };
+        for (wi, mi) in pick {
+            push(&mut out, wi, mi, l.span, &what);
+        }
+    }
+    if out.is_empty() {
+        // A bare `cargo build` in a package's directory builds that package.
+        if let Some(b) = parsed.stages.iter().flat_map(|s| s.cargo_builds()).next()
+            && let Some((wi, mi)) = repo
+                .cargo
+                .member_of(format!("{dir}/Cargo.toml").trim_start_matches('/'))
+            && repo
+                .cargo
+                .workspaces
+                .get(wi)
+                .and_then(|w| w.members.get(mi))
+                .is_some_and(|m| m.dir == dir && m.has_binary())
+        {
+            push(
+                &mut out,
+                wi,
+                mi,
+                b.span,
+                "runs `cargo build` in the package's directory",
+            );
+        }
+    }
+    out
+}

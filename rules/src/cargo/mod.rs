@@ -1,0 +1,273 @@
+//! Cargo rules (`WM2xx` on dependencies) and what every `WM2xx` rule sees of a Cargo package:
+//! [`CrateCx`], the package's resolved build with chains, and its Rust source facts.
+
+use std::collections::BTreeMap;
+
+use analyzer::Repo;
+use analyzer::cargo::{CargoWorkspace, ChainStep, FileRole, Member, Node, Reach, WasiTarget};
+use analyzer::link::CrateRef;
+use analyzer::rust::RustFacts;
+use analyzer::source::FileId;
+use analyzer::span::Span;
+
+use crate::{Rule, Sink};
+
+pub mod crates;
+
+mod embedded_db;
+mod incompatible_crate;
+mod multi_thread_runtime;
+mod sys_crate;
+mod tls_native;
+
+pub use crates::{CrateEntry, CrateTable, WasmEdges, crates, is_sys_name, wasm_edges};
+pub use embedded_db::EmbeddedDb;
+pub use incompatible_crate::IncompatibleCrate;
+pub use multi_thread_runtime::MultiThreadRuntime;
+pub use sys_crate::SysCrate;
+pub use tls_native::TlsNative;
+
+pub static RULES: &[&dyn Rule] = &[
+    &SysCrate,
+    &TlsNative,
+    &MultiThreadRuntime,
+    &EmbeddedDb,
+    &IncompatibleCrate,
+];
+
+/// The text every finding about a crate that breaks the build carries; the accuracy check
+/// (`scripts/accuracy`) reads predictions from it.
+pub const DOES_NOT_COMPILE: &str = "does not compile for wasm32-wasip2";
+
+/// What a rule sees of one Cargo package a workload runs: its build seen from the package (local
+/// path dependencies included), the resolved graph and the Rust facts of its sources.
+pub struct CrateCx<'r> {
+    pub repo: &'r Repo,
+    pub krate: CrateRef,
+    pub reach: Reach,
+}
+
+/// A crate of the build matched by a knowledge entry.
+#[derive(Clone, Debug)]
+pub struct DepHit<'t> {
+    pub entry: &'t CrateEntry,
+    pub name: String,
+    pub node: Node,
+    /// Member first.
+    pub chain: Vec<ChainStep>,
+    /// The manifest line that starts the chain.
+    pub origin: (FileId, Span),
+    /// The features that made a conditional entry apply.
+    pub matched: Vec<String>,
+}
+
+impl<'r> CrateCx<'r> {
+    /// The build of one package, with platform-only and host-only crates pruned from the graph.
+    pub fn new(repo: &'r Repo, krate: CrateRef) -> Option<CrateCx<'r>> {
+        let table = crates();
+        let edges = wasm_edges();
+        let skip = |from: &str, to: &str| {
+            table.is_platform_only(to) || table.is_host_only(to) || edges.skips(from, to)
+        };
+        let reach = repo
+            .cargo
+            .reach(krate.ws, krate.member, WasiTarget::P2, &skip)?;
+        Some(CrateCx { repo, krate, reach })
+    }
+
+    pub fn workspace(&self) -> Option<&'r CargoWorkspace> {
+        self.repo.cargo.workspaces.get(self.krate.ws)
+    }
+
+    pub fn member(&self) -> Option<&'r Member> {
+        self.workspace()?.members.get(self.krate.member)
+    }
+
+    /// The member's manifest file and the span of its package name (where findings about the
+    /// package itself point).
+    pub fn manifest_anchor(&self) -> Option<(FileId, Span)> {
+        let m = self.member()?;
+        let man = self.repo.cargo.manifests.get(m.manifest)?;
+        Some((
+            man.file,
+            man.package
+                .as_ref()
+                .map(|p| p.name_span)
+                .unwrap_or_default(),
+        ))
+    }
+
+    pub fn name_of(&self, node: Node) -> String {
+        match node {
+            Node::Locked(i) => self
+                .workspace()
+                .and_then(|w| w.lock)
+                .and_then(|l| self.repo.cargo.locks.get(l))
+                .and_then(|l| l.packages.get(i))
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+            _ => self
+                .repo
+                .cargo
+                .chain(self.krate.ws, &self.reach, node)
+                .last()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A package of the repository (a workspace member or path dependency), not a registry crate.
+    pub fn is_local(&self, node: Node) -> bool {
+        match node {
+            Node::Declared(_, usize::MAX) => true,
+            Node::Declared(..) => false,
+            Node::Locked(i) => self
+                .workspace()
+                .and_then(|w| w.lock)
+                .and_then(|l| self.repo.cargo.locks.get(l))
+                .and_then(|l| l.packages.get(i))
+                .is_some_and(|p| p.is_local()),
+        }
+    }
+
+    /// The Cargo.lock entry of a node, for a related location.
+    pub fn lock_entry(&self, node: Node) -> Option<(FileId, Span, String)> {
+        let Node::Locked(i) = node else { return None };
+        let lock = self.repo.cargo.locks.get(self.workspace()?.lock?)?;
+        let p = lock.packages.get(i)?;
+        Some((
+            lock.file,
+            p.span,
+            format!("`{} {}` in {}", p.name, p.version, lock.path),
+        ))
+    }
+
+    /// Every crate of the build that a knowledge entry of `category` matches, one per manifest
+    /// line that starts a chain (the deepest match along the breadth-first tree, which names the
+    /// crate that actually carries the problem).
+    pub fn dependency_hits(&self, category: &str) -> Vec<DepHit<'static>> {
+        let table = crates();
+        let mut by_origin: BTreeMap<(FileId, Span), DepHit<'static>> = BTreeMap::new();
+        for &node in self.reach.order.iter().skip(1) {
+            let name = self.name_of(node);
+            for entry in table.entries(&name).filter(|e| e.category == category) {
+                let matched = if entry.is_conditional() {
+                    // Features are known only for crates a workspace manifest declares.
+                    let Some(req) = self.reach.requests.get(&name) else {
+                        continue;
+                    };
+                    match entry.matches(req.default_features, &req.features) {
+                        Some(m) => m,
+                        None => continue,
+                    }
+                } else {
+                    Vec::new()
+                };
+                let chain = self.repo.cargo.chain(self.krate.ws, &self.reach, node);
+                let Some(origin) = chain
+                    .get(1)
+                    .and_then(|s| s.origin)
+                    .or_else(|| self.manifest_anchor())
+                else {
+                    continue;
+                };
+                let hit = DepHit {
+                    entry,
+                    name: name.clone(),
+                    node,
+                    chain,
+                    origin,
+                    matched,
+                };
+                match by_origin.get(&origin) {
+                    Some(prev) if prev.chain.len() >= hit.chain.len() => {}
+                    _ => {
+                        by_origin.insert(origin, hit);
+                    }
+                }
+            }
+        }
+        by_origin.into_values().collect()
+    }
+
+    /// The standard report for a knowledge hit: at the manifest line that starts the chain, with
+    /// the chain, the Cargo.lock entry as a related location, and the entry's alternative.
+    pub fn report_dependency(&self, sink: &mut Sink<'_>, hit: &DepHit<'_>) {
+        let message = dependency_message(hit);
+        let chain: Vec<String> = hit.chain.iter().map(ChainStep::label).collect();
+        let h = sink.report(hit.origin.0, hit.origin.1, message);
+        h.chain(chain);
+        if let Some(alt) = &hit.entry.alternative {
+            h.help(alt.clone());
+        }
+        if let Some(sev) = hit.entry.severity() {
+            h.severity(sev);
+        }
+        if let Some((file, span, msg)) = self.lock_entry(hit.node) {
+            h.related(file, span, msg);
+        }
+    }
+
+    /// Rust facts of every local package in this build (the package and its path dependencies),
+    /// with the file's role; test-only files are left out.
+    pub fn sources(&self) -> Vec<(FileId, FileRole, &'r RustFacts)> {
+        let mut out = Vec::new();
+        for &manifest in self.reach.local_features.keys() {
+            for (wi, w) in self.repo.cargo.workspaces.iter().enumerate() {
+                for (mi, m) in w.members.iter().enumerate() {
+                    if m.manifest == manifest {
+                        out.extend(self.repo.rust.files_of(wi, mi));
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|(f, _, _)| *f);
+        out.dedup_by_key(|(f, _, _)| *f);
+        out
+    }
+}
+
+/// "`rusqlite` (default features) embeds SQLite ..." for a direct dependency; "`app-db` pulls in
+/// `libsqlite3-sys`, which ..." for a transitive one. Crates that break the build say so in
+/// the words [`DOES_NOT_COMPILE`].
+pub fn dependency_message(hit: &DepHit<'_>) -> String {
+    let turns_on: Vec<String> = hit
+        .matched
+        .iter()
+        .filter(|m| *m != "default")
+        .map(|m| format!("`{m}`"))
+        .collect();
+    let mut msg = match hit.chain.get(1) {
+        Some(first) if hit.chain.len() > 2 => {
+            let how = first
+                .note
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            format!(
+                "`{}`{how} pulls in `{}`, which {}",
+                first.name, hit.name, hit.entry.reason
+            )
+        }
+        Some(ChainStep {
+            note: Some(note), ..
+        }) if !turns_on.is_empty() => {
+            format!(
+                "`{}` ({note}) turns on {}: it {}",
+                hit.name,
+                turns_on.join(", "),
+                hit.entry.reason
+            )
+        }
+        Some(ChainStep {
+            note: Some(note), ..
+        }) if hit.entry.is_conditional() => {
+            format!("`{}` ({note}) {}", hit.name, hit.entry.reason)
+        }
+        _ => format!("`{}` {}", hit.name, hit.entry.reason),
+    };
+    if !hit.entry.builds {
+        msg.push_str(&format!("; this {DOES_NOT_COMPILE}"));
+    }
+    msg
+}
