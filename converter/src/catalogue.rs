@@ -103,7 +103,8 @@ impl SidecarEntry {
     }
 }
 
-/// Pick one entry per group for the findings about the converted container (unsuppressed ones).
+/// Pick one entry per group for the findings about the converted container (unsuppressed
+/// warnings and blockers).
 pub fn choose<'a>(
     catalogue: &[SidecarEntry],
     cfg: &ConvertConfig,
@@ -126,7 +127,13 @@ pub fn choose<'a>(
         let Some(entry) = entry else { continue };
         let mut hits = Vec::new();
         for (i, f) in findings.iter().enumerate() {
-            if !claimed[i] && f.suppressed.is_none() && entry.matches(f) {
+            // A note costs nothing and asks for nothing (an HTTP listener the host will own,
+            // say): only warnings and blockers call for a sidecar.
+            if !claimed[i]
+                && f.suppressed.is_none()
+                && f.severity != rules::Severity::Note
+                && entry.matches(f)
+            {
                 claimed[i] = true;
                 hits.push(*f);
             }
@@ -246,5 +253,19 @@ mod tests {
         let chosen = choose(&builtin(), &cfg, &refs);
         let names: Vec<&str> = chosen.iter().map(|c| c.entry.name.as_str()).collect();
         assert_eq!(names, ["redis-kv", "envoy-egress", "native-split"]);
+    }
+
+    #[test]
+    fn notes_call_for_no_sidecar() {
+        // An HTTP server binding its own listener is a note (the host owns the listener on
+        // Wasm): it must not pull in an egress proxy.
+        let mut listener = finding(
+            "WM205",
+            Category::RawSocket,
+            "`tokio::net::TcpListener::bind` binds its own TCP listener",
+        );
+        listener.severity = Severity::Note;
+        let refs = vec![&listener];
+        assert!(choose(&builtin(), &ConvertConfig::default(), &refs).is_empty());
     }
 }
