@@ -35,7 +35,9 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
         .filter(|r| !opts.disabled.contains(r.meta().code))
         .collect();
 
-    // Objects are independent: check them in parallel, once each.
+    // Objects are independent: check them in parallel, once each. The Service index is shared so
+    // that matching Services to workloads stays linear in the number of objects.
+    let services = crate::k8s::common::ServiceIndex::new(repo);
     let object_hits: HashMap<usize, Vec<Hit>> = repo
         .workloads
         .iter()
@@ -50,6 +52,7 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 object,
                 doc,
                 file: repo.file(object.file),
+                services: &services,
             };
             let mut hits = Vec::new();
             for rule in &rules {

@@ -2,7 +2,7 @@
 
 use crate::Rule;
 
-mod common;
+pub(crate) mod common;
 pub mod images;
 
 mod broker_image;
