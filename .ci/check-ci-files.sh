@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Check the CI integration files: action.yml, the workflows in docs/ci.md, .pre-commit-hooks.yaml,
 # the sticky-comment script, and the action's scan step run against the demo repository.
-# Needs: pip install check-jsonschema pre-commit; apt-get install -y shellcheck jq; node.
+# Needs: pip install check-jsonschema pre-commit pyyaml; apt-get install -y shellcheck jq; node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 for tool in check-jsonschema pre-commit shellcheck jq node python3; do
     command -v "$tool" >/dev/null || { echo "check-ci-files: $tool missing" >&2; exit 2; }
 done
+python3 -c 'import yaml' 2>/dev/null || { echo "check-ci-files: PyYAML missing: pip install pyyaml" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -69,14 +70,16 @@ pre-commit validate-manifest .pre-commit-hooks.yaml
 
 echo "== the action's scan step on the demo, in a simulated GitHub environment"
 cargo build --quiet --bin wasm-migrate
-export PATH="$PWD/target/debug:$PATH"
+PATH="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd):$PATH"
+export PATH
 python3 - action.yml > "$work/scan-step.sh" <<'PY'
 import sys, yaml
 steps = yaml.safe_load(open(sys.argv[1]))["runs"]["steps"]
 print(next(s["run"] for s in steps if s.get("id") == "scan"))
 PY
 run_scan_step() { # SCAN_PATH
-    local out="$work/out-$(echo "$1" | tr '/.' '__')"
+    local out
+    out="$work/out-$(echo "$1" | tr '/.' '__')"
     : > "$work/github_output"
     : > "$work/summary"
     env SCAN_PATH="$1" BASELINE_INPUT=none BASE_JSON="" NEW_ONLY=false FAIL_ON=blocker \

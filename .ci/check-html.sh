@@ -14,7 +14,7 @@ if [[ -z "$chrome" ]]; then
 fi
 
 cargo build --quiet --bin wasm-migrate
-bin=target/debug/wasm-migrate
+bin="${CARGO_TARGET_DIR:-target}/debug/wasm-migrate"
 out=target/html-check
 rm -rf "$out" && mkdir -p "$out"
 profile="$(mktemp -d)"
