@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Render the demo's HTML report in a real headless Chromium and check it:
-#   - no console messages (the page has no script, so any message is an error),
+#   - no console messages (the page has no script, so any message is an error); also for a report
+#     with input errors (fixtures/bad-input) and a `report --merge` portfolio page,
 #   - the expected sections exist in the DOM and are visible (non-zero size, not hidden),
 #   - a screenshot is written (target/html-check/demo.png) for a human to look at.
 # Needs Debian's chromium (`apt-get install -y chromium`, as root). Usage: .ci/check-html.sh
@@ -43,6 +44,20 @@ if grep -E ':CONSOLE[:(]' "$out/console.log"; then
     echo "check-html: the page logged console messages (above)" >&2
     exit 1
 fi
+# The same for the other pages the tool renders: a report with input errors, and a portfolio.
+"$bin" scan fixtures/bad-input --format json --output "$out/bad-input.json" \
+    --format html --output "$out/bad-input.html" || [[ $? -eq 1 ]]
+"$bin" report --merge "$out/demo.json" "$out/bad-input.json" --format html \
+    --output "$out/portfolio.html"
+for page in bad-input portfolio; do
+    run_chrome --enable-logging=stderr --v=0 --dump-dom "file://$PWD/$out/$page.html" \
+        >"$out/$page-dom.html" 2>"$out/$page-console.log"
+    grep -q '</html>' "$out/$page-dom.html" || { echo "check-html: $page.html did not render" >&2; exit 1; }
+    if grep -E ':CONSOLE[:(]' "$out/$page-console.log"; then
+        echo "check-html: $page.html logged console messages (above)" >&2
+        exit 1
+    fi
+done
 
 # 3. Visibility: a copy of the page with a probe script appended measures each expected element
 #    and writes the result into the DOM. The shipped page itself stays script-free.

@@ -7,7 +7,8 @@
 #
 # Without arguments it scans every fixture repository that produces findings (the demo, the report,
 # suppression, Wasm and bad-input fixtures, and each rule's fixture), plus the demo against two
-# baselines (so `baselineState` is both "new" and "unchanged"), with and without `--new-only`.
+# baselines (so `baselineState` is both "new" and "unchanged"), with and without `--new-only`, and
+# the demo's SARIF re-rendered from its JSON report (`wasm-migrate report`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,8 @@ if [[ ${#fixtures[@]} -eq 0 ]]; then
         scan fixtures/demo --baseline "$out/base-$base.json" --new-only --format sarif \
             --output "$out/baseline-$base-new-only.sarif"
     done
+    # The same SARIF rendered again from the JSON report, without the repository.
+    "$bin" report "$out/base-demo.json" --format sarif --output "$out/re-rendered-demo.sarif"
     for state in new unchanged; do
         jq -s -e --arg s "$state" '[.[].runs[0].results[].baselineState] | index($s) != null' \
             "$out"/baseline-*.sarif >/dev/null || {
