@@ -14,6 +14,7 @@ pub mod kustomize;
 pub mod link;
 pub mod repo;
 pub mod rust;
+pub mod services;
 pub mod source;
 pub mod span;
 pub mod wasm;

@@ -6,11 +6,12 @@
 //! its target RuntimeClass is left alone, and every change is skipped when the value is already
 //! what it would be set to.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use analyzer::Repo;
 use analyzer::k8s::{ImageName, K8sObject};
 use analyzer::link::Workload;
+use analyzer::services::ServiceIndex;
 use analyzer::source::FileId;
 use analyzer::yaml::{YRef, YamlDoc};
 use rules::Severity;
@@ -125,6 +126,10 @@ pub fn plan_all(
     opts: &PlanOptions,
 ) -> Vec<Outcome> {
     let catalogue = catalogue::effective(cfg);
+    // Lookups that run once per workload are hashed up front, so planning stays linear.
+    let index = RunIndex::new(repo);
+    let by_id: HashMap<&str, &Workload> =
+        repo.workloads.iter().map(|w| (w.id.as_str(), w)).collect();
     let mut planned_objects: BTreeMap<usize, String> = BTreeMap::new();
     let mut out = Vec::new();
     for wr in &report.workloads {
@@ -134,20 +139,42 @@ pub fn plan_all(
         {
             continue;
         }
-        let Some(w) = repo.workloads.iter().find(|w| w.id == wr.id) else {
+        let Some(&w) = by_id.get(wr.id.as_str()) else {
             continue;
         };
         // Dockerfiles and crates no manifest uses have nothing to rewrite: counted, not listed.
         if w.object.is_none() {
             continue;
         }
-        let outcome = plan_one(repo, wr, w, cfg, &catalogue, &planned_objects);
+        let outcome = plan_one(repo, &index, wr, w, cfg, &catalogue, &planned_objects);
         if let (Outcome::Planned(_), Some(idx)) = (&outcome, w.object) {
             planned_objects.insert(idx, wr.id.clone());
         }
         out.push(outcome);
     }
     out
+}
+
+/// What planning looks up for every workload, indexed once per run: the Services by selector and
+/// the `Namespace` objects by name.
+struct RunIndex<'r> {
+    services: ServiceIndex<'r>,
+    namespaces: HashMap<&'r str, Vec<usize>>,
+}
+
+impl<'r> RunIndex<'r> {
+    fn new(repo: &'r Repo) -> Self {
+        let mut namespaces: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, o) in repo.objects.iter().enumerate() {
+            if o.kind == "Namespace" {
+                namespaces.entry(o.name.as_str()).or_default().push(i);
+            }
+        }
+        RunIndex {
+            services: ServiceIndex::new(repo),
+            namespaces,
+        }
+    }
 }
 
 fn skipped(id: &str, reason: impl Into<String>) -> Outcome {
@@ -230,6 +257,7 @@ pub fn lookup<'a>(from: YRef<'a>, route: &Route) -> Option<YRef<'a>> {
 
 fn plan_one(
     repo: &Repo,
+    index: &RunIndex<'_>,
     wr: &WorkloadReport,
     w: &Workload,
     cfg: &ConvertConfig,
@@ -483,7 +511,7 @@ fn plan_one(
     }
     let mut related = Vec::new();
     if let (Some(p), Some(old)) = (port, old_port) {
-        related = service_changes(repo, obj, root, spec_route, old, p);
+        related = service_changes(repo, &index.services, obj, root, spec_route, old, p);
     }
 
     // 5. Probes and lifecycle hooks.
@@ -654,7 +682,7 @@ fn plan_one(
                 .into(),
         );
     }
-    if let Some(mesh) = mesh_injection(repo, obj, root, spec_route) {
+    if let Some(mesh) = mesh_injection(repo, index, obj, root, spec_route) {
         b.decisions.push(format!(
             "{mesh} injects its proxy and iptables init container into this pod: running them under a Wasm shim is unconfirmed, needs validation on a test cluster"
         ));
@@ -808,6 +836,7 @@ fn health_path(cfg: &ConvertConfig, id: &str, container: YRef<'_>) -> Option<Str
 /// `targetPort` (or `port`, when `targetPort` is absent) is the old container port.
 fn service_changes(
     repo: &Repo,
+    services: &ServiceIndex<'_>,
     obj: &K8sObject,
     root: YRef<'_>,
     spec_route: &[&str],
@@ -822,12 +851,10 @@ fn service_changes(
                 .collect()
         })
         .unwrap_or_default();
-    let ns = obj.namespace.as_deref().unwrap_or("default");
+    let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
     let mut out = Vec::new();
-    for svc in repo.objects.iter().filter(|o| o.kind == "Service") {
-        if svc.namespace.as_deref().unwrap_or("default") != ns {
-            continue;
-        }
+    for idx in services.candidates(obj.namespace.as_deref(), &pairs) {
+        let svc = &repo.objects[idx];
         let Some(doc) = repo.doc_of(svc) else {
             continue;
         };
@@ -893,6 +920,7 @@ fn service_changes(
 /// A service mesh that will inject a proxy into this pod, if the manifests say so.
 fn mesh_injection(
     repo: &Repo,
+    index: &RunIndex<'_>,
     obj: &K8sObject,
     root: YRef<'_>,
     spec_route: &[&str],
@@ -914,10 +942,12 @@ fn mesh_injection(
         return Some("Istio");
     }
     let ns = obj.namespace.as_deref().unwrap_or("default");
-    for n in repo
-        .objects
-        .iter()
-        .filter(|o| o.kind == "Namespace" && o.name == ns)
+    for n in index
+        .namespaces
+        .get(ns)
+        .into_iter()
+        .flatten()
+        .map(|&i| &repo.objects[i])
     {
         let Some(doc) = repo.doc_of(n) else { continue };
         let r = n.root(doc);

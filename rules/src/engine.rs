@@ -37,7 +37,7 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
 
     // Objects are independent: check them in parallel, once each. The Service index is shared so
     // that matching Services to workloads stays linear in the number of objects.
-    let services = crate::k8s::common::ServiceIndex::new(repo);
+    let services = analyzer::services::ServiceIndex::new(repo);
     let object_hits: HashMap<usize, Vec<Hit>> = repo
         .workloads
         .iter()

@@ -247,8 +247,8 @@ pub struct ObjectCx<'r> {
     pub object: &'r K8sObject,
     pub doc: &'r YamlDoc,
     pub file: &'r SourceFile,
-    /// The repository's Services by selector, built once per run (see `k8s::common`).
-    pub(crate) services: &'r k8s::common::ServiceIndex<'r>,
+    /// The repository's Services by selector, built once per run.
+    pub services: &'r analyzer::services::ServiceIndex<'r>,
 }
 
 impl<'r> ObjectCx<'r> {

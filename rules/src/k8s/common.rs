@@ -4,9 +4,6 @@
 //! A SpinApp has no pod spec but carries `volumes`, `volumeMounts` and `resources` of its own;
 //! the helpers here present both shapes the same way, so each rule reads one view.
 
-use std::collections::HashMap;
-
-use analyzer::Repo;
 use analyzer::k8s::{ContainerRef, ContainerRole, K8sObject};
 use analyzer::yaml::{YRef, YamlDoc};
 
@@ -171,7 +168,9 @@ impl<'a> SelectingService<'a> {
 }
 
 /// Services in the same namespace whose non-empty selector is a subset of the pod labels. A
-/// Service without a selector routes to hand-made endpoints and is never matched.
+/// Service without a selector routes to hand-made endpoints and is never matched. Candidates
+/// come from the run's [`analyzer::services::ServiceIndex`], so this stays linear in the size of
+/// the repository.
 pub fn selecting_services<'a>(cx: &ObjectCx<'a>) -> Vec<SelectingService<'a>> {
     let Some(labels) = pod_labels(cx) else {
         return Vec::new();
@@ -183,98 +182,35 @@ pub fn selecting_services<'a>(cx: &ObjectCx<'a>) -> Vec<SelectingService<'a>> {
     if labels.is_empty() {
         return Vec::new();
     }
-    cx.services
-        .selecting(cx.object.namespace.as_deref(), &labels)
-}
-
-/// Every Service with a non-empty selector, indexed by namespace and one `key=value` pair of its
-/// selector, built once per run. Looking a workload's Services up through it costs one probe per
-/// pod label instead of a pass over every object, which made 10k-workload scans quadratic.
-#[derive(Default)]
-pub struct ServiceIndex<'a> {
-    /// `(namespace, key, value)` of a selector's first pair -> the Services so indexed.
-    by_pair: HashMap<(&'a str, &'a str, &'a str), Vec<IndexedService<'a>>>,
-}
-
-struct IndexedService<'a> {
-    object: &'a K8sObject,
-    doc: &'a YamlDoc,
-    selector: YRef<'a>,
-    /// The whole selector; `None` when a value is not a string (such a Service never matches).
-    pairs: Option<Vec<(&'a str, &'a str)>>,
-    /// Position in `Repo::objects`, so matches come out in file order as before.
-    order: usize,
-}
-
-impl<'a> ServiceIndex<'a> {
-    pub fn new(repo: &'a Repo) -> Self {
-        let mut by_pair: HashMap<_, Vec<IndexedService<'a>>> = HashMap::new();
-        for (order, obj) in repo.objects.iter().enumerate() {
-            if obj.kind != "Service" {
-                continue;
-            }
-            let Some(doc) = repo.doc_of(obj) else {
-                continue;
-            };
-            let Some(selector) = obj.root(doc).path(&["spec", "selector"]) else {
-                continue;
-            };
-            let pairs: Option<Vec<(&str, &str)>> = selector
-                .entries()
-                .map(|(k, v)| Some((k, v.as_str()?)))
-                .collect();
-            // A selector with a non-string value matches nothing; keep it out of the index. An
-            // empty selector is never matched either.
-            let Some(&(k, v)) = pairs.as_ref().and_then(|p| p.first()) else {
-                continue;
-            };
-            let ns = obj.namespace.as_deref().unwrap_or("default");
-            by_pair.entry((ns, k, v)).or_default().push(IndexedService {
+    let mut out = Vec::new();
+    for idx in cx
+        .services
+        .candidates(cx.object.namespace.as_deref(), &labels)
+    {
+        let obj = &cx.repo.objects[idx];
+        let Some(doc) = cx.repo.doc_of(obj) else {
+            continue;
+        };
+        let Some(selector) = obj.root(doc).path(&["spec", "selector"]) else {
+            continue;
+        };
+        let mut wanted = selector.entries().peekable();
+        if wanted.peek().is_none() {
+            continue;
+        }
+        let matches = wanted.all(|(k, v)| {
+            v.as_str()
+                .is_some_and(|v| labels.iter().any(|(lk, lv)| *lk == k && *lv == v))
+        });
+        if matches {
+            out.push(SelectingService {
                 object: obj,
                 doc,
                 selector,
-                pairs,
-                order,
             });
         }
-        ServiceIndex { by_pair }
     }
-
-    /// Services in `namespace` whose whole selector is among `labels`, in repository order.
-    fn selecting(
-        &self,
-        namespace: Option<&str>,
-        labels: &[(&str, &str)],
-    ) -> Vec<SelectingService<'a>> {
-        let ns = namespace.unwrap_or("default");
-        let mut found: Vec<&IndexedService<'a>> = Vec::new();
-        for &(k, v) in labels {
-            let Some(candidates) = self.by_pair.get(&(ns, k, v)) else {
-                continue;
-            };
-            for s in candidates {
-                let all = s
-                    .pairs
-                    .iter()
-                    .flatten()
-                    .all(|(sk, sv)| labels.iter().any(|(lk, lv)| lk == sk && lv == sv));
-                if all {
-                    found.push(s);
-                }
-            }
-        }
-        found.sort_by_key(|s| s.order);
-        // A YAML map with a duplicated label key could probe one bucket twice.
-        found.dedup_by_key(|s| s.order);
-        found
-            .into_iter()
-            .map(|s| SelectingService {
-                object: s.object,
-                doc: s.doc,
-                selector: s.selector,
-            })
-            .collect()
-    }
+    out
 }
 
 /// Shorten a value quoted in a message, on a character boundary.

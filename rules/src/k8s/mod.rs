@@ -2,7 +2,7 @@
 
 use crate::Rule;
 
-pub(crate) mod common;
+mod common;
 pub mod images;
 
 mod broker_image;
