@@ -6,7 +6,7 @@
 //! --path P`, and `COPY --from=... target/*/release/X`; a Dockerfile that runs a bare `cargo build`
 //! inside a package's directory builds that package. Every link says why it was made.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -30,6 +30,11 @@ pub struct RustIndex {
     pub excluded_files: BTreeMap<FileId, Exclusion>,
     /// Workspace, member and role of every parsed file.
     pub roles: BTreeMap<FileId, (usize, usize, FileRole)>,
+    /// The files of `roles` by workspace and member, in file order: rules ask per package, and a
+    /// pass over every file per package made repositories of thousands of packages quadratic.
+    pub by_member: HashMap<(usize, usize), Vec<FileId>>,
+    /// Workspace and member of each manifest (by index into `CargoProject::manifests`).
+    pub members_by_manifest: HashMap<usize, Vec<(usize, usize)>>,
 }
 
 impl RustIndex {
@@ -39,15 +44,24 @@ impl RustIndex {
         ws: usize,
         member: usize,
     ) -> impl Iterator<Item = (FileId, FileRole, &RustFacts)> {
-        self.roles
-            .iter()
-            .filter(move |(_, (w, m, _))| *w == ws && *m == member)
-            .filter_map(|(id, (_, _, role))| {
+        self.by_member
+            .get(&(ws, member))
+            .into_iter()
+            .flatten()
+            .filter_map(|id| {
                 if self.excluded_files.contains_key(id) {
                     return None;
                 }
+                let (_, _, role) = self.roles.get(id)?;
                 self.facts.get(id).map(|f| (*id, *role, f))
             })
+    }
+
+    /// Every (workspace, member) whose manifest is `manifest`.
+    pub fn members_with_manifest(&self, manifest: usize) -> &[(usize, usize)] {
+        self.members_by_manifest
+            .get(&manifest)
+            .map_or(&[], |v| v.as_slice())
     }
 }
 
@@ -105,8 +119,24 @@ pub fn parse(repo: &mut Repo) {
         .par_iter()
         .map(|id| (*id, rust::analyze_source(repo.file(*id))))
         .collect();
+    let mut by_member: HashMap<(usize, usize), Vec<FileId>> = HashMap::new();
+    for (id, (w, m, _)) in &roles {
+        // `roles` iterates in file order, so each list is sorted.
+        by_member.entry((*w, *m)).or_default().push(*id);
+    }
+    let mut members_by_manifest: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for (wi, w) in project.workspaces.iter().enumerate() {
+        for (mi, m) in w.members.iter().enumerate() {
+            members_by_manifest
+                .entry(m.manifest)
+                .or_default()
+                .push((wi, mi));
+        }
+    }
     let mut index = RustIndex {
         roles,
+        by_member,
+        members_by_manifest,
         ..Default::default()
     };
     for (id, r) in results {

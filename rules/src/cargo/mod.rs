@@ -213,12 +213,8 @@ impl<'r> CrateCx<'r> {
     pub fn sources(&self) -> Vec<(FileId, FileRole, &'r RustFacts)> {
         let mut out = Vec::new();
         for &manifest in self.reach.local_features.keys() {
-            for (wi, w) in self.repo.cargo.workspaces.iter().enumerate() {
-                for (mi, m) in w.members.iter().enumerate() {
-                    if m.manifest == manifest {
-                        out.extend(self.repo.rust.files_of(wi, mi));
-                    }
-                }
+            for &(wi, mi) in self.repo.rust.members_with_manifest(manifest) {
+                out.extend(self.repo.rust.files_of(wi, mi));
             }
         }
         out.sort_by_key(|(f, _, _)| *f);
