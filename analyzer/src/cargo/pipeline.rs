@@ -15,7 +15,7 @@ use crate::cargo::paths::{is_within, parent};
 use crate::cargo::workspace::FileRole;
 use crate::cargo::{CargoProject, parse_lock, parse_manifest};
 use crate::discover::FileKind;
-use crate::dockerfile::{self, CargoLinkKind};
+use crate::dockerfile::CargoLinkKind;
 use crate::link::{CrateRef, Link, Workload};
 use crate::rust::{self, Exclusion, RustFacts};
 use crate::source::FileId;
@@ -112,13 +112,13 @@ pub fn parse(repo: &mut Repo) {
             matches!(role, FileRole::Source | FileRole::BuildScript).then_some((f.id, (w, m, role)))
         })
         .collect();
-    let results: Vec<(FileId, Result<RustFacts, crate::error::FileError>)> = roles
-        .keys()
-        .copied()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|id| (*id, rust::analyze_source(repo.file(*id))))
-        .collect();
+    let ids: Vec<FileId> = roles.keys().copied().collect();
+    let results: Vec<(FileId, Result<RustFacts, crate::error::FileError>)> =
+        rust::with_parser_pool(|| {
+            ids.par_iter()
+                .map(|id| (*id, rust::analyze_source(repo.file(*id))))
+                .collect()
+        });
     let mut by_member: HashMap<(usize, usize), Vec<FileId>> = HashMap::new();
     for (id, (w, m, _)) in &roles {
         // `roles` iterates in file order, so each list is sorted.
@@ -269,7 +269,8 @@ fn sources_of_static(
 /// The packages a Dockerfile builds, each with the link that says why.
 fn crates_built_by(repo: &Repo, df: FileId) -> Vec<(CrateRef, Link)> {
     let file = repo.file(df);
-    let Ok(parsed) = dockerfile::parse(file) else {
+    // The scan parsed every Dockerfile already; one that did not parse links nothing.
+    let Some(parsed) = repo.parsed_dockerfiles.get(&df) else {
         return Vec::new();
     };
     let dir = parent(&file.path);

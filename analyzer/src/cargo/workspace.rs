@@ -31,6 +31,10 @@ pub struct CargoProject {
     /// Manifests of packages claimed by no workspace yet living under one that does not list
     /// them; cargo would refuse to build them. They are still analysed as standalone packages.
     pub notes: Vec<(FileId, Span, String)>,
+    /// Member directory -> the first (workspace, member) with it, filled by `assemble`:
+    /// [`CargoProject::member_of`] runs for every Rust file and Dockerfile, and a pass over all
+    /// members each time made repositories of thousands of packages quadratic.
+    pub member_dirs: HashMap<String, (usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -316,24 +320,29 @@ impl CargoProject {
                 lock,
             });
         }
+        for (wi, w) in p.workspaces.iter().enumerate() {
+            for (mi, m) in w.members.iter().enumerate() {
+                p.member_dirs.entry(m.dir.clone()).or_insert((wi, mi));
+            }
+        }
         p
     }
 
     /// The workspace and member that own a repo-relative file path (the package whose directory
     /// is the longest prefix of it).
     pub fn member_of(&self, path: &str) -> Option<(usize, usize)> {
-        let mut best: Option<(usize, usize, usize)> = None;
-        for (wi, w) in self.workspaces.iter().enumerate() {
-            for (mi, m) in w.members.iter().enumerate() {
-                if is_within(path, &m.dir) {
-                    let len = m.dir.len();
-                    if best.is_none_or(|(_, _, l)| len > l) {
-                        best = Some((wi, mi, len));
-                    }
-                }
+        // The longest directory containing `path` is found first walking up from the path
+        // itself; among members sharing a directory the first one wins.
+        let mut dir = path;
+        loop {
+            if let Some(&found) = self.member_dirs.get(dir) {
+                return Some(found);
             }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         }
-        best.map(|(w, m, _)| (w, m))
     }
 
     /// The member with this package name, in any workspace.

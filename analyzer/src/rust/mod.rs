@@ -180,6 +180,26 @@ pub const MAX_ANGLES: usize = 256;
 /// calling thread (a rayon worker: 2 MiB) has.
 const PARSER_STACK: usize = 256 << 20;
 
+thread_local! {
+    /// Set on the threads of [`with_parser_pool`], whose stacks are [`PARSER_STACK`] deep.
+    static ON_PARSER_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` (typically a rayon `par_iter` over [`analyze_source`]) on a rayon pool whose threads
+/// have [`PARSER_STACK`] stacks, so each file is parsed in place instead of on a thread of its
+/// own: spawning one per file cost more than parsing small files. Falls back to the current pool
+/// (and a thread per file) when the pool cannot be built.
+pub fn with_parser_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSER_STACK)
+        .start_handler(|_| ON_PARSER_STACK.set(true))
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
 /// Parse one Rust file and collect its facts. A file syn cannot parse is a [`FileError`] of kind
 /// [`ErrorKind::Rust`] with the position syn reports.
 pub fn analyze_source(file: &SourceFile) -> Result<RustFacts, FileError> {
@@ -194,17 +214,20 @@ pub fn analyze_source(file: &SourceFile) -> Result<RustFacts, FileError> {
             Span::new(at, at),
         ));
     }
-    let result = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(PARSER_STACK)
-            .spawn_scoped(s, || parse_and_collect(file))
-            .map_err(|e| (format!("cannot start the Rust parser thread: {e}"), 0))
-            .and_then(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err((String::from("the Rust parser failed on this file"), 0))
-                })
-            })
-    });
+    let failed = || (String::from("the Rust parser failed on this file"), 0);
+    let result = if ON_PARSER_STACK.get() {
+        // Already on a thread of [`with_parser_pool`]: no thread per file.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_and_collect(file)))
+            .unwrap_or_else(|_| Err(failed()))
+    } else {
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(PARSER_STACK)
+                .spawn_scoped(s, || parse_and_collect(file))
+                .map_err(|e| (format!("cannot start the Rust parser thread: {e}"), 0))
+                .and_then(|h| h.join().unwrap_or_else(|_| Err(failed())))
+        })
+    };
     let mut facts = result.map_err(|(msg, at)| err(msg, Span::new(at, at)))?;
     facts.file = Some(file.id);
     facts.suppressions = suppressions(file);
