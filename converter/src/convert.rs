@@ -316,7 +316,13 @@ fn apply_file(
         return Err(all(format!("`{path}` is not part of the scan")));
     };
     let text: &str = &file.text;
-    let mut patch = match Patch::new(text) {
+    // The scan parsed this file already; a patch and the verification below share that parse.
+    let scanned = repo.yaml.get(&file.id);
+    let patch = match scanned {
+        Some(stream) => Patch::with_stream(text, stream),
+        None => Patch::new(text),
+    };
+    let mut patch = match patch {
         Ok(p) => p,
         Err(e) => return Err(all(format!("`{path}`: {e}"))),
     };
@@ -342,7 +348,7 @@ fn apply_file(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let out = match patch.finish() {
+    let (out, after) = match patch.finish_parsed() {
         Ok(o) => o,
         Err(e) => return Err(all(format!("`{path}`: {e}"))),
     };
@@ -351,12 +357,19 @@ fn apply_file(
             "`{path}`: bytes outside the edits changed: {e}"
         )));
     }
-    // Verify every touched object against the original and its plan.
-    let before = yaml::parse(text);
-    let after = yaml::parse(&out.text);
+    // Verify every touched object against the original and its plan, from the same parses
+    // (`after` is the one `finish_parsed` checked the edited text with).
+    let reparsed;
+    let before = match scanned {
+        Some(stream) => stream,
+        None => {
+            reparsed = yaml::parse(text);
+            &reparsed
+        }
+    };
     let mut failures = Vec::new();
     for (id, op) in ops {
-        if let Err(e) = verify_op(&before, &after, op) {
+        if let Err(e) = verify_op(before, &after, op) {
             failures.push((id.clone(), format!("`{path}`: {e}")));
         }
     }

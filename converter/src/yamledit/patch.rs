@@ -141,10 +141,27 @@ enum Leaf {
 /// Builds the edits for one file. See the module docs of [`crate::yamledit`].
 pub struct Patch<'t> {
     t: Text<'t>,
-    stream: YamlStream,
+    stream: Stream<'t>,
     /// Pending edits per document (a file may hold thousands of documents; edits never cross one).
     pending: Vec<Vec<Pending>>,
     checks: Vec<Check>,
+}
+
+/// The parse a patch works from: its own, or the caller's parse of the same text (the scan has
+/// one for every manifest, and parsing is most of what converting costs).
+enum Stream<'t> {
+    Owned(YamlStream),
+    Shared(&'t YamlStream),
+}
+
+impl std::ops::Deref for Stream<'_> {
+    type Target = YamlStream;
+    fn deref(&self) -> &YamlStream {
+        match self {
+            Stream::Owned(s) => s,
+            Stream::Shared(s) => s,
+        }
+    }
 }
 
 fn shape(v: &Value, null: bool) -> &'static str {
@@ -175,7 +192,15 @@ fn with_route(e: EditError, doc: usize, route: &Route) -> EditError {
 impl<'t> Patch<'t> {
     /// Parse `text`; a file that does not parse cannot be edited safely.
     pub fn new(text: &'t str) -> Result<Self, EditError> {
-        let stream = yaml::parse(text);
+        Self::from_stream(text, Stream::Owned(yaml::parse(text)))
+    }
+
+    /// Like [`Patch::new`], with `stream` the result of `yaml::parse(text)` made earlier.
+    pub fn with_stream(text: &'t str, stream: &'t YamlStream) -> Result<Self, EditError> {
+        Self::from_stream(text, Stream::Shared(stream))
+    }
+
+    fn from_stream(text: &'t str, stream: Stream<'t>) -> Result<Self, EditError> {
         if let Some(e) = &stream.error {
             return Err(EditError::Parse {
                 message: e.message.clone(),
@@ -674,6 +699,11 @@ impl<'t> Patch<'t> {
 
     /// Turn the recorded operations into edits, apply them and verify the result.
     pub fn finish(self) -> Result<Edited, EditError> {
+        self.finish_parsed().map(|(edited, _)| edited)
+    }
+
+    /// [`Patch::finish`], also returning the parse of the edited text that verified it.
+    pub fn finish_parsed(self) -> Result<(Edited, YamlStream), EditError> {
         let mut edits: Vec<(Edit, usize)> = Vec::new();
         for (doc, list) in self.pending.iter().enumerate() {
             if list.is_empty() {
@@ -746,8 +776,8 @@ impl<'t> Patch<'t> {
             second_start: 0,
             second_end: 0,
         })?;
-        self.verify(&text)?;
-        Ok(Edited { text, edits })
+        let stream = self.verify(&text)?;
+        Ok((Edited { text, edits }, stream))
     }
 
     fn map_insert(
@@ -1218,7 +1248,7 @@ impl<'t> Patch<'t> {
         Ok(out)
     }
 
-    fn verify(&self, text: &str) -> Result<(), EditError> {
+    fn verify(&self, text: &str) -> Result<YamlStream, EditError> {
         let stream = yaml::parse(text);
         let first = self.checks.first();
         let route0 = || match first {
@@ -1291,7 +1321,7 @@ impl<'t> Patch<'t> {
                 }
             }
         }
-        Ok(())
+        Ok(stream)
     }
 }
 
