@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn a_finding_is_claimed_by_the_first_matching_group() {
-        let fs = vec![
+        let fs = [
             finding(
                 "WM210",
                 Category::RawSocket,

@@ -279,9 +279,7 @@ mod tests {
             Err(ScanError::Root { .. })
         ));
         let dir = Path::new(FIXTURES);
-        let err = scan_module(dir, &Limits::default())
-            .err()
-            .expect("a directory is refused");
+        let err = scan_module(dir, &Limits::default()).expect_err("a directory is refused");
         assert!(
             err.to_string()
                 .contains("`--module` needs a .wasm file, not a directory"),
