@@ -33,6 +33,12 @@ pub struct CrateEntry {
     pub when_features: Vec<String>,
     #[serde(default)]
     pub implies: BTreeMap<String, Vec<String>>,
+    /// The crate does not build for versions below this one (and does from it on).
+    #[serde(default)]
+    pub builds_before: Option<String>,
+    /// Why the versions below `builds_before` do not build: completes "`<name> <version>` ...".
+    #[serde(default)]
+    pub before_reason: Option<String>,
 }
 
 fn yes() -> bool {
@@ -40,6 +46,20 @@ fn yes() -> bool {
 }
 
 impl CrateEntry {
+    /// Is this version below `builds_before` (so the crate does not build)? `locked` is the
+    /// version Cargo.lock resolved; without one, `req` (the requirement as written) counts when
+    /// every version it allows is below. Neither known: not claimed.
+    pub fn too_old(&self, locked: Option<&str>, req: Option<&str>) -> bool {
+        let Some(before) = self.builds_before.as_deref().and_then(Version::parse) else {
+            return false;
+        };
+        match (locked, req) {
+            (Some(v), _) => Version::parse(v).is_some_and(|v| v < before),
+            (None, Some(r)) => req_upper_bound(r).is_some_and(|up| up <= before),
+            (None, None) => false,
+        }
+    }
+
     pub fn is_conditional(&self) -> bool {
         self.direct_only || self.when_default || !self.when_features.is_empty()
     }
@@ -86,6 +106,97 @@ impl CrateEntry {
             Some(matched)
         }
     }
+}
+
+/// A semver version: `major.minor.patch`, missing parts 0, build metadata ignored. A pre-release
+/// sorts before its release (`3.0.0-beta.1` < `3.0.0`); pre-releases compare by their text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub nums: [u64; 3],
+    pub pre: Option<String>,
+}
+
+impl Version {
+    pub fn parse(text: &str) -> Option<Version> {
+        let text = text.trim();
+        let text = text.split_once('+').map_or(text, |(v, _)| v);
+        let (nums_text, pre) = match text.split_once('-') {
+            Some((n, p)) => (n, Some(p.to_string())),
+            None => (text, None),
+        };
+        let mut nums = [0u64; 3];
+        let mut parts = nums_text.split('.');
+        for slot in &mut nums {
+            match parts.next() {
+                Some(p) => *slot = p.parse().ok()?,
+                None => break,
+            }
+        }
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(Version { nums, pre })
+    }
+
+    /// Same semver-compatible series (cargo's caret rule): same major, or same minor for 0.x,
+    /// or the same patch for 0.0.x.
+    pub fn compatible(&self, other: &Version) -> bool {
+        match (self.nums, other.nums) {
+            ([0, 0, a], [0, 0, b]) => a == b,
+            ([0, a, _], [0, b, _]) => a == b,
+            ([a, _, _], [b, _, _]) => a == b,
+        }
+    }
+
+    fn key(&self) -> ([u64; 3], bool, Option<&str>) {
+        // A release (no pre-release) sorts after every pre-release of the same numbers.
+        (self.nums, self.pre.is_none(), self.pre.as_deref())
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// The exclusive upper bound of the versions a Cargo requirement allows, for the plain forms
+/// (`"0.5"`, `"^2.1"`, `"=0.5.3"`, `"~0.5"`); `None` for anything wider or unparsed.
+fn req_upper_bound(req: &str) -> Option<Version> {
+    let req = req.trim();
+    if req.contains(',') || req.contains('*') || req.starts_with('>') || req.starts_with('<') {
+        return None;
+    }
+    let bump = |v: &Version, at: usize| {
+        let mut nums = [0u64; 3];
+        nums[..at].copy_from_slice(&v.nums[..at]);
+        nums[at - 1] += 1;
+        Version { nums, pre: None }
+    };
+    if let Some(exact) = req.strip_prefix('=') {
+        let v = Version::parse(exact)?;
+        return Some(bump(&v, 3));
+    }
+    if let Some(tilde) = req.strip_prefix('~') {
+        let parts = tilde.trim().split('.').count();
+        let v = Version::parse(tilde)?;
+        return Some(bump(&v, if parts == 1 { 1 } else { 2 }));
+    }
+    let caret = req.strip_prefix('^').unwrap_or(req).trim();
+    let parts = caret.split('.').count();
+    let v = Version::parse(caret)?;
+    Some(match v.nums {
+        [0, 0, _] if parts >= 3 => bump(&v, 3),
+        [0, 0, _] if parts == 2 => bump(&v, 2),
+        [0, _, _] if parts >= 2 => bump(&v, 2),
+        _ => bump(&v, 1),
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,6 +336,17 @@ mod tests {
             if let Some(s) = &c.severity {
                 assert!(Severity::parse(s).is_some(), "{}: severity {s}", c.name);
             }
+            if let Some(v) = &c.builds_before {
+                assert!(Version::parse(v).is_some(), "{}: builds_before {v}", c.name);
+                assert!(
+                    c.before_reason.as_deref().is_some_and(|r| !r.is_empty()),
+                    "{}: builds_before needs before_reason",
+                    c.name
+                );
+                assert!(c.builds, "{}: builds_before with builds = false", c.name);
+            } else {
+                assert!(c.before_reason.is_none(), "{}: before_reason alone", c.name);
+            }
             assert!(
                 !t.is_platform_only(&c.name),
                 "{} is both known and platform-only",
@@ -296,5 +418,57 @@ mod tests {
         );
         let openssl = t.entries("openssl-sys").next().unwrap();
         assert_eq!(openssl.matches(false, &set(&[])), Some(vec![]));
+    }
+
+    #[test]
+    fn versions_order_by_semver() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert!(v("0.5.10") < v("0.6"));
+        assert!(v("0.6") == v("0.6.0"));
+        assert!(v("0.10.0") > v("0.9.9"));
+        assert!(v("3.0.0-beta.1") < v("3"));
+        assert!(v("2.6.4") < v("3.0.0-beta.1"));
+        assert!(v("0.14.7+wasi-0.2.4") == v("0.14.7"));
+        assert_eq!(Version::parse("1.x"), None);
+        assert_eq!(Version::parse("1.2.3.4"), None);
+        assert!(v("0.8.6").compatible(&v("0.8.0")));
+        assert!(!v("0.8.6").compatible(&v("0.7.4")));
+        assert!(v("1.54.1").compatible(&v("1.0.0")));
+        assert!(!v("0.0.3").compatible(&v("0.0.4")));
+    }
+
+    #[test]
+    fn builds_before_compares_the_locked_version_or_a_bounded_requirement() {
+        let text = r#"
+[[crate]]
+name = "socket2"
+category = "raw-socket"
+direct_only = true
+builds_before = "0.6"
+before_reason = "has no WASI support"
+reason = "creates sockets"
+"#;
+        let t = CrateTable::parse(text);
+        let e = t.entries("socket2").next().unwrap();
+        assert!(e.too_old(Some("0.5.10"), None));
+        assert!(e.too_old(Some("0.4.9"), Some("0.6")), "the lock wins");
+        assert!(!e.too_old(Some("0.6.0"), None));
+        assert!(!e.too_old(Some("0.6.1"), None));
+        assert!(!e.too_old(Some("1.0.0"), None));
+        // Without a lock: only when every version the requirement allows is below 0.6.
+        assert!(e.too_old(None, Some("0.5")));
+        assert!(e.too_old(None, Some("^0.5.3")));
+        assert!(e.too_old(None, Some("=0.5.3")));
+        assert!(e.too_old(None, Some("~0.5")));
+        assert!(!e.too_old(None, Some("0.6")));
+        assert!(!e.too_old(None, Some(">=0.5")));
+        assert!(!e.too_old(None, Some("*")));
+        assert!(!e.too_old(None, None));
+        // The built-in entries.
+        let redb = crates().entries("redb").next().unwrap();
+        assert!(redb.too_old(Some("2.6.4"), None));
+        assert!(!redb.too_old(Some("3.1.0"), None));
+        assert!(!redb.too_old(None, Some("3")));
+        assert!(redb.too_old(None, Some("2")));
     }
 }

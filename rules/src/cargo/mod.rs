@@ -59,6 +59,16 @@ pub struct DepHit<'t> {
     pub origin: (FileId, Span),
     /// The features that made a conditional entry apply.
     pub matched: Vec<String>,
+    /// `Some(version)` when the crate's version is below the entry's `builds_before` (the
+    /// version shown: the locked one, else the requirement).
+    pub too_old: Option<String>,
+}
+
+impl DepHit<'_> {
+    /// Whether a project with this crate in its build still compiles for wasm32-wasip2.
+    pub fn builds(&self) -> bool {
+        self.entry.builds && self.too_old.is_none()
+    }
 }
 
 impl<'r> CrateCx<'r> {
@@ -116,6 +126,39 @@ impl<'r> CrateCx<'r> {
         }
     }
 
+    /// The version of a node: the one Cargo.lock resolved, else (for a dependency the lock does
+    /// not resolve) the requirement as written. `(locked, requirement)`.
+    pub fn version_of(&self, node: Node) -> (Option<String>, Option<String>) {
+        match node {
+            Node::Locked(i) => (
+                self.workspace()
+                    .and_then(|w| w.lock)
+                    .and_then(|l| self.repo.cargo.locks.get(l))
+                    .and_then(|l| l.packages.get(i))
+                    .map(|p| p.version.clone()),
+                None,
+            ),
+            Node::Declared(_, usize::MAX) => (None, None),
+            Node::Declared(mi, di) => {
+                let member_deps = self
+                    .workspace()
+                    .and_then(|w| w.members.iter().find(|m| m.manifest == mi))
+                    .map(|m| m.dependencies.as_slice());
+                let deps = member_deps.or_else(|| {
+                    self.repo
+                        .cargo
+                        .manifests
+                        .get(mi)
+                        .map(|m| m.dependencies.as_slice())
+                });
+                (
+                    None,
+                    deps.and_then(|d| d.get(di)).and_then(|d| d.req.clone()),
+                )
+            }
+        }
+    }
+
     /// A package of the repository (a workspace member or path dependency), not a registry crate.
     pub fn is_local(&self, node: Node) -> bool {
         match node {
@@ -143,15 +186,28 @@ impl<'r> CrateCx<'r> {
     }
 
     /// Every crate of the build that a knowledge entry of `category` matches, one per manifest
-    /// line that starts a chain (the deepest match along the breadth-first tree, which names the
-    /// crate that actually carries the problem).
+    /// line that starts a chain: one that breaks the build before one that does not, then the
+    /// deepest match along the breadth-first tree, which names the crate that actually carries
+    /// the problem.
     pub fn dependency_hits(&self, category: &str) -> Vec<DepHit<'static>> {
         let table = crates();
         let mut by_origin: BTreeMap<(FileId, Span), DepHit<'static>> = BTreeMap::new();
         for &node in self.reach.order.iter().skip(1) {
             let name = self.name_of(node);
             for entry in table.entries(&name).filter(|e| e.category == category) {
-                let matched = if entry.is_conditional() {
+                let too_old = match entry.builds_before {
+                    Some(_) => {
+                        let (locked, req) = self.version_of(node);
+                        entry
+                            .too_old(locked.as_deref(), req.as_deref())
+                            .then(|| locked.or(req).unwrap_or_default())
+                    }
+                    None => None,
+                };
+                // A version that does not build matters however the crate is pulled in.
+                let matched = if too_old.is_some() {
+                    Vec::new()
+                } else if entry.is_conditional() {
                     // Features are known only for crates a workspace manifest declares.
                     let Some(req) = self.reach.requests.get(&name) else {
                         continue;
@@ -178,9 +234,11 @@ impl<'r> CrateCx<'r> {
                     chain,
                     origin,
                     matched,
+                    too_old,
                 };
+                let rank = |h: &DepHit<'_>| (!h.builds(), h.chain.len());
                 match by_origin.get(&origin) {
-                    Some(prev) if prev.chain.len() >= hit.chain.len() => {}
+                    Some(prev) if rank(prev) >= rank(&hit) => {}
                     _ => {
                         by_origin.insert(origin, hit);
                     }
@@ -262,7 +320,10 @@ pub fn dependency_message(hit: &DepHit<'_>) -> String {
         }
         _ => format!("`{}` {}", hit.name, hit.entry.reason),
     };
-    if !hit.entry.builds {
+    if let (Some(version), Some(why)) = (&hit.too_old, &hit.entry.before_reason) {
+        msg.push_str(&format!("; `{} {version}` {why}", hit.name));
+    }
+    if !hit.builds() {
         msg.push_str(&format!("; this {DOES_NOT_COMPILE}"));
     }
     msg

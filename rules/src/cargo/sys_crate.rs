@@ -54,6 +54,8 @@ fn unknown_sys() -> &'static CrateEntry {
         when_default: false,
         when_features: Vec::new(),
         implies: Default::default(),
+        builds_before: None,
+        before_reason: None,
     })
 }
 
@@ -93,6 +95,7 @@ impl Rule for SysCrate {
                 chain,
                 origin,
                 matched: Vec::new(),
+                too_old: None,
             });
         }
         for hit in &hits {
