@@ -263,7 +263,7 @@ def cmd_compare(args):
             "deps": case["deps"], "check": r["status"],
             "build": built if r["status"] == "builds" else "(fails at check)",
             "actual": built, "pred": "fails" if fails else "builds", "ok": ok,
-            "failing": failing, "why": why, "expl": explanations.get(name, {}).get("why", ""),
+            "failing": failing, "why": why, "expl": (explanations.get(name) or {}).get("why", "") if isinstance(explanations.get(name), dict) else "",
         })
     rate = 100.0 * agree / total if total else 0.0
     rate_check = 100.0 * agree_check / total if total else 0.0
@@ -320,6 +320,10 @@ def cmd_compare(args):
         out.append("None.\n")
     for x in disagreements:
         out.append(f"- **{x['name']}**: cargo build {x['actual']}, predicted {x['pred']}. {x['expl'] or 'Not yet explained.'}")
+    notes = explanations.get("notes", [])
+    if notes:
+        out.append("\n## Notes\n")
+        out.extend(f"- {n}" for n in notes)
     out.append("")
     Path(args.out).write_text("\n".join(out))
     print(f"agreement {agree}/{total} = {rate:.1f}% (with check alone {agree_check}/{total} = {rate_check:.1f}%) -> {args.out}")
