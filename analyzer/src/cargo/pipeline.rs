@@ -192,12 +192,13 @@ pub fn link(repo: &mut Repo) {
     let mut linked: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut per_workload: Vec<Vec<(CrateRef, Link)>> = Vec::with_capacity(repo.workloads.len());
     let mut dockerfile_links: BTreeMap<FileId, Vec<(CrateRef, Link)>> = BTreeMap::new();
+    let names = MemberNames::new(&repo.cargo);
     for w in &repo.workloads {
         let mut found = Vec::new();
         for &df in &w.dockerfiles {
             let links = dockerfile_links
                 .entry(df)
-                .or_insert_with(|| crates_built_by(repo, df));
+                .or_insert_with(|| crates_built_by(repo, &names, df));
             for l in links.iter() {
                 if !found
                     .iter()
@@ -266,8 +267,35 @@ fn sources_of_static(
     s
 }
 
+/// Workspace members by package name and by binary target name, in workspace order: a
+/// Dockerfile's cargo link is looked up, not matched against every member of the repository.
+struct MemberNames<'c> {
+    packages: HashMap<&'c str, Vec<(usize, usize)>>,
+    bins: HashMap<&'c str, Vec<(usize, usize)>>,
+}
+
+impl<'c> MemberNames<'c> {
+    fn new(cargo: &'c CargoProject) -> Self {
+        let mut packages: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        let mut bins: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        for (wi, w) in cargo.workspaces.iter().enumerate() {
+            for (mi, m) in w.members.iter().enumerate() {
+                packages.entry(m.name.as_str()).or_default().push((wi, mi));
+                let mut seen: Vec<&str> = Vec::new();
+                for t in &m.targets {
+                    if t.kind == crate::cargo::TargetKind::Bin && !seen.contains(&t.name.as_str()) {
+                        seen.push(&t.name);
+                        bins.entry(t.name.as_str()).or_default().push((wi, mi));
+                    }
+                }
+            }
+        }
+        MemberNames { packages, bins }
+    }
+}
+
 /// The packages a Dockerfile builds, each with the link that says why.
-fn crates_built_by(repo: &Repo, df: FileId) -> Vec<(CrateRef, Link)> {
+fn crates_built_by(repo: &Repo, names: &MemberNames<'_>, df: FileId) -> Vec<(CrateRef, Link)> {
     let file = repo.file(df);
     // The scan parsed every Dockerfile already; one that did not parse links nothing.
     let Some(parsed) = repo.parsed_dockerfiles.get(&df) else {
@@ -304,21 +332,12 @@ fn crates_built_by(repo: &Repo, df: FileId) -> Vec<(CrateRef, Link)> {
         ));
     };
     for l in parsed.cargo_links() {
-        let candidates: Vec<(usize, usize)> = repo
-            .cargo
-            .workspaces
-            .iter()
-            .enumerate()
-            .flat_map(|(wi, w)| w.members.iter().enumerate().map(move |(mi, m)| (wi, mi, m)))
-            .filter(|(_, _, m)| match l.kind {
-                CargoLinkKind::Bin => m
-                    .targets
-                    .iter()
-                    .any(|t| t.kind == crate::cargo::TargetKind::Bin && t.name == l.name),
-                CargoLinkKind::Package => m.name == l.name,
-            })
-            .map(|(wi, mi, _)| (wi, mi))
-            .collect();
+        let by_name = match l.kind {
+            CargoLinkKind::Bin => &names.bins,
+            CargoLinkKind::Package => &names.packages,
+        };
+        let candidates: Vec<(usize, usize)> =
+            by_name.get(l.name.as_str()).cloned().unwrap_or_default();
         // Several packages may define the same binary name; prefer the ones in the Dockerfile's
         // directory tree (its usual build context).
         let near: Vec<(usize, usize)> = candidates
