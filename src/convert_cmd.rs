@@ -139,10 +139,19 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let conv = converter::convert(&repo, &report, &cfg, &opts);
+    let code = output(args, &conv);
+    // The process ends right after: freeing the scan, the report and the conversion one
+    // allocation at a time (measurable on 10,000 workloads) would only delay the exit.
+    std::mem::forget((repo, report, conv));
+    code
+}
+
+/// Print the diff or the summary, and write or check.
+fn output(args: &ConvertArgs, conv: &converter::Conversion) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     use std::io::Write;
     if args.write {
-        write!(out, "{}", converter::diff::summary(&conv))?;
+        write!(out, "{}", converter::diff::summary(conv))?;
         let written =
             converter::write::write_all(&args.path, &conv.files).context("--write stopped")?;
         if written.is_empty() {
@@ -160,7 +169,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    write!(out, "{}", converter::diff::render(&conv))?;
+    out.write_all(converter::diff::render(conv).as_bytes())?;
     if args.check && (conv.has_changes() || !conv.failures.is_empty()) {
         return Ok(ExitCode::from(1));
     }

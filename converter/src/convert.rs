@@ -86,15 +86,15 @@ impl Conversion {
 /// A file's edits, or the `(workload, why)` pairs that made them fail.
 type FileResult = Result<FileChange, Vec<(String, String)>>;
 
-/// One thing to do to a document of a manifest file.
-#[derive(Clone, Debug)]
-enum DocOp {
-    Edit(ObjectEdit),
-    /// Replace the whole document by a SpinApp (the object edit it replaces, for verification).
+/// One thing to do to a document of a manifest file, borrowed from its plan.
+#[derive(Clone, Copy, Debug)]
+enum DocOp<'p> {
+    Edit(&'p ObjectEdit),
+    /// Replace the whole document by a SpinApp (the kind it replaces, for the message).
     ReplaceWithSpinApp {
         doc: usize,
-        value: NewValue,
-        kind: String,
+        value: &'p NewValue,
+        kind: &'p str,
     },
 }
 
@@ -143,39 +143,39 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
     let mut edited: BTreeMap<String, FileChange> = BTreeMap::new();
     for _round in 0..4 {
         let failed: BTreeSet<&str> = failures.iter().map(|(id, _)| id.as_str()).collect();
-        let mut by_file: BTreeMap<String, Vec<(String, DocOp)>> = BTreeMap::new();
+        let mut by_file: BTreeMap<&str, Vec<(&str, DocOp<'_>)>> = BTreeMap::new();
         for o in &outcomes {
             let Outcome::Planned(p) = o else { continue };
             if failed.contains(p.id.as_str()) {
                 continue;
             }
             match spinapps.get(&p.id) {
-                Some(v) => by_file.entry(p.object.path.clone()).or_default().push((
-                    p.id.clone(),
+                Some(v) => by_file.entry(&p.object.path).or_default().push((
+                    &p.id,
                     DocOp::ReplaceWithSpinApp {
                         doc: p.object.doc,
-                        value: v.clone(),
-                        kind: p.object.kind.clone(),
+                        value: v,
+                        kind: &p.object.kind,
                     },
                 )),
                 None if !p.object.changes.is_empty() => by_file
-                    .entry(p.object.path.clone())
+                    .entry(&p.object.path)
                     .or_default()
-                    .push((p.id.clone(), DocOp::Edit(p.object.clone()))),
+                    .push((&p.id, DocOp::Edit(&p.object))),
                 None => {}
             }
             for r in &p.related {
                 by_file
-                    .entry(r.path.clone())
+                    .entry(&r.path)
                     .or_default()
-                    .push((p.id.clone(), DocOp::Edit(r.clone())));
+                    .push((&p.id, DocOp::Edit(r)));
             }
         }
         let results: Vec<(String, FileResult)> = by_file
             .into_par_iter()
             .map(|(path, ops)| {
-                let r = apply_file(repo, &path, &ops);
-                (path, r)
+                let r = apply_file(repo, path, &ops);
+                (path.to_string(), r)
             })
             .collect();
         let mut new_failures = Vec::new();
@@ -234,8 +234,13 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
             }
         }
     }
-    for g in generated {
-        match existing_text(repo, &g.path) {
+    // What is on disk already, looked up in parallel (a stat per generated file).
+    let existing: Vec<Option<Result<String, String>>> = generated
+        .par_iter()
+        .map(|g| existing_text(repo, &g.path))
+        .collect();
+    for (g, existing) in generated.into_iter().zip(existing) {
+        match existing {
             Some(Err(why)) => conv.notes.push(format!("`{}` {why}: left as it is", g.path)),
             Some(Ok(existing)) if existing == g.text => {}
             Some(Ok(existing)) if !existing.contains(emit::GENERATED_MARK) => {
@@ -305,11 +310,11 @@ fn whole_file_edit(old: &str, new: &str) -> Vec<Edit> {
 fn apply_file(
     repo: &Repo,
     path: &str,
-    ops: &[(String, DocOp)],
+    ops: &[(&str, DocOp<'_>)],
 ) -> Result<FileChange, Vec<(String, String)>> {
     let all = |msg: String| {
         ops.iter()
-            .map(|(id, _)| (id.clone(), msg.clone()))
+            .map(|(id, _)| (id.to_string(), msg.clone()))
             .collect::<Vec<_>>()
     };
     let Some(file) = repo.file_by_path(path) else {
@@ -338,11 +343,11 @@ fn apply_file(
                 }
             }),
             DocOp::ReplaceWithSpinApp { doc, value, .. } => {
-                patch.replace_document(*doc, value.clone())
+                patch.replace_document(*doc, (*value).clone())
             }
         };
         if let Err(e) = r {
-            errors.push((id.clone(), format!("`{path}`: {e}")));
+            errors.push((id.to_string(), format!("`{path}`: {e}")));
         }
     }
     if !errors.is_empty() {
@@ -370,13 +375,13 @@ fn apply_file(
     let mut failures = Vec::new();
     for (id, op) in ops {
         if let Err(e) = verify_op(before, &after, op) {
-            failures.push((id.clone(), format!("`{path}`: {e}")));
+            failures.push((id.to_string(), format!("`{path}`: {e}")));
         }
     }
     if !failures.is_empty() {
         return Err(failures);
     }
-    let mut workloads: Vec<String> = ops.iter().map(|(id, _)| id.clone()).collect();
+    let mut workloads: Vec<String> = ops.iter().map(|(id, _)| id.to_string()).collect();
     workloads.dedup();
     Ok(FileChange {
         path: path.to_string(),
@@ -390,7 +395,7 @@ fn apply_file(
 fn verify_op(
     before: &yaml::YamlStream,
     after: &yaml::YamlStream,
-    op: &DocOp,
+    op: &DocOp<'_>,
 ) -> Result<(), String> {
     let node_json = |s: &yaml::YamlStream,
                      doc: usize,

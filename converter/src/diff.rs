@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use similar::TextDiff;
 
 use crate::convert::{Conversion, FileChange};
@@ -12,9 +13,12 @@ use crate::plan::Outcome;
 /// The whole report: headers, then diffs.
 pub fn render(conv: &Conversion) -> String {
     let mut out = summary(conv);
-    for f in &conv.files {
+    // Each file's diff is independent of the others: computed in parallel, joined in path order.
+    let diffs: Vec<String> = conv.files.par_iter().map(file_diff).collect();
+    out.reserve(diffs.iter().map(|d| d.len() + 1).sum());
+    for d in diffs {
         out.push('\n');
-        out.push_str(&file_diff(f));
+        out.push_str(&d);
     }
     out
 }

@@ -266,27 +266,82 @@ pub fn without_nulls(v: &Value) -> Value {
     }
 }
 
+/// `without_nulls(a) == without_nulls(b)`, without building either copy.
+pub fn eq_ignoring_nulls(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let present = |m: &'_ Map<String, Value>| m.values().filter(|v| !v.is_null()).count();
+            present(x) == present(y)
+                && x.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .all(|(k, v)| y.get(k).is_some_and(|w| eq_ignoring_nulls(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| eq_ignoring_nulls(v, w))
+        }
+        _ => a == b,
+    }
+}
+
 /// Routes of members present in `original` but missing from `typed` (fields the API type does
 /// not know, dropped by a typed round trip).
 pub fn missing_members(original: &Value, typed: &Value, at: &str, out: &mut Vec<String>) {
+    // The route is kept as a stack of segments and only spelled out for a missing member: a
+    // string per visited member would be most of the cost of checking a large object.
+    let mut stack: Vec<Step<'_>> = Vec::new();
+    missing_in(original, typed, at, &mut stack, out);
+}
+
+#[derive(Clone, Copy)]
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn spell(at: &str, stack: &[Step<'_>]) -> String {
+    let mut s = at.to_string();
+    for seg in stack {
+        match seg {
+            Step::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Step::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
+fn missing_in<'v>(
+    original: &'v Value,
+    typed: &Value,
+    at: &str,
+    stack: &mut Vec<Step<'v>>,
+    out: &mut Vec<String>,
+) {
     match (original, typed) {
         (Value::Object(o), Value::Object(t)) => {
             for (k, v) in o {
-                let here = if at.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{at}.{k}")
-                };
+                stack.push(Step::Key(k));
                 match t.get(k) {
-                    None if !v.is_null() => out.push(here),
+                    None if !v.is_null() => out.push(spell(at, stack)),
                     None => {}
-                    Some(tv) => missing_members(v, tv, &here, out),
+                    Some(tv) => missing_in(v, tv, at, stack, out),
                 }
+                stack.pop();
             }
         }
         (Value::Array(o), Value::Array(t)) => {
             for (i, (ov, tv)) in o.iter().zip(t).enumerate() {
-                missing_members(ov, tv, &format!("{at}[{i}]"), out);
+                stack.push(Step::Index(i));
+                missing_in(ov, tv, at, stack, out);
+                stack.pop();
             }
         }
         _ => {}
@@ -335,6 +390,39 @@ mod tests {
             from_yaml(d, d.root().unwrap().id).unwrap_err(),
             "aliases expand to too many nodes"
         );
+    }
+
+    #[test]
+    fn equality_ignoring_nulls_matches_comparing_without_nulls() {
+        let cases = [
+            (json!({"a": 1, "b": null}), json!({"a": 1})),
+            (
+                json!({"a": {"x": null, "y": [1, null]}}),
+                json!({"a": {"y": [1, null]}}),
+            ),
+            (json!({"a": 1, "b": null}), json!({"a": 1, "c": 2})),
+            (json!({"a": [1, null]}), json!({"a": [1]})),
+            (json!({"a": null}), json!({})),
+            (json!([{"a": null}]), json!([{}])),
+            (json!({"a": 1}), json!({"a": "1"})),
+        ];
+        for (a, b) in cases {
+            let want = without_nulls(&a) == without_nulls(&b);
+            assert_eq!(eq_ignoring_nulls(&a, &b), want, "{a} vs {b}");
+            assert_eq!(eq_ignoring_nulls(&b, &a), want, "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn missing_members_are_spelled_as_routes() {
+        let original = json!({"spec": {"a": 1, "x": null, "list": [{"b": 1, "zz": 2}], "deep": {"q": 1}}, "top": 3});
+        let typed = json!({"spec": {"a": 1, "list": [{"b": 1}], "deep": {}}});
+        let mut out = Vec::new();
+        missing_members(&original, &typed, "", &mut out);
+        assert_eq!(out, ["spec.deep.q", "spec.list[0].zz", "top"]);
+        let mut out = Vec::new();
+        missing_members(&original["spec"], &typed["spec"], "spec", &mut out);
+        assert_eq!(out, ["spec.deep.q", "spec.list[0].zz"]);
     }
 
     #[test]

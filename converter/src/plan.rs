@@ -14,6 +14,7 @@ use analyzer::link::Workload;
 use analyzer::services::ServiceIndex;
 use analyzer::source::FileId;
 use analyzer::yaml::{YRef, YamlDoc};
+use rayon::prelude::*;
 use rules::Severity;
 use rules::report::{Finding, Report, Verdict, WorkloadReport};
 
@@ -130,25 +131,38 @@ pub fn plan_all(
     let index = RunIndex::new(repo);
     let by_id: HashMap<&str, &Workload> =
         repo.workloads.iter().map(|w| (w.id.as_str(), w)).collect();
-    let mut planned_objects: BTreeMap<usize, String> = BTreeMap::new();
-    let mut out = Vec::new();
-    for wr in &report.workloads {
-        if let Some(only) = &opts.only
-            && wr.id != *only
-            && wr.name != *only
-        {
-            continue;
-        }
-        let Some(&w) = by_id.get(wr.id.as_str()) else {
-            continue;
-        };
+    let selected: Vec<(&WorkloadReport, &Workload)> = report
+        .workloads
+        .iter()
+        .filter(|wr| {
+            opts.only
+                .as_ref()
+                .is_none_or(|only| wr.id == *only || wr.name == *only)
+        })
+        .filter_map(|wr| by_id.get(wr.id.as_str()).map(|&w| (wr, w)))
         // Dockerfiles and crates no manifest uses have nothing to rewrite: counted, not listed.
-        if w.object.is_none() {
+        .filter(|(_, w)| w.object.is_some())
+        .collect();
+    // Workloads are planned independently, in parallel. The one thing they share is "this
+    // object is planned already" (two kustomizations rendering the same manifest): resolved
+    // afterwards, in report order, so the first workload keeps the object as before.
+    let outcomes: Vec<Outcome> = selected
+        .par_iter()
+        .map(|(wr, w)| plan_one(repo, &index, wr, w, cfg, &catalogue))
+        .collect();
+    let mut planned_objects: HashMap<usize, &str> = HashMap::new();
+    let mut out = Vec::with_capacity(outcomes.len());
+    for ((wr, w), outcome) in selected.iter().zip(outcomes) {
+        let Some(idx) = w.object else { continue };
+        if let Some(first) = planned_objects.get(&idx) {
+            out.push(Outcome::Unchanged {
+                id: wr.id.clone(),
+                reason: format!("same manifest as {first} (rendered by another kustomization)"),
+            });
             continue;
         }
-        let outcome = plan_one(repo, &index, wr, w, cfg, &catalogue, &planned_objects);
-        if let (Outcome::Planned(_), Some(idx)) = (&outcome, w.object) {
-            planned_objects.insert(idx, wr.id.clone());
+        if let Outcome::Planned(_) = &outcome {
+            planned_objects.insert(idx, wr.id.as_str());
         }
         out.push(outcome);
     }
@@ -262,7 +276,6 @@ fn plan_one(
     w: &Workload,
     cfg: &ConvertConfig,
     catalogue: &[SidecarEntry],
-    planned: &BTreeMap<usize, String>,
 ) -> Outcome {
     let id = wr.id.as_str();
     let Some(idx) = w.object else {
@@ -271,12 +284,6 @@ fn plan_one(
             "not a Kubernetes workload: there is no manifest to rewrite",
         );
     };
-    if let Some(first) = planned.get(&idx) {
-        return Outcome::Unchanged {
-            id: id.into(),
-            reason: format!("same manifest as {first} (rendered by another kustomization)"),
-        };
-    }
     let obj = &repo.objects[idx];
     if obj.kind == "SpinApp" {
         return Outcome::Unchanged {
