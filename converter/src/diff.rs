@@ -77,6 +77,9 @@ pub fn summary(conv: &Conversion) -> String {
             let _ = writeln!(out, "  ~ {}", c.summary);
             let _ = writeln!(out, "      why: {}", c.why);
         }
+        for k in &p.kept {
+            let _ = writeln!(out, "  = {k}");
+        }
         if !p.decisions.is_empty() {
             let _ = writeln!(out, "  needs a decision:");
             for d in &p.decisions {

@@ -79,6 +79,8 @@ pub struct WorkloadPlan {
     pub decisions: Vec<String>,
     /// What the result relies on and cannot check.
     pub assumptions: Vec<String>,
+    /// What is deliberately left as it is, and why (an image that is Wasm already).
+    pub kept: Vec<String>,
     pub recipe: Option<Recipe>,
     /// `Ok` when the workload fits a SpinApp, else why not.
     pub spinapp_fit: Result<(), String>,
@@ -249,6 +251,20 @@ impl Builder<'_> {
         });
     }
 
+    /// [`Builder::set`], skipped when `keep` says the value stays as it is.
+    fn set_unless(
+        &mut self,
+        keep: bool,
+        route: Route,
+        value: NewValue,
+        summary: String,
+        why: &str,
+    ) {
+        if !keep {
+            self.set(route, value, summary, why);
+        }
+    }
+
     fn holds(&self, route: &Route, value: &NewValue) -> bool {
         let Some(node) = lookup(self.root, route) else {
             return false;
@@ -323,10 +339,35 @@ fn plan_one(
     let Some(spec) = obj.pod_spec(doc) else {
         return skipped(id, format!("no pod spec at `{}`", spec_route.join(".")));
     };
+    // The container to convert: a main container whose image is built here (or mapped explicitly).
+    let mains: Vec<YRef<'_>> = spec
+        .get("containers")
+        .map(|c| c.items().collect())
+        .unwrap_or_default();
+    let main_links: Vec<&analyzer::link::Container> = w
+        .containers
+        .iter()
+        .filter(|c| c.role == analyzer::k8s::ContainerRole::Main)
+        .collect();
+    let mut candidates = Vec::new();
+    for (i, c) in mains.iter().enumerate() {
+        let image = str_at(*c, "image").unwrap_or_default();
+        let linked = main_links.get(i).is_some_and(|l| l.dockerfile.is_some());
+        if linked || explicit_image(cfg, image).is_some() {
+            candidates.push(i);
+        }
+    }
+    // An image that already runs a Wasm module is kept as it is; the runtime must then suit it.
+    let already = match candidates.as_slice() {
+        [one] => already_wasm(repo, w, main_index_in_workload(w, *one)),
+        _ => None,
+    };
     // A run-to-completion workload is a wasi:cli command, which the wasmtime shim runs to its
-    // end; Spin would serve HTTP forever. The scan's recommendation wins when it has one.
+    // end; Spin would serve HTTP forever. A plain module image (no /spin.toml) is what runwasi's
+    // wasmtime shim runs (WASM-FACTS §3.1). The scan's recommendation wins when it has one.
     let batch = matches!(obj.kind.as_str(), "Job" | "CronJob");
-    let default_runtime = if batch && cfg.runtime == Runtime::Spin {
+    let plain_module = already.as_ref().is_some_and(|a| !a.spin_toml);
+    let default_runtime = if (batch || plain_module) && cfg.runtime == Runtime::Spin {
         Runtime::Wasmtime
     } else {
         cfg.runtime
@@ -356,24 +397,6 @@ fn plan_one(
         None => {}
     }
 
-    // The container to convert: a main container whose image is built here (or mapped explicitly).
-    let mains: Vec<YRef<'_>> = spec
-        .get("containers")
-        .map(|c| c.items().collect())
-        .unwrap_or_default();
-    let main_links: Vec<&analyzer::link::Container> = w
-        .containers
-        .iter()
-        .filter(|c| c.role == analyzer::k8s::ContainerRole::Main)
-        .collect();
-    let mut candidates = Vec::new();
-    for (i, c) in mains.iter().enumerate() {
-        let image = str_at(*c, "image").unwrap_or_default();
-        let linked = main_links.get(i).is_some_and(|l| l.dockerfile.is_some());
-        if linked || explicit_image(cfg, image).is_some() {
-            candidates.push(i);
-        }
-    }
     let ci = match candidates.as_slice() {
         [] => {
             return skipped(
@@ -413,6 +436,19 @@ fn plan_one(
             "a {} runs to completion, so it is converted for wasmtime, which runs the module's wasi:cli entry point to its end (the Spin shim would serve HTTP)",
             obj.kind
         ));
+    } else if plain_module && wr.runtime.is_none() && cfg.runtime == Runtime::Spin {
+        b.assumptions.push(
+            "the image holds a plain Wasm module and no /spin.toml, which the Spin shim needs, so it is converted for wasmtime, which runs such an image (WASM-FACTS §3.1)".into(),
+        );
+    }
+    if let Some(a) = &already
+        && runtime == Runtime::Spin
+        && !a.spin_toml
+    {
+        b.decisions.push(format!(
+            "the image `{image}` ships no /spin.toml, which the Spin shim reads: add one to `{}`, or convert with `--runtime wasmtime`",
+            a.dockerfile
+        ));
     }
 
     // 1. The RuntimeClass.
@@ -426,22 +462,37 @@ fn plan_one(
         ),
     );
 
-    // 2. The image.
-    let (wasm_image, image_note) = map_image(cfg, &image);
-    if let Some(n) = image_note {
-        b.decisions.push(n);
-    }
-    if let Some(rendered) = w
-        .containers
-        .get(main_index_in_workload(w, ci))
-        .and_then(|c| c.image.clone())
+    // 2. The image, unless it already runs a Wasm module.
+    let mut kept = Vec::new();
+    let wasm_image = match &already {
+        Some(a) => {
+            kept.push(format!(
+                "container {cname}: image {image} kept, it is already a Wasm image ({}); no Dockerfile.wasm is written for it",
+                a.evidence
+            ));
+            image.clone()
+        }
+        None => {
+            let (mapped, image_note) = map_image(cfg, &image);
+            if let Some(n) = image_note {
+                b.decisions.push(n);
+            }
+            mapped
+        }
+    };
+    if already.is_none()
+        && let Some(rendered) = w
+            .containers
+            .get(main_index_in_workload(w, ci))
+            .and_then(|c| c.image.clone())
         && rendered != image
     {
         b.decisions.push(format!(
             "a kustomization overrides this image (`{image}` renders as `{rendered}`): update its `images:` entry to the Wasm image too"
         ));
     }
-    b.set(
+    b.set_unless(
+        already.is_some(),
         c_route.clone().key("image"),
         NewValue::str(&wasm_image),
         format!("container {cname}: image {image} -> {wasm_image}"),
@@ -701,15 +752,20 @@ fn plan_one(
         b.assumptions.push("node selection comes from the RuntimeClass's scheduling.nodeSelector; no nodeSelector is added to the workload".into());
     }
 
-    let recipe = recipe::recipe(
-        repo,
-        w,
-        main_index_in_workload(w, ci),
-        runtime,
-        &image,
-        &wasm_image,
-    );
-    if recipe.is_none() {
+    // An image that is Wasm already needs no recipe: its own Dockerfile builds it.
+    let recipe = if already.is_some() {
+        None
+    } else {
+        recipe::recipe(
+            repo,
+            w,
+            main_index_in_workload(w, ci),
+            runtime,
+            &image,
+            &wasm_image,
+        )
+    };
+    if recipe.is_none() && already.is_none() {
         b.decisions.push(format!("no Dockerfile in this repository builds `{image}`: build the Wasm image `{wasm_image}` yourself"));
     }
 
@@ -760,10 +816,64 @@ fn plan_one(
         sidecars,
         decisions: b.decisions,
         assumptions: b.assumptions,
+        kept,
         recipe,
         spinapp_fit,
         health_path: health,
     }))
+}
+
+/// Evidence that a container's image already runs a Wasm module.
+struct AlreadyWasm {
+    /// `web/Dockerfile:3: a `scratch` image holding the Wasm module `app.wasm``.
+    evidence: String,
+    /// The Dockerfile that builds the image.
+    dockerfile: String,
+    /// The image carries a `spin.toml` (copied by its Dockerfile), as the Spin shim needs.
+    spin_toml: bool,
+}
+
+/// Whether the image of container `ci` (index into `w.containers`) is Wasm already: the final
+/// image of its Dockerfile starts a `.wasm` entrypoint or is `scratch` holding a module (the scan's
+/// WM111). A module the Dockerfile copies into a Linux image (a `wasmedge` CLI image) does not
+/// count: runwasi runs such a container as Linux (WASM-FACTS §2), so it still needs a Wasm image.
+fn already_wasm(repo: &Repo, w: &Workload, ci: usize) -> Option<AlreadyWasm> {
+    let df = w.containers.get(ci)?.dockerfile?;
+    let file = repo.file(df);
+    let parsed = repo.parsed_dockerfiles.get(&df)?;
+    let lr = parsed.language_runtime();
+    if lr.language != analyzer::dockerfile::Language::Wasm {
+        return None;
+    }
+    let spin_toml = parsed.runtime_stage_chain().iter().any(|s| {
+        s.copies().any(|(_, _, c)| {
+            c.sources
+                .iter()
+                .chain(c.dest.iter())
+                .any(|w| w.value.ends_with("spin.toml"))
+        })
+    });
+    let mut evidence = format!(
+        "{}:{}: {}",
+        file.path,
+        file.line_col(lr.span.start).line,
+        lr.reason
+    );
+    if let Some(module) = w
+        .links
+        .iter()
+        .find(|l| l.from == df && repo.wasm.contains_key(&l.to))
+    {
+        evidence.push_str(&format!(
+            "; the repository holds the module, `{}`",
+            repo.file(module.to).path
+        ));
+    }
+    Some(AlreadyWasm {
+        evidence,
+        dockerfile: file.path.clone(),
+        spin_toml,
+    })
 }
 
 /// Index in `Workload::containers` of the `i`-th main container.

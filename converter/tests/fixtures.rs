@@ -437,6 +437,64 @@ fn blocked_and_unconvertible_workloads_say_why() {
 }
 
 #[test]
+fn images_that_are_wasm_already_are_kept() {
+    let conv = run(&Case {
+        name: "already-wasm",
+        fixture: "already-wasm",
+        ..CASE
+    });
+    let apps = file(&conv, "k8s/apps.yaml");
+    for image in [
+        "ghcr.io/acme/hello:1.2 # a Wasm image already\n",
+        "ghcr.io/acme/greeter:0.3\n",
+        "ghcr.io/acme/edge:2.0\n",
+    ] {
+        assert!(
+            apps.contains(&format!("          image: {image}")),
+            "{image} is kept:\n{apps}"
+        );
+    }
+    assert!(!apps.contains("-wasm:"), "{apps}");
+    assert!(
+        conv.files.iter().all(|f| f.path == "k8s/apps.yaml"),
+        "no Dockerfile.wasm or spin.toml: {:?}",
+        conv.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+    let plan = |id: &str| conv.plans().find(|p| p.id == id).expect(id);
+    let hello = plan("Deployment/default/hello");
+    assert_eq!(
+        hello.runtime.as_str(),
+        "wasmtime",
+        "a plain module image runs under wasmtime"
+    );
+    assert!(hello.recipe.is_none());
+    assert_eq!(
+        hello.kept,
+        [
+            "container hello: image ghcr.io/acme/hello:1.2 kept, it is already a Wasm image (hello/Dockerfile:4: the entrypoint `/hello.wasm` is a Wasm module); no Dockerfile.wasm is written for it"
+        ]
+    );
+    assert_eq!(
+        hello
+            .object
+            .changes
+            .iter()
+            .map(|c| c.summary.as_str())
+            .collect::<Vec<_>>(),
+        ["runtimeClassName: wasmtime-v1"]
+    );
+    assert_eq!(
+        plan("Deployment/default/greeter").runtime.as_str(),
+        "spin",
+        "it ships /spin.toml"
+    );
+    assert!(
+        plan("Deployment/default/edge").kept[0]
+            .contains("the repository holds the module, `edge/edge.wasm`")
+    );
+}
+
+#[test]
 fn anchored_containers_are_refused_and_the_rest_converts() {
     let conv = run(&Case {
         name: "anchors",
