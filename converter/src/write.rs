@@ -41,33 +41,58 @@ fn target(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
     Ok(root.join(p))
 }
 
-/// Write every change; stops at the first error (files already written stay written, each one
-/// complete: a rename never leaves a half-written file).
+/// Write every change. Every target is checked first (inside the root, no symlink on the way,
+/// unchanged since the scan), so a refusal writes nothing; an I/O error while writing stops
+/// there (files already written stay written, each one complete: a rename never leaves a
+/// half-written file).
 pub fn write_all(root: &Path, files: &[FileChange]) -> Result<Vec<String>, WriteError> {
     let root_real = fs::canonicalize(root).map_err(io("."))?;
+    let checked = files
+        .iter()
+        .map(|f| check_one(&root_real, f).map(|t| (f, t)))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut written = Vec::new();
-    for f in files {
-        write_one(&root_real, f)?;
+    for (f, t) in checked {
+        write_one(&root_real, f, t)?;
         written.push(f.path.clone());
     }
     Ok(written)
 }
 
-fn write_one(root: &Path, f: &FileChange) -> Result<(), WriteError> {
+/// A checked target: its path, and the metadata of the file it replaces.
+struct Target {
+    path: PathBuf,
+    meta: Option<fs::Metadata>,
+}
+
+/// Refuse a path whose existing directories leave the root (through a symlink) before anything
+/// is created: `create_dir_all` on `link/new/x` would otherwise make `new` wherever `link` points.
+fn check_dirs(root: &Path, rel: &str) -> Result<(), WriteError> {
+    let mut cur = root.to_path_buf();
+    let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
+    for c in parent.components() {
+        cur.push(c);
+        match fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let real = fs::canonicalize(&cur).map_err(io(rel))?;
+                if !real.starts_with(root) {
+                    return Err(WriteError::OutsideRoot {
+                        path: rel.to_string(),
+                    });
+                }
+            }
+            Ok(_) => {}
+            // The rest does not exist yet and is created inside what was checked so far.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(rel)(e)),
+        }
+    }
+    Ok(())
+}
+
+fn check_one(root: &Path, f: &FileChange) -> Result<Target, WriteError> {
     let path = target(root, &f.path)?;
-    let parent = path.parent().ok_or_else(|| WriteError::OutsideRoot {
-        path: f.path.clone(),
-    })?;
-    if f.original.is_none() {
-        fs::create_dir_all(parent).map_err(io(&f.path))?;
-    }
-    // Every directory on the way must resolve inside the root (no symlinked directory out of it).
-    let parent_real = fs::canonicalize(parent).map_err(io(&f.path))?;
-    if !parent_real.starts_with(root) {
-        return Err(WriteError::OutsideRoot {
-            path: f.path.clone(),
-        });
-    }
+    check_dirs(root, &f.path)?;
     let meta = fs::symlink_metadata(&path).ok();
     if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
         return Err(WriteError::Symlink {
@@ -89,6 +114,25 @@ fn write_one(root: &Path, f: &FileChange) -> Result<(), WriteError> {
             });
         }
         (None, None) => {}
+    }
+    Ok(Target { path, meta })
+}
+
+fn write_one(root: &Path, f: &FileChange, t: Target) -> Result<(), WriteError> {
+    let Target { path, meta } = t;
+    let parent = path.parent().ok_or_else(|| WriteError::OutsideRoot {
+        path: f.path.clone(),
+    })?;
+    if f.original.is_none() {
+        fs::create_dir_all(parent).map_err(io(&f.path))?;
+    }
+    // Every directory on the way must resolve inside the root (checked again: it may have
+    // changed since the check).
+    let parent_real = fs::canonicalize(parent).map_err(io(&f.path))?;
+    if !parent_real.starts_with(root) {
+        return Err(WriteError::OutsideRoot {
+            path: f.path.clone(),
+        });
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = parent_real.join(format!(".{name}.wasm-migrate-{}.tmp", std::process::id()));
@@ -189,6 +233,41 @@ mod tests {
             std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("b")).unwrap();
             let e = write_all(dir.path(), &[change("b", Some("now"), "x")]).unwrap_err();
             assert!(matches!(e, WriteError::Symlink { .. }), "{e}");
+            // A new file below a symlinked directory: refused before any directory is made.
+            let e = write_all(dir.path(), &[change("link/new/x", None, "x")]).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "`link/new/x`: refusing to write outside the scan root"
+            );
+            assert!(
+                !out.path().join("new").exists(),
+                "no directory is created outside the root"
+            );
         }
+    }
+
+    #[test]
+    fn a_refused_file_means_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        fs::write(dir.path().join("z.yaml"), "edited meanwhile\n").unwrap();
+        let e = write_all(
+            dir.path(),
+            &[
+                change("a.yaml", Some("a: 1\n"), "a: 2\n"),
+                change("new/Dockerfile.wasm", None, "FROM scratch\n"),
+                change("z.yaml", Some("z: 1\n"), "z: 2\n"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`z.yaml` changed since it was scanned: run convert again"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+            "a: 1\n"
+        );
+        assert!(!dir.path().join("new").exists());
     }
 }
