@@ -463,10 +463,10 @@ fn plan_one(
     );
 
     // 2. The image, unless it already runs a Wasm module.
-    let mut kept = Vec::new();
+    let mut kept_image = Vec::new();
     let wasm_image = match &already {
         Some(a) => {
-            kept.push(format!(
+            kept_image.push(format!(
                 "container {cname}: image {image} kept, it is already a Wasm image ({}); no Dockerfile.wasm is written for it",
                 a.evidence
             ));
@@ -530,6 +530,7 @@ fn plan_one(
     // 4. Ports: the container port the runtime serves on, and the Services that point at it.
     let port = runtime.http_port();
     let mut old_port: Option<i64> = None;
+    let mut serving_name: Option<&str> = None;
     let ports: Vec<YRef<'_>> = container
         .get("ports")
         .map(|p| p.items().collect())
@@ -538,6 +539,7 @@ fn plan_one(
         let serving = pick_serving_port(&ports);
         match serving {
             Some(pi) => {
+                serving_name = str_at(ports[pi], "name");
                 let cp = ports[pi].get("containerPort").and_then(|v| v.as_i64());
                 if cp != Some(p) {
                     old_port = cp;
@@ -568,8 +570,17 @@ fn plan_one(
         ));
     }
     let mut related = Vec::new();
+    let mut kept = Vec::new();
     if let (Some(p), Some(old)) = (port, old_port) {
-        related = service_changes(repo, &index.services, obj, root, spec_route, old, p);
+        (related, kept) = service_changes(
+            repo,
+            &index.services,
+            obj,
+            root,
+            spec_route,
+            (old, serving_name),
+            p,
+        );
     }
 
     // 5. Probes and lifecycle hooks.
@@ -595,7 +606,10 @@ fn plan_one(
                         why: "probes the module's HTTP health endpoint on the port the shim serves".into(),
                     });
                 }
-                _ => b.decisions.push(format!(
+                (Some(_), None) => b.decisions.push(format!(
+                    "container {cname}: the exec {probe} cannot run in a Wasm container, and the {rname} runtime has no HTTP port to probe: replace it with an httpGet probe on the port the module serves, or remove it"
+                )),
+                (None, _) => b.decisions.push(format!(
                     "container {cname}: the exec {probe} cannot run in a Wasm container and no health path is known: give one in [convert.health-paths] (\"{id}\" = \"/healthz\") or remove the probe"
                 )),
             }
@@ -816,7 +830,7 @@ fn plan_one(
         sidecars,
         decisions: b.decisions,
         assumptions: b.assumptions,
-        kept,
+        kept: kept_image.into_iter().chain(kept).collect(),
         recipe,
         spinapp_fit,
         health_path: health,
@@ -950,16 +964,17 @@ fn health_path(cfg: &ConvertConfig, id: &str, container: YRef<'_>) -> Option<Str
 }
 
 /// Services in the workload's namespace whose selector matches its pod labels and whose
-/// `targetPort` (or `port`, when `targetPort` is absent) is the old container port.
+/// `targetPort` (or `port`, when `targetPort` is absent) is the old container port; and, for the
+/// header, each one whose `targetPort` names that container port, which follows it unchanged.
 fn service_changes(
     repo: &Repo,
     services: &ServiceIndex<'_>,
     obj: &K8sObject,
     root: YRef<'_>,
     spec_route: &[&str],
-    old: i64,
+    (old, old_name): (i64, Option<&str>),
     new: i64,
-) -> Vec<ObjectEdit> {
+) -> (Vec<ObjectEdit>, Vec<String>) {
     let labels_route = pod_meta_route(spec_route).key("labels");
     let labels: BTreeMap<&str, &str> = lookup(root, &labels_route)
         .map(|l| {
@@ -970,6 +985,7 @@ fn service_changes(
         .unwrap_or_default();
     let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
     let mut out = Vec::new();
+    let mut kept = Vec::new();
     for idx in services.candidates(obj.namespace.as_deref(), &pairs) {
         let svc = &repo.objects[idx];
         let Some(doc) = repo.doc_of(svc) else {
@@ -1003,6 +1019,15 @@ fn service_changes(
                 None => p.get("port").and_then(|v| v.as_i64()) == Some(old),
             };
             // A named targetPort follows the container port's name, which does not change.
+            if let Some(name) = target.and_then(|t| t.as_str())
+                && t_is_name(target)
+                && Some(name) == old_name
+            {
+                kept.push(format!(
+                    "Service {}: targetPort `{name}` names the container port, so it follows it from {old} to {new} unchanged",
+                    svc.name
+                ));
+            }
             if points_at_old {
                 let was = if target.is_some() {
                     format!("{old}")
@@ -1031,7 +1056,14 @@ fn service_changes(
             });
         }
     }
-    out
+    (out, kept)
+}
+
+/// A `targetPort` given as a name (`http`), not as a number (`8080` or `"8080"`).
+fn t_is_name(target: Option<YRef<'_>>) -> bool {
+    target
+        .and_then(|t| t.as_str())
+        .is_some_and(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A service mesh that will inject a proxy into this pod, if the manifests say so.

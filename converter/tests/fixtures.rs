@@ -495,6 +495,92 @@ fn images_that_are_wasm_already_are_kept() {
 }
 
 #[test]
+fn ports_follow_the_runtime_and_services_by_number_follow_them() {
+    let conv = run(&Case {
+        name: "ports",
+        fixture: "ports",
+        ..CASE
+    });
+    let p = conv.plans().next().expect("api");
+    let summaries: Vec<&str> = std::iter::once(&p.object)
+        .chain(&p.related)
+        .flat_map(|o| &o.changes)
+        .map(|c| c.summary.as_str())
+        .filter(|s| s.contains("Port"))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "container api: containerPort 3000 -> 80",
+            "Service api-internal: targetPort 3000 -> 80"
+        ]
+    );
+    assert_eq!(
+        p.kept,
+        [
+            "Service api: targetPort `http` names the container port, so it follows it from 3000 to 80 unchanged"
+        ]
+    );
+    assert_eq!(
+        p.decisions,
+        [
+            "container api: the exec readinessProbe cannot run in a Wasm container and no health path is known: give one in [convert.health-paths] (\"Deployment/shop/api\" = \"/healthz\") or remove the probe"
+        ]
+    );
+    let text = file(&conv, "k8s/api.yaml");
+    assert!(
+        text.contains("      port: 80\n      targetPort: http\n---"),
+        "the named targetPort stays:\n{text}"
+    );
+    assert!(
+        text.ends_with("  namespace: other\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 3000\n      targetPort: 3000\n"),
+        "a Service of another namespace is not touched:\n{text}"
+    );
+    assert!(
+        text.contains("          readinessProbe:\n            exec:\n"),
+        "an exec probe with no health path stays for a person to decide"
+    );
+}
+
+#[test]
+fn an_exec_probe_under_a_runtime_without_an_http_port_is_left_to_a_person() {
+    let conv = run(&Case {
+        name: "ports-wasmedge",
+        fixture: "ports",
+        tweak: |c| {
+            c.runtime = converter::Runtime::Wasmedge;
+            c.health_path = Some("/healthz".into());
+        },
+        ..CASE
+    });
+    let p = conv.plans().next().expect("api");
+    assert_eq!(
+        p.decisions,
+        [
+            "container api: the exec readinessProbe cannot run in a Wasm container, and the WasmEdge runtime has no HTTP port to probe: replace it with an httpGet probe on the port the module serves, or remove it"
+        ]
+    );
+    assert!(p.related.is_empty(), "no port moves, so no Service changes");
+}
+
+#[test]
+fn every_fixture_has_a_case() {
+    // A fixture directory without a test would skip the byte, schema and idempotence checks.
+    let source = include_str!("fixtures.rs");
+    let mut missing = Vec::new();
+    for entry in fs::read_dir(fixtures()).expect("fixtures").flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.path().is_dir() && !source.contains(&format!("fixture: \"{name}\",")) {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fixtures/convert/ without a Case: {missing:?}"
+    );
+}
+
+#[test]
 fn anchored_containers_are_refused_and_the_rest_converts() {
     let conv = run(&Case {
         name: "anchors",
