@@ -562,7 +562,15 @@ fn plan_one(
             None if !ports.is_empty() => b.decisions.push(format!(
                 "container {cname} declares no TCP port that looks like HTTP; the {rname} shim serves HTTP on port {p}: align the ports by hand"
             )),
-            None => {}
+            None => {
+                for (svc, t) in
+                    undeclared_port_services(repo, &index.services, obj, root, spec_route, p)
+                {
+                    b.decisions.push(format!(
+                        "Service {svc} targets port {t}, but container {cname} declares no port, so which container it meant is not known; the {rname} shim serves HTTP on port {p}: point the Service's targetPort at {p} if it is this container's"
+                    ));
+                }
+            }
         }
     } else if !ports.is_empty() {
         b.assumptions.push(format!(
@@ -975,36 +983,9 @@ fn service_changes(
     (old, old_name): (i64, Option<&str>),
     new: i64,
 ) -> (Vec<ObjectEdit>, Vec<String>) {
-    let labels_route = pod_meta_route(spec_route).key("labels");
-    let labels: BTreeMap<&str, &str> = lookup(root, &labels_route)
-        .map(|l| {
-            l.entries()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
     let mut out = Vec::new();
     let mut kept = Vec::new();
-    for idx in services.candidates(obj.namespace.as_deref(), &pairs) {
-        let svc = &repo.objects[idx];
-        let Some(doc) = repo.doc_of(svc) else {
-            continue;
-        };
-        let Some(prefix) = object_prefix(doc, svc) else {
-            continue;
-        };
-        let sroot = svc.root(doc);
-        let Some(selector) = sroot.path(&["spec", "selector"]) else {
-            continue;
-        };
-        let sel: Vec<(&str, &str)> = selector
-            .entries()
-            .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
-            .collect();
-        if sel.is_empty() || !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
-            continue;
-        }
+    for (svc, prefix, sroot) in selecting_services(repo, services, obj, root, spec_route) {
         let mut changes = Vec::new();
         for (i, p) in sroot
             .path(&["spec", "ports"])
@@ -1057,6 +1038,81 @@ fn service_changes(
         }
     }
     (out, kept)
+}
+
+/// The Services in the workload's namespace whose selector matches its pod labels, with the
+/// route to each in its document and its root node.
+fn selecting_services<'r>(
+    repo: &'r Repo,
+    services: &ServiceIndex<'_>,
+    obj: &K8sObject,
+    root: YRef<'_>,
+    spec_route: &[&str],
+) -> Vec<(&'r K8sObject, Route, YRef<'r>)> {
+    let labels_route = pod_meta_route(spec_route).key("labels");
+    let labels: BTreeMap<&str, &str> = lookup(root, &labels_route)
+        .map(|l| {
+            l.entries()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
+    let mut out = Vec::new();
+    for idx in services.candidates(obj.namespace.as_deref(), &pairs) {
+        let svc = &repo.objects[idx];
+        let Some(doc) = repo.doc_of(svc) else {
+            continue;
+        };
+        let Some(prefix) = object_prefix(doc, svc) else {
+            continue;
+        };
+        let sroot = svc.root(doc);
+        let Some(selector) = sroot.path(&["spec", "selector"]) else {
+            continue;
+        };
+        let sel: Vec<(&str, &str)> = selector
+            .entries()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+            .collect();
+        if sel.is_empty() || !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            continue;
+        }
+        out.push((svc, prefix, sroot));
+    }
+    out
+}
+
+/// For a container that declares no port: each Service of the pod whose target port (by number,
+/// or its `port` when `targetPort` is unset) is not the one the runtime serves. Which container
+/// it meant cannot be known, so a person decides.
+fn undeclared_port_services(
+    repo: &Repo,
+    services: &ServiceIndex<'_>,
+    obj: &K8sObject,
+    root: YRef<'_>,
+    spec_route: &[&str],
+    serving: i64,
+) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    for (svc, _, sroot) in selecting_services(repo, services, obj, root, spec_route) {
+        for p in sroot
+            .path(&["spec", "ports"])
+            .into_iter()
+            .flat_map(|p| p.items())
+        {
+            let target = match p.get("targetPort") {
+                Some(t) => t.as_i64(),
+                None => p.get("port").and_then(|v| v.as_i64()),
+            };
+            if let Some(t) = target
+                && t != serving
+            {
+                out.push((svc.name.clone(), t));
+            }
+        }
+    }
+    out
 }
 
 /// A `targetPort` given as a name (`http`), not as a number (`8080` or `"8080"`).

@@ -501,7 +501,8 @@ fn ports_follow_the_runtime_and_services_by_number_follow_them() {
         fixture: "ports",
         ..CASE
     });
-    let p = conv.plans().next().expect("api");
+    let plan = |id: &str| conv.plans().find(|p| p.id == id).expect(id);
+    let p = plan("Deployment/shop/api");
     let summaries: Vec<&str> = std::iter::once(&p.object)
         .chain(&p.related)
         .flat_map(|o| &o.changes)
@@ -540,6 +541,14 @@ fn ports_follow_the_runtime_and_services_by_number_follow_them() {
         text.contains("          readinessProbe:\n            exec:\n"),
         "an exec probe with no health path stays for a person to decide"
     );
+    let feed = plan("Deployment/shop/feed");
+    assert_eq!(
+        feed.decisions,
+        [
+            "Service feed targets port 9000, but container feed declares no port, so which container it meant is not known; the Spin shim serves HTTP on port 80: point the Service's targetPort at 80 if it is this container's"
+        ]
+    );
+    assert!(feed.related.is_empty(), "no guess is written");
 }
 
 #[test]
@@ -553,7 +562,10 @@ fn an_exec_probe_under_a_runtime_without_an_http_port_is_left_to_a_person() {
         },
         ..CASE
     });
-    let p = conv.plans().next().expect("api");
+    let p = conv
+        .plans()
+        .find(|p| p.id == "Deployment/shop/api")
+        .expect("api");
     assert_eq!(
         p.decisions,
         [
