@@ -1,7 +1,7 @@
 //! Cargo rules (`WM2xx` on dependencies) and what every `WM2xx` rule sees of a Cargo package:
 //! [`CrateCx`], the package's resolved build with chains, and its Rust source facts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use analyzer::Repo;
 use analyzer::cargo::{CargoWorkspace, ChainStep, FileRole, Member, Node, Reach, WasiTarget};
@@ -13,6 +13,7 @@ use analyzer::span::Span;
 use crate::{Rule, Sink};
 
 pub mod crates;
+pub mod features;
 
 mod embedded_db;
 mod incompatible_crate;
@@ -45,6 +46,9 @@ pub struct CrateCx<'r> {
     pub repo: &'r Repo,
     pub krate: CrateRef,
     pub reach: Reach,
+    /// Per locked package of the build: default features on, and the features known to be on
+    /// (see [`features`]); a lower bound.
+    pub features: HashMap<usize, (bool, BTreeSet<String>)>,
 }
 
 /// A crate of the build matched by a knowledge entry.
@@ -72,7 +76,8 @@ impl DepHit<'_> {
 }
 
 impl<'r> CrateCx<'r> {
-    /// The build of one package, with platform-only and host-only crates pruned from the graph.
+    /// The build of one package, with platform-only and host-only crates pruned from the graph,
+    /// and the optional dependencies of registry crates that the build's features leave off.
     pub fn new(repo: &'r Repo, krate: CrateRef) -> Option<CrateCx<'r>> {
         let table = crates();
         let edges = wasm_edges();
@@ -82,7 +87,80 @@ impl<'r> CrateCx<'r> {
         let reach = repo
             .cargo
             .reach(krate.ws, krate.member, WasiTarget::P2, &skip)?;
-        Some(CrateCx { repo, krate, reach })
+        let lock = repo
+            .cargo
+            .workspaces
+            .get(krate.ws)
+            .and_then(|w| w.lock)
+            .and_then(|l| repo.cargo.locks.get(l));
+        let Some(lock) = lock else {
+            let features = HashMap::new();
+            return Some(CrateCx {
+                repo,
+                krate,
+                reach,
+                features,
+            });
+        };
+        // Seeds: the registry crates the build's local packages depend on, with what the
+        // workspace asks of them.
+        let reached: HashSet<Node> = reach.order.iter().copied().collect();
+        let mut seeds = Vec::new();
+        for &node in &reach.order {
+            let Node::Locked(i) = node else { continue };
+            let Some(p) = lock.packages.get(i).filter(|p| p.is_local()) else {
+                continue;
+            };
+            for &c in &p.dependencies {
+                let Some(child) = lock.packages.get(c) else {
+                    continue;
+                };
+                if child.is_local() || !reached.contains(&Node::Locked(c)) {
+                    continue;
+                }
+                if let Some(req) = reach.requests.get(&child.name) {
+                    let ask = features::Ask {
+                        default_features: req.default_features,
+                        features: req.features.clone(),
+                    };
+                    seeds.push((c, ask));
+                }
+            }
+        }
+        let resolved = features::resolve_lock(features::crate_features(), lock, &seeds, &skip);
+        let reach = if resolved.pruned.is_empty() {
+            reach
+        } else {
+            let skip = |from: &str, to: &str| skip(from, to) || resolved.prunes(from, to);
+            repo.cargo
+                .reach(krate.ws, krate.member, WasiTarget::P2, &skip)?
+        };
+        Some(CrateCx {
+            repo,
+            krate,
+            reach,
+            features: resolved.enabled,
+        })
+    }
+
+    /// What is known to be on for a crate of the build: default features, and features, from
+    /// the workspace's request and the features resolved through registry crates. `None` when
+    /// nothing is known (a crate only crates without feature data pull in).
+    pub fn enabled_features(&self, node: Node, name: &str) -> Option<(bool, BTreeSet<String>)> {
+        let req = self.reach.requests.get(name);
+        let resolved = match node {
+            Node::Locked(i) => self.features.get(&i),
+            Node::Declared(..) => None,
+        };
+        match (req, resolved) {
+            (None, None) => None,
+            (Some(r), None) => Some((r.default_features, r.features.clone())),
+            (None, Some((d, f))) => Some((*d, f.clone())),
+            (Some(r), Some((d, f))) => Some((
+                r.default_features || *d,
+                r.features.union(f).cloned().collect(),
+            )),
+        }
     }
 
     pub fn workspace(&self) -> Option<&'r CargoWorkspace> {
@@ -208,11 +286,15 @@ impl<'r> CrateCx<'r> {
                 let matched = if too_old.is_some() {
                     Vec::new()
                 } else if entry.is_conditional() {
-                    // Features are known only for crates a workspace manifest declares.
-                    let Some(req) = self.reach.requests.get(&name) else {
+                    if entry.direct_only && !self.reach.requests.contains_key(&name) {
+                        continue;
+                    }
+                    // Features are known for crates a workspace manifest declares and for those
+                    // the feature resolver reaches through registry crates it knows.
+                    let Some((default, feats)) = self.enabled_features(node, &name) else {
                         continue;
                     };
-                    match entry.matches(req.default_features, &req.features) {
+                    match entry.matches(default, &feats) {
                         Some(m) => m,
                         None => continue,
                     }
@@ -298,8 +380,14 @@ pub fn dependency_message(hit: &DepHit<'_>) -> String {
                 .as_ref()
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
+            // A conditional entry matched on a crate further down: say which features are on.
+            let with = if turns_on.is_empty() {
+                String::new()
+            } else {
+                format!(" with {} on", turns_on.join(", "))
+            };
             format!(
-                "`{}`{how} pulls in `{}`, which {}",
+                "`{}`{how} pulls in `{}`{with}, which {}",
                 first.name, hit.name, hit.entry.reason
             )
         }
