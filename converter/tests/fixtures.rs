@@ -639,6 +639,21 @@ fn spinapp_emission() {
         thumbs.decisions
     );
     assert!(file(&conv, "k8s/thumbs.yaml").contains("kind: Deployment\n"));
+    let pinger = conv
+        .plans()
+        .find(|p| p.id == "Deployment/web/pinger")
+        .expect("pinger");
+    assert_eq!(
+        pinger.decisions[0],
+        "not emitted as a SpinApp: SpinApp checks are httpGet probes only; rewritten as a Deployment instead"
+    );
+    assert!(!conv.spinapps.contains("Deployment/web/pinger"));
+    assert!(file(&conv, "k8s/pinger.yaml").contains("kind: Deployment\n"));
+    assert_eq!(
+        conv.spinapps.iter().collect::<Vec<_>>(),
+        ["Deployment/web/hello"],
+        "only the workload that fits"
+    );
 }
 
 #[test]
