@@ -70,6 +70,10 @@ pub struct ScanArgs {
     /// Repository to scan.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Inspect one `.wasm` module (core module or component) instead of a repository: its WASI
+    /// version, world, runtime-specific imports, threads and the runtime that can run it.
+    #[arg(long, value_name = "FILE", conflicts_with = "path")]
+    pub module: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Config file (default: `.wasm-migrate.toml` at the scan root, when present).

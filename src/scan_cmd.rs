@@ -15,9 +15,28 @@ pub fn run_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<(analyzer::R
         ignore: config.ignore.clone(),
         ..Default::default()
     };
-    let repo = analyzer::scan_with(&args.path, &limits).map_err(anyhow::Error::from)?;
+    let (repo, root) = match &args.module {
+        Some(module) => (
+            analyzer::wasm::scan_module(module, &limits),
+            module.display().to_string(),
+        ),
+        None => (
+            analyzer::scan_with(&args.path, &limits),
+            args.path.display().to_string(),
+        ),
+    };
+    let repo = repo.map_err(anyhow::Error::from)?;
+    if let (Some(module), Some(e)) = (&args.module, repo.errors.first()) {
+        // In a repository a broken module is one finding among others; given alone, there is
+        // nothing else to report, and a 100/ready workload for it would be a false answer.
+        bail!(
+            "`{}` is not a WebAssembly module wasm-migrate can inspect: {}",
+            module.display(),
+            e.message
+        );
+    }
     let opts = Options {
-        root_display: args.path.display().to_string(),
+        root_display: root,
         disabled: config.disabled.clone(),
         severity: config.severity.clone(),
         no_suppressions: args.no_suppressions || !config.allow_suppressions,

@@ -221,3 +221,81 @@ fn rules_and_explain_come_from_the_declarations() {
     assert!(text.starts_with("# WM301 host-network"), "{text}");
     assert!(text.contains("## Why it matters for Wasm"));
 }
+
+#[test]
+fn scan_module_inspects_one_file_and_names_its_runtime() {
+    let out = run(&[
+        "scan",
+        "--module",
+        "fixtures/wasm/wasmedge-socket.wasm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+    let workloads = report["workloads"].as_array().expect("workloads");
+    assert_eq!(workloads.len(), 1);
+    let w = &workloads[0];
+    assert_eq!(w["id"], "wasm:wasmedge-socket.wasm");
+    assert_eq!(w["kind"], "WasmModule");
+    assert_eq!(w["runtime"], "wasmedge");
+    let rules: Vec<&str> = w["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule"))
+        .collect();
+    assert!(rules.contains(&"WM401"), "{rules:?}");
+    assert!(rules.contains(&"WM402"), "{rules:?}");
+
+    let out = run(&[
+        "scan",
+        "--module",
+        "fixtures/wasm/spin-http.component.wasm",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+    assert_eq!(report["workloads"][0]["runtime"], "spin");
+}
+
+#[test]
+fn scan_module_refuses_what_is_not_a_module() {
+    // A broken module given alone is an answer the tool cannot give: exit 2 with the reason,
+    // never a 100/ready workload.
+    let out = run(&["scan", "--module", "fixtures/wasm/truncated.wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not a WebAssembly module")
+            && stderr(&out).contains("unexpected end-of-file (at byte offset 10)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["scan", "--module", "fixtures/wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("needs a .wasm file, not a directory"),
+        "{}",
+        stderr(&out)
+    );
+    // The io error is printed once, not twice.
+    let out = run(&["scan", "--module", "fixtures/wasm/missing.wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).matches("No such file").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        run(&[
+            "scan",
+            "fixtures/demo",
+            "--module",
+            "fixtures/wasm/wasix.wasm"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}

@@ -86,8 +86,15 @@ pub struct Repo {
 /// The scan cannot start at all (exit code 2); everything else is reported inside the [`Repo`].
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("cannot read scan root `{path}`: {source}")]
+    // The io error is the `source`, not part of the message: `{err:#}` prints the chain once.
+    #[error("cannot read scan root `{path}`")]
     Root {
+        path: String,
+        source: std::io::Error,
+    },
+    /// `scan --module FILE`: the file cannot be read, or is not a valid module.
+    #[error("cannot read module `{path}`")]
+    Module {
         path: String,
         source: std::io::Error,
     },

@@ -159,13 +159,13 @@ pub fn workload_modules<'r>(repo: &'r Repo, workload: &Workload) -> Vec<(FileId,
 /// entry in [`Repo::errors`], like in a directory scan.
 pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     let shown = path.display().to_string();
-    let root_error = |source: std::io::Error| ScanError::Root {
+    let root_error = |source: std::io::Error| ScanError::Module {
         path: shown.clone(),
         source,
     };
     let meta = std::fs::metadata(path).map_err(root_error)?;
     if meta.is_dir() {
-        return Err(ScanError::Root {
+        return Err(ScanError::Module {
             path: shown.clone(),
             source: std::io::Error::other("`--module` needs a .wasm file, not a directory"),
         });
@@ -276,14 +276,16 @@ mod tests {
         let missing = Path::new(FIXTURES).join("no-such.wasm");
         assert!(matches!(
             scan_module(&missing, &Limits::default()),
-            Err(ScanError::Root { .. })
+            Err(ScanError::Module { .. })
         ));
         let dir = Path::new(FIXTURES);
         let err = scan_module(dir, &Limits::default()).expect_err("a directory is refused");
-        assert!(
-            err.to_string()
-                .contains("`--module` needs a .wasm file, not a directory"),
-            "{err}"
+        let ScanError::Module { source, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            source.to_string(),
+            "`--module` needs a .wasm file, not a directory"
         );
     }
 
