@@ -196,11 +196,7 @@ impl CargoProject {
             if root.package.is_some() && claimed.get(r).is_some_and(Option::is_none) {
                 members.push(r);
             }
-            let excluded = |dir: &str| {
-                decl.exclude.iter().any(|(e, _)| {
-                    join(&root.dir, e).is_some_and(|e| is_within(dir, &e) || glob_match(&e, dir))
-                })
-            };
+            let excluded = |dir: &str| excludes(root, dir);
             for (i, m) in p.manifests.iter().enumerate() {
                 if i == r || m.package.is_none() || claimed.get(i).is_some_and(Option::is_some) {
                     continue;
@@ -263,7 +259,10 @@ impl CargoProject {
                 if let Some(&(r, _)) = ws_members.iter().find(|(r, _)| {
                     *r != i
                         && p.manifests.get(*r).is_some_and(|root| {
-                            root.workspace.is_some() && is_within(&m.dir, &root.dir)
+                            // An excluded package is a root of its own, as cargo intends.
+                            root.workspace.is_some()
+                                && is_within(&m.dir, &root.dir)
+                                && !excludes(root, &m.dir)
                         })
                 }) && let Some(root) = p.manifests.get(r)
                 {
@@ -720,6 +719,15 @@ impl CargoProject {
     }
 }
 
+/// Whether a workspace root's `exclude` list covers a package directory.
+fn excludes(root: &Manifest, dir: &str) -> bool {
+    root.workspace.as_ref().is_some_and(|decl| {
+        decl.exclude.iter().any(|(e, _)| {
+            join(&root.dir, e).is_some_and(|e| is_within(dir, &e) || glob_match(&e, dir))
+        })
+    })
+}
+
 fn depth(dir: &str) -> usize {
     if dir.is_empty() {
         0
@@ -1030,12 +1038,13 @@ common = { path = "crates/common" }
             ),
             ("libs/helper/Cargo.toml", "[package]\nname = \"helper\"\n"),
             ("tools/cli/Cargo.toml", "[package]\nname = \"cli\"\n"),
+            ("misc/stray/Cargo.toml", "[package]\nname = \"stray\"\n"),
             (
                 "other/Cargo.toml",
                 "[package]\nname = \"other\"\n[workspace]\n",
             ),
         ]);
-        assert_eq!(p.workspaces.len(), 3, "{:#?}", p.workspaces);
+        assert_eq!(p.workspaces.len(), 4, "{:#?}", p.workspaces);
         let root = &p.workspaces[0];
         assert_eq!(root.root, "");
         let names: Vec<&str> = root.members.iter().map(|m| m.name.as_str()).collect();
@@ -1044,12 +1053,15 @@ common = { path = "crates/common" }
             p.workspaces[1].root, "crates/scratch",
             "excluded member stands alone"
         );
-        assert_eq!(p.workspaces[2].root, "other");
-        assert_eq!(p.notes.len(), 1);
+        assert_eq!(p.workspaces[2].root, "misc/stray");
+        assert_eq!(p.workspaces[3].root, "other");
+        // Only the package neither listed nor excluded is noted: cargo refuses to build it,
+        // while an excluded one is a root of its own on purpose.
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         assert!(
             p.notes[0]
                 .2
-                .contains("package `scratch` is inside the workspace at `Cargo.toml`"),
+                .contains("package `stray` is inside the workspace at `Cargo.toml`"),
             "{}",
             p.notes[0].2
         );
