@@ -25,7 +25,10 @@ pub fn run_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<(analyzer::R
             args.path.display().to_string(),
         ),
     };
-    let repo = repo.map_err(anyhow::Error::from)?;
+    let mut repo = repo.map_err(anyhow::Error::from)?;
+    if args.cargo_metadata {
+        analyzer::cargo::metadata::resolve_repo(&mut repo, &Default::default());
+    }
     if let (Some(module), Some(e)) = (&args.module, repo.errors.first()) {
         // In a repository a broken module is one finding among others; given alone, there is
         // nothing else to report, and a 100/ready workload for it would be a false answer.

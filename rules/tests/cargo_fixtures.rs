@@ -276,3 +276,69 @@ fn target_specific_and_dev_dependencies_follow_the_wasi_target() {
             .all(|g| !["WM202", "WM210"].contains(&g.rule.as_str()))
     );
 }
+
+/// `--cargo-metadata`: cargo's resolved graph decides what the static model cannot. Statically,
+/// `acme-client` (no feature data) keeps every locked edge, so its optional openssl is reported;
+/// with a graph where cargo left that edge off, it is not, and cargo's features are used.
+#[test]
+fn a_cargo_metadata_graph_replaces_the_static_feature_resolution() {
+    use analyzer::cargo::metadata::{ResolvedGraph, ResolvedPackage};
+
+    let (mut repo, report) = scan("metadata-graph");
+    let chain = [
+        "gateway",
+        "acme-client (default-features = false, rustls)",
+        "openssl",
+        "openssl-sys",
+    ];
+    let static_finding = expect(
+        "crate:gateway",
+        "WM202",
+        "Cargo.toml:11:1",
+        &format!(
+            "`acme-client` (default-features = false, rustls) pulls in `openssl-sys`, {OPENSSL_SYS}"
+        ),
+        &chain,
+        &["Cargo.lock:30:8 `openssl-sys 0.9.104` in Cargo.lock"],
+    );
+    assert_eq!(got(&report), vec![static_finding]);
+
+    let graph = |acme_deps: &[&str]| {
+        let pkg = |features: &[&str], deps: &[&str]| ResolvedPackage {
+            features: features.iter().map(|s| s.to_string()).collect(),
+            deps: deps.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut g = ResolvedGraph::default();
+        for (name, version, p) in [
+            ("gateway", "0.1.0", pkg(&[], &["acme-client"])),
+            ("acme-client", "1.4.2", pkg(&["rustls"], acme_deps)),
+            ("rustls", "0.23.19", pkg(&["std"], &[])),
+            ("openssl", "0.10.68", pkg(&[], &["openssl-sys"])),
+            ("openssl-sys", "0.9.104", pkg(&[], &[])),
+        ] {
+            g.packages.insert((name.into(), version.into()), p);
+        }
+        g
+    };
+    let rerun = |repo: &Repo| {
+        run(
+            repo,
+            &Options {
+                root_display: "fixture".into(),
+                ..Default::default()
+            },
+        )
+    };
+
+    // cargo: the `rustls` feature does not turn openssl on.
+    repo.cargo.resolved.insert(0, graph(&["rustls"]));
+    let report = rerun(&repo);
+    assert_eq!(got(&report), vec![]);
+    assert_absent(&report, "openssl");
+
+    // cargo: it does (a feature the static model could not see); the same finding as before.
+    repo.cargo.resolved.insert(0, graph(&["rustls", "openssl"]));
+    let report = rerun(&repo);
+    assert_eq!(got(&report).len(), 1);
+    assert_eq!(got(&report)[0].chain, chain.join(" -> "));
+}

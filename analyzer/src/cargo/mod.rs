@@ -2,10 +2,12 @@
 //!
 //! Nothing here runs cargo or reads outside the scanned files: the model is built from the
 //! `Cargo.toml` and `Cargo.lock` text alone, with byte spans for every fact a rule may report.
+//! The one exception is opt-in: [`metadata`] (`scan --cargo-metadata`).
 
 pub mod cfg;
 pub mod lock;
 pub mod manifest;
+pub mod metadata;
 pub mod paths;
 pub mod pipeline;
 mod tree;

@@ -35,6 +35,9 @@ pub struct CargoProject {
     /// [`CargoProject::member_of`] runs for every Rust file and Dockerfile, and a pass over all
     /// members each time made repositories of thousands of packages quadratic.
     pub member_dirs: HashMap<String, (usize, usize)>,
+    /// Workspace index -> the graph `cargo metadata` resolved for it; only with
+    /// `--cargo-metadata` (see [`crate::cargo::metadata`]).
+    pub resolved: HashMap<usize, crate::cargo::metadata::ResolvedGraph>,
 }
 
 #[derive(Debug)]

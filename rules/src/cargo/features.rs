@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
+use analyzer::cargo::metadata::ResolvedGraph;
 use analyzer::cargo::{LockPackage, Lockfile};
 use serde::Deserialize;
 
@@ -227,6 +228,45 @@ struct State {
     incomplete: bool,
     /// In the queue (not yet processed with the current state).
     queued: bool,
+}
+
+/// The same answer from the graph `cargo metadata` resolved (`--cargo-metadata`): each locked
+/// package the graph holds gets cargo's own features, and a locked edge is pruned when no package
+/// of that name in the graph depends on the crate as a normal dependency for the target (an
+/// optional dependency left off, a platform-specific one, or a build/dev-only one). Packages the
+/// graph lacks (not built for the target at all) get nothing.
+pub fn from_cargo_graph(lock: &Lockfile, graph: &ResolvedGraph) -> LockFeatures {
+    let mut out = LockFeatures::default();
+    // By name, as [`LockFeatures::prunes`] is asked: the union over the graph's versions.
+    let mut deps_by_name: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for ((name, _), p) in &graph.packages {
+        deps_by_name
+            .entry(name)
+            .or_default()
+            .extend(p.deps.iter().map(String::as_str));
+    }
+    for (i, p) in lock.packages.iter().enumerate() {
+        let Some(resolved) = graph.get(&p.name, &p.version) else {
+            continue;
+        };
+        let default = resolved.features.contains("default");
+        out.enabled.insert(i, (default, resolved.features.clone()));
+        let Some(kept) = deps_by_name.get(p.name.as_str()) else {
+            continue;
+        };
+        for &c in &p.dependencies {
+            let Some(child) = lock.packages.get(c) else {
+                continue;
+            };
+            if !kept.contains(child.name.as_str()) {
+                out.pruned
+                    .entry(p.name.clone())
+                    .or_default()
+                    .insert(child.name.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Resolve features over `lock`, starting from `seeds` (locked package -> what the workspace asks

@@ -102,6 +102,33 @@ impl<'r> CrateCx<'r> {
                 features,
             });
         };
+        // `--cargo-metadata`: cargo's own resolution replaces the static one.
+        let graph = repo.cargo.resolved.get(&krate.ws);
+        let resolved = match graph {
+            Some(graph) => features::from_cargo_graph(lock, graph),
+            None => Self::resolve_statically(lock, &reach, &skip),
+        };
+        let reach = if resolved.pruned.is_empty() {
+            reach
+        } else {
+            let skip = |from: &str, to: &str| skip(from, to) || resolved.prunes(from, to);
+            repo.cargo
+                .reach(krate.ws, krate.member, WasiTarget::P2, &skip)?
+        };
+        Some(CrateCx {
+            repo,
+            krate,
+            reach,
+            features: resolved.enabled,
+        })
+    }
+
+    /// Features over Cargo.lock from the workspace's requests, without running cargo.
+    fn resolve_statically(
+        lock: &analyzer::cargo::Lockfile,
+        reach: &Reach,
+        skip: &dyn Fn(&str, &str) -> bool,
+    ) -> features::LockFeatures {
         // Seeds: the registry crates the build's local packages depend on, with what the
         // workspace asks of them.
         let reached: HashSet<Node> = reach.order.iter().copied().collect();
@@ -127,20 +154,7 @@ impl<'r> CrateCx<'r> {
                 }
             }
         }
-        let resolved = features::resolve_lock(features::crate_features(), lock, &seeds, &skip);
-        let reach = if resolved.pruned.is_empty() {
-            reach
-        } else {
-            let skip = |from: &str, to: &str| skip(from, to) || resolved.prunes(from, to);
-            repo.cargo
-                .reach(krate.ws, krate.member, WasiTarget::P2, &skip)?
-        };
-        Some(CrateCx {
-            repo,
-            krate,
-            reach,
-            features: resolved.enabled,
-        })
+        features::resolve_lock(features::crate_features(), lock, &seeds, skip)
     }
 
     /// What is known to be on for a crate of the build: default features, and features, from

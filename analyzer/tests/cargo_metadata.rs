@@ -1,0 +1,171 @@
+//! `--cargo-metadata` against the real cargo: the fixture `fixtures/cargo/metadata-offline` has
+//! path dependencies only, so `cargo metadata --offline --locked` resolves it anywhere.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use wasm_migrate_analyzer as analyzer;
+use wasm_migrate_analyzer::cargo::metadata::{self, MetadataOptions};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/cargo/metadata-offline")
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn cargo_resolves_features_platform_and_dependency_kinds() {
+    let mut repo = analyzer::scan(&fixture()).expect("scan");
+    let lock_before = std::fs::read(fixture().join("ws/Cargo.lock")).expect("lock");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+
+    assert_eq!(repo.cargo.resolved.len(), 1, "{:?}", repo.notes);
+    let graph = repo.cargo.resolved.values().next().expect("one graph");
+    let app = graph.get("app", "0.1.0").expect("app in the graph");
+    // winonly is `cfg(windows)`: not built for wasm32-wasip2. tinyserver is a dev-dependency.
+    assert_eq!(app.deps, set(&["netcore"]));
+    let netcore = graph.get("netcore", "0.2.0").expect("netcore");
+    // `default-features = false, features = ["client"]`: the default `server` is off, and the
+    // optional tinyserver with it.
+    assert_eq!(netcore.features, set(&["client"]));
+    assert!(netcore.deps.is_empty(), "{:?}", netcore.deps);
+    assert!(
+        graph.get("winonly", "0.1.0").is_none(),
+        "not built for the target"
+    );
+
+    let note = repo
+        .notes
+        .iter()
+        .find(|n| n.path == "ws/Cargo.toml")
+        .expect("a note on the workspace manifest");
+    assert!(
+        note.message.starts_with(
+            "dependency features resolved by `cargo metadata --filter-platform wasm32-wasip2`"
+        ),
+        "{}",
+        note.message
+    );
+    // `--locked`: the repository is left as it was.
+    assert_eq!(
+        std::fs::read(fixture().join("ws/Cargo.lock")).expect("lock"),
+        lock_before
+    );
+    assert!(!fixture().join("ws/target").exists());
+}
+
+#[test]
+fn an_out_of_date_lock_is_reported_and_the_static_model_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("ws");
+    copy_tree(&fixture(), &root);
+    // A new dependency the lock does not have: `--locked` refuses to update it.
+    let app = root.join("ws/app/Cargo.toml");
+    let text = std::fs::read_to_string(&app).expect("read");
+    std::fs::write(
+        &app,
+        text.replace(
+            "[dev-dependencies]",
+            "extra = { path = \"../../libs/tinyserver\", package = \"tinyserver\" }\n\n[dev-dependencies]",
+        ),
+    )
+    .expect("write");
+    std::fs::write(root.join("ws/Cargo.lock"), "version = 4\n").expect("truncate the lock");
+    let mut repo = analyzer::scan(&root).expect("scan");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+    assert!(repo.cargo.resolved.is_empty());
+    let note = repo
+        .notes
+        .iter()
+        .find(|n| n.path == "ws/Cargo.toml")
+        .expect("a note on the workspace manifest");
+    assert!(
+        note.message.contains("`cargo metadata` failed")
+            && note
+                .message
+                .ends_with("the dependency graph is the static one from Cargo.lock"),
+        "{}",
+        note.message
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("ws/Cargo.lock")).expect("lock"),
+        "version = 4\n",
+        "--locked never rewrites the lock"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cargo_that_hangs_is_stopped_at_the_deadline() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fake = dir.path().join("cargo");
+    std::fs::write(&fake, "#!/bin/sh\nexec sleep 30\n").expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let opts = MetadataOptions {
+        cargo: fake,
+        timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let err = metadata::run_cargo_metadata(&fixture().join("ws/Cargo.toml"), &opts).unwrap_err();
+    assert!(err.contains("did not finish within"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "killed, not waited for"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_repository_s_cargo_config_and_toolchain_file_are_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("ws");
+    copy_tree(&fixture(), &root);
+    // Both would break the run if cargo or rustup read them: a toolchain that does not exist,
+    // and a config that is not TOML.
+    std::fs::write(
+        root.join("ws/rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"nonexistent-toolchain-1.0\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("ws/.cargo")).expect("mkdir");
+    std::fs::write(root.join("ws/.cargo/config.toml"), "this is [not toml\n").expect("write");
+    let mut repo = analyzer::scan(&root).expect("scan");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+    assert_eq!(repo.cargo.resolved.len(), 1, "{:?}", repo.notes);
+}
+
+#[test]
+fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not_run() {
+    // In this checkout the fixture's standalone libraries sit below the project's own
+    // workspace: cargo would search upward and find it. They have no Cargo.lock either.
+    let mut repo = analyzer::scan(&fixture()).expect("scan");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+    let note = |path: &str| {
+        repo.notes
+            .iter()
+            .find(|n| n.path == path)
+            .map(|n| n.message.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        note("libs/netcore/Cargo.toml"),
+        "no Cargo.lock beside this manifest: `cargo metadata --locked` would have to write one, so it was not run; the dependency graph is the static one"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
