@@ -7,8 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a Cargo dependency that brings OpenSSL or the platform TLS library into the build:
     /// `openssl`, `openssl-sys`, `native-tls`, `hyper-tls`, `tokio-native-tls`, directly or through
-    /// another crate's default features (reqwest's default `default-tls`, for example). The finding
-    /// points at the line of the workspace's Cargo.toml that starts the chain and shows the chain.
+    /// another crate (hyper-tls, or sqlx with its `tls-native-tls` feature). The finding points at
+    /// the line of the workspace's Cargo.toml that starts the chain and shows the chain. reqwest is
+    /// not reported here: on wasm32 it builds its browser backend, and its native-tls dependency is
+    /// declared for other targets only (that is WM212's case).
     ///
     /// ## Why it matters for Wasm
     /// OpenSSL is a C library with no `wasm32-wasip2` build, so the package does not compile. WASI
@@ -18,7 +20,7 @@ declare_rule! {
     /// ## Example
     /// ```toml
     /// [dependencies]
-    /// reqwest = "0.12"   # default features: native-tls -> openssl-sys
+    /// hyper-tls = "0.6"   # -> native-tls -> openssl -> openssl-sys
     /// ```
     ///
     /// ## How to fix
