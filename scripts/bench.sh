@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 cargo build --release -q --example gen_repo --example gen_rust_repo --example gen_convert_repo
 cargo build --release -q
-bin=target/release/wasm-migrate
-ex=target/release/examples
+# Where cargo put them: CARGO_TARGET_DIR when set, as cargo itself decides.
+tgt=${CARGO_TARGET_DIR:-target}
+bin=$tgt/release/wasm-migrate
+ex=$tgt/release/examples
 if [[ -n "${BENCH_DIR:-}" ]]; then
   work=$BENCH_DIR
   mkdir -p "$work"
