@@ -299,3 +299,50 @@ fn scan_module_refuses_what_is_not_a_module() {
         Some(2)
     );
 }
+
+#[test]
+fn scan_cargo_metadata_notes_how_each_workspace_was_resolved() {
+    let out = run(&[
+        "scan",
+        "fixtures/cargo/metadata-offline",
+        "--cargo-metadata",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let notes: Vec<(String, String)> = report["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| {
+            (
+                n["file"].as_str().unwrap_or_default().to_string(),
+                n["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        notes.iter().any(|(p, m)| p == "ws/Cargo.toml"
+            && m.starts_with(
+                "dependency features resolved by `cargo metadata --filter-platform wasm32-wasip2` ("
+            )),
+        "{notes:?}"
+    );
+    // Without the flag cargo is never run, and nothing says it was.
+    let out = run(&[
+        "scan",
+        "fixtures/cargo/metadata-offline",
+        "--format",
+        "json",
+    ]);
+    assert!(!stdout(&out).contains("cargo metadata"), "{}", stdout(&out));
+    // A single module has no Cargo project to resolve.
+    let out = run(&[
+        "scan",
+        "--module",
+        "fixtures/wasm/wasip1-command.wasm",
+        "--cargo-metadata",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -141,11 +141,20 @@ fn the_repository_s_cargo_config_and_toolchain_file_are_not_read() {
 
 #[test]
 fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not_run() {
-    // In this checkout the fixture's standalone libraries sit below the project's own
-    // workspace: cargo would search upward and find it. They have no Cargo.lock either.
-    let mut repo = analyzer::scan(&fixture()).expect("scan");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    // A standalone package without a lock, and one with a lock but no `[workspace]` whose
+    // scan root sits below another Cargo project: cargo would search upward and find it.
+    std::fs::create_dir_all(root.join("solo/src")).expect("mkdir");
+    std::fs::write(
+        root.join("solo/Cargo.toml"),
+        "[package]\nname = \"solo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("solo/src/lib.rs"), "").expect("write");
+    let mut repo = analyzer::scan(&root).expect("scan");
     metadata::resolve_repo(&mut repo, &MetadataOptions::default());
-    let note = |path: &str| {
+    let note = |repo: &analyzer::Repo, path: &str| {
         repo.notes
             .iter()
             .find(|n| n.path == path)
@@ -153,9 +162,36 @@ fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not
             .unwrap_or_default()
     };
     assert_eq!(
-        note("libs/netcore/Cargo.toml"),
+        note(&repo, "solo/Cargo.toml"),
         "no Cargo.lock beside this manifest: `cargo metadata --locked` would have to write one, so it was not run; the dependency graph is the static one"
     );
+
+    std::fs::write(root.join("solo/Cargo.lock"), "version = 4\n").expect("write");
+    std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\n").expect("write");
+    let scan_root = root.join("solo");
+    let mut repo = analyzer::scan(&scan_root).expect("scan");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+    assert!(repo.cargo.resolved.is_empty());
+    let above = dir
+        .path()
+        .join("Cargo.toml")
+        .canonicalize()
+        .expect("canonical");
+    assert_eq!(
+        note(&repo, "Cargo.toml"),
+        format!(
+            "this package declares no `[workspace]`, so cargo would look above the scan root for one (and find `{}`); `cargo metadata` was not run; the dependency graph is the static one",
+            above.display()
+        )
+    );
+}
+
+#[test]
+fn path_dependencies_of_a_resolved_workspace_get_no_note_of_their_own() {
+    let mut repo = analyzer::scan(&fixture()).expect("scan");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+    let paths: Vec<&str> = repo.notes.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["ws/Cargo.toml"], "{:?}", repo.notes);
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -224,6 +224,14 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
         .skip(1)
         .map(|d| d.join("Cargo.toml"))
         .find(|m| m.is_file());
+    // Packages some lock lists as local (path) packages: resolved as part of that workspace.
+    let local_in_a_lock: std::collections::HashSet<&str> = repo
+        .cargo
+        .locks
+        .iter()
+        .flat_map(|l| l.packages.iter().filter(|p| p.is_local()))
+        .map(|p| p.name.as_str())
+        .collect();
     let mut jobs: Vec<(usize, crate::source::FileId, String)> = Vec::new();
     let mut skipped = Vec::new();
     for (ws, w) in repo.cargo.workspaces.iter().enumerate() {
@@ -231,6 +239,13 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
             continue;
         };
         let path = repo.file(man.file).path.clone();
+        let path_dependency = man
+            .package
+            .as_ref()
+            .is_some_and(|p| local_in_a_lock.contains(p.name.as_str()));
+        if w.lock.is_none() && path_dependency {
+            continue;
+        }
         let why = if w.lock.is_none() {
             Some("no Cargo.lock beside this manifest: `cargo metadata --locked` would have to write one, so it was not run".to_string())
         } else if let (None, Some(found)) = (&man.workspace, &outside) {
