@@ -82,9 +82,10 @@ pub struct ScanArgs {
     /// Ignore inline suppressions: every finding counts.
     #[arg(long)]
     pub no_suppressions: bool,
-    /// Run `cargo metadata --offline --locked --filter-platform wasm32-wasip2` (from outside the
-    /// repository) for cargo's own feature resolution instead of the static one. Opt-in: it runs
-    /// cargo on the repository's manifests; see docs/cargo.md for the risks.
+    /// Ask cargo for each package's feature-resolved graph (`cargo tree --offline --locked -e
+    /// normal --target wasm32-wasip2`, run from outside the repository) instead of resolving
+    /// features statically. Opt-in: it runs cargo on the repository's manifests; see
+    /// docs/cargo.md for the risks.
     #[arg(long, conflicts_with = "module")]
     pub cargo_metadata: bool,
 }

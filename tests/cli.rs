@@ -325,7 +325,7 @@ fn scan_cargo_metadata_notes_how_each_workspace_was_resolved() {
     assert!(
         notes.iter().any(|(p, m)| p == "ws/Cargo.toml"
             && m.starts_with(
-                "dependency features resolved by `cargo metadata --filter-platform wasm32-wasip2` ("
+                "dependency features resolved by cargo (`cargo tree --target wasm32-wasip2`)"
             )),
         "{notes:?}"
     );
@@ -336,7 +336,7 @@ fn scan_cargo_metadata_notes_how_each_workspace_was_resolved() {
         "--format",
         "json",
     ]);
-    assert!(!stdout(&out).contains("cargo metadata"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("cargo tree"), "{}", stdout(&out));
     // A single module has no Cargo project to resolve.
     let out = run(&[
         "scan",

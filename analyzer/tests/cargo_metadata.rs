@@ -1,5 +1,5 @@
 //! `--cargo-metadata` against the real cargo: the fixture `fixtures/cargo/metadata-offline` has
-//! path dependencies only, so `cargo metadata --offline --locked` resolves it anywhere.
+//! path dependencies only, so `cargo tree --offline --locked` resolves it anywhere.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -42,12 +42,9 @@ fn cargo_resolves_features_platform_and_dependency_kinds() {
         .iter()
         .find(|n| n.path == "ws/Cargo.toml")
         .expect("a note on the workspace manifest");
-    assert!(
-        note.message.starts_with(
-            "dependency features resolved by `cargo metadata --filter-platform wasm32-wasip2`"
-        ),
-        "{}",
-        note.message
+    assert_eq!(
+        note.message,
+        "dependency features resolved by cargo (`cargo tree --target wasm32-wasip2`) for 1 package(s), up to 2 crates each"
     );
     // `--locked`: the repository is left as it was.
     assert_eq!(
@@ -83,10 +80,11 @@ fn an_out_of_date_lock_is_reported_and_the_static_model_kept() {
         .find(|n| n.path == "ws/Cargo.toml")
         .expect("a note on the workspace manifest");
     assert!(
-        note.message.contains("`cargo metadata` failed")
-            && note
-                .message
-                .ends_with("the dependency graph is the static one from Cargo.lock"),
+        note.message.starts_with(
+            "app: `cargo tree` failed (exit status: 101): error: cannot update the lock file"
+        ) && note.message.ends_with(
+            "--locked was passed to prevent this; the dependency graph of that package is the static one from Cargo.lock"
+        ),
         "{}",
         note.message
     );
@@ -111,7 +109,7 @@ fn a_cargo_that_hangs_is_stopped_at_the_deadline() {
         ..Default::default()
     };
     let started = std::time::Instant::now();
-    let err = metadata::run_cargo_metadata(&fixture().join("ws/Cargo.toml"), &opts).unwrap_err();
+    let err = metadata::run_cargo_tree(&fixture().join("ws/Cargo.toml"), "app", &opts).unwrap_err();
     assert!(err.contains("did not finish within"), "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(20),
@@ -163,7 +161,7 @@ fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not
     };
     assert_eq!(
         note(&repo, "solo/Cargo.toml"),
-        "no Cargo.lock beside this manifest: `cargo metadata --locked` would have to write one, so it was not run; the dependency graph is the static one"
+        "no Cargo.lock beside this manifest: `cargo tree --locked` would have to write one, so cargo was not run; the dependency graph is the static one"
     );
 
     std::fs::write(root.join("solo/Cargo.lock"), "version = 4\n").expect("write");
@@ -180,7 +178,7 @@ fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not
     assert_eq!(
         note(&repo, "Cargo.toml"),
         format!(
-            "this package declares no `[workspace]`, so cargo would look above the scan root for one (and find `{}`); `cargo metadata` was not run; the dependency graph is the static one",
+            "this package declares no `[workspace]`, so cargo would look above the scan root for one (and find `{}`); cargo was not run; the dependency graph is the static one",
             above.display()
         )
     );

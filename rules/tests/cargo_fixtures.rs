@@ -331,13 +331,15 @@ fn a_cargo_metadata_graph_replaces_the_static_feature_resolution() {
     };
 
     // cargo: the `rustls` feature does not turn openssl on.
-    repo.cargo.resolved.insert(0, graph(&["rustls"]));
+    repo.cargo.resolved.insert((0, 0), graph(&["rustls"]));
     let report = rerun(&repo);
     assert_eq!(got(&report), vec![]);
     assert_absent(&report, "openssl");
 
     // cargo: it does (a feature the static model could not see); the same finding as before.
-    repo.cargo.resolved.insert(0, graph(&["rustls", "openssl"]));
+    repo.cargo
+        .resolved
+        .insert((0, 0), graph(&["rustls", "openssl"]));
     let report = rerun(&repo);
     assert_eq!(got(&report).len(), 1);
     assert_eq!(got(&report)[0].chain, chain.join(" -> "));

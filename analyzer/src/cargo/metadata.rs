@@ -1,4 +1,11 @@
-//! Opt-in `--cargo-metadata`: a feature-resolved dependency graph from `cargo metadata`.
+//! Opt-in `--cargo-metadata`: the feature-resolved dependency graph of each package, from cargo.
+//!
+//! cargo is asked through `cargo tree -e normal --target wasm32-wasip2 -p <member>`, not through
+//! `cargo metadata`: the `resolve` section of `cargo metadata` comes from cargo's dependency
+//! resolver, the one that writes Cargo.lock, and lists optional dependencies that only a weak
+//! feature (`dep?/feat`) names even when nothing turns them on (rust-lang/cargo#10801, #15784).
+//! `cargo tree` prints what cargo's feature resolver decides, which is what `cargo build` uses,
+//! and for one package at a time, so one member's features do not leak into another's build.
 //!
 //! This is the one place wasm-migrate runs a program on the scanned repository's files, so it is
 //! off by default and fenced in (docs/cargo.md lists what is left of the risk):
@@ -7,12 +14,11 @@
 //!   `.cargo/config.toml` (read from the working directory's ancestors) applies;
 //! - `--offline` and `CARGO_NET_OFFLINE=true`: nothing is fetched; `--locked`: `Cargo.lock` is
 //!   never written (a lock that is out of date makes cargo fail, and the static model is kept);
-//! - `cargo metadata` runs no build script and compiles nothing; its output is bounded in size
-//!   and its run in time (the process is killed at the deadline).
+//! - `cargo tree` runs no build script and compiles nothing; its output is bounded in size and
+//!   its run in time (the process is killed at the deadline).
 //!
-//! The graph replaces the static feature resolver ([`crate::cargo`]'s consumers in `rules`) for
-//! the workspace it was computed for: which optional dependencies are on and which features each
-//! package gets, as cargo itself resolves them for `wasm32-wasip2`.
+//! The graph replaces the static feature resolver (`rules/src/cargo/features.rs`) for the package
+//! it was computed for: which optional dependencies are on and which features each crate gets.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
@@ -21,22 +27,21 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use cargo_metadata::{DependencyKind, Metadata, MetadataCommand};
 use rayon::prelude::*;
 
 use crate::Repo;
 use crate::repo::Note;
 
-/// How `cargo metadata` is run.
+/// How cargo is run.
 #[derive(Clone, Debug)]
 pub struct MetadataOptions {
     /// The cargo binary: `CARGO` when set (as under `cargo run`), else `cargo` on PATH.
     pub cargo: PathBuf,
-    /// Killed after this long. Default 60 s: resolving a cold 500-crate graph takes a few.
+    /// Killed after this long. Default 60 s; resolving a 500-crate graph takes well under 1 s.
     pub timeout: Duration,
     /// Output beyond this many bytes is an error. Default 64 MiB.
     pub max_output: u64,
-    /// The platform the graph is filtered for.
+    /// The target the graph is resolved for.
     pub target: String,
 }
 
@@ -59,11 +64,12 @@ pub struct ResolvedPackage {
     /// The features cargo enables on it (`default` included when it is on).
     pub features: BTreeSet<String>,
     /// Names of the packages it depends on for the target as normal dependencies (build- and
-    /// dev-dependencies are left out: they are not compiled for the target).
+    /// dev-dependencies are left out, and so are the dependencies of proc macros: they are
+    /// compiled for the host, not the target).
     pub deps: BTreeSet<String>,
 }
 
-/// The feature-resolved graph of one workspace, for one target.
+/// The feature-resolved graph of one package's build, for one target.
 #[derive(Clone, Debug, Default)]
 pub struct ResolvedGraph {
     /// By (name, version).
@@ -71,36 +77,54 @@ pub struct ResolvedGraph {
 }
 
 impl ResolvedGraph {
-    /// Read `cargo metadata --format-version 1` output. A graph without a `resolve` section
-    /// (`--no-deps`) is an error: it holds no feature resolution.
-    pub fn from_json(text: &str) -> Result<ResolvedGraph, String> {
-        let meta: Metadata =
-            MetadataCommand::parse(text).map_err(|e| format!("unreadable output: {e}"))?;
-        let resolve = meta
-            .resolve
-            .as_ref()
-            .ok_or("the output has no `resolve` section")?;
-        let by_id: HashMap<_, _> = meta.packages.iter().map(|p| (&p.id, p)).collect();
-        let mut packages = HashMap::new();
-        for node in &resolve.nodes {
-            let Some(pkg) = by_id.get(&node.id) else {
-                continue;
+    /// Read `cargo tree --prefix depth --format '{p}|{f}'` output: one line per package, its
+    /// depth first, then `name vVERSION [(source)] [(proc-macro)]|feature,feature`, with ` (*)`
+    /// at the end of a package shown again (its dependencies were listed at its first showing).
+    pub fn from_tree(text: &str) -> Result<ResolvedGraph, String> {
+        let mut packages: HashMap<(String, String), ResolvedPackage> = HashMap::new();
+        // The ancestors of the current line: (depth, key, is a proc macro or inside one).
+        let mut stack: Vec<(usize, (String, String), bool)> = Vec::new();
+        let mut lines = 0usize;
+        for line in text.lines() {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            let Ok(depth) = line[..digits].parse::<usize>() else {
+                continue; // not a package line (cargo prints none other with these flags)
             };
-            let deps = node
-                .deps
-                .iter()
-                .filter(|d| {
-                    // Before cargo 1.41 there were no kinds: every edge counted as normal.
-                    d.dep_kinds.is_empty()
-                        || d.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal)
-                })
-                .filter_map(|d| by_id.get(&d.pkg).map(|p| p.name.to_string()))
-                .collect();
-            let features = node.features.iter().map(|f| f.to_string()).collect();
-            packages.insert(
-                (pkg.name.to_string(), pkg.version.to_string()),
-                ResolvedPackage { features, deps },
-            );
+            let rest = &line[digits..];
+            let (pkg, features) = rest
+                .rsplit_once('|')
+                .ok_or_else(|| format!("unexpected `cargo tree` line: {line}"))?;
+            let features = features.strip_suffix(" (*)").unwrap_or(features);
+            let mut words = pkg.split_whitespace();
+            let (Some(name), Some(version)) = (words.next(), words.next()) else {
+                return Err(format!("unexpected `cargo tree` line: {line}"));
+            };
+            let version = version.strip_prefix('v').unwrap_or(version);
+            let key = (name.to_string(), version.to_string());
+            while stack.last().is_some_and(|(d, _, _)| *d >= depth) {
+                stack.pop();
+            }
+            let parent_host = stack.last().is_some_and(|(_, _, host)| *host);
+            let host = parent_host || pkg.contains("(proc-macro)");
+            if !parent_host {
+                if let Some((_, parent, _)) = stack.last()
+                    && let Some(p) = packages.get_mut(parent)
+                {
+                    p.deps.insert(name.to_string());
+                }
+                let entry = packages.entry(key.clone()).or_default();
+                entry.features.extend(
+                    features
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_string),
+                );
+            }
+            stack.push((depth, key, host));
+            lines += 1;
+        }
+        if lines == 0 {
+            return Err("`cargo tree` printed no packages".to_string());
         }
         Ok(ResolvedGraph { packages })
     }
@@ -110,15 +134,30 @@ impl ResolvedGraph {
     }
 }
 
-/// Run `cargo metadata` for the manifest at `manifest` (absolute) and return what it printed.
-pub fn run_cargo_metadata(manifest: &Path, opts: &MetadataOptions) -> Result<String, String> {
+/// Run `cargo tree` for package `spec` of the workspace whose root manifest is `manifest`
+/// (absolute) and return what it printed.
+pub fn run_cargo_tree(
+    manifest: &Path,
+    spec: &str,
+    opts: &MetadataOptions,
+) -> Result<String, String> {
     let scratch = Scratch::new().map_err(|e| format!("cannot create a working directory: {e}"))?;
     let mut child = Command::new(&opts.cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
-        .arg("--filter-platform")
+        .args(["tree", "--offline", "--locked", "-e", "normal"])
+        .args([
+            "--prefix",
+            "depth",
+            "--format",
+            "{p}|{f}",
+            "--charset",
+            "ascii",
+        ])
+        .arg("--target")
         .arg(&opts.target)
         .arg("--manifest-path")
         .arg(manifest)
+        .arg("-p")
+        .arg(spec)
         .current_dir(&scratch.0)
         .env("CARGO_NET_OFFLINE", "true")
         .stdin(Stdio::null())
@@ -139,12 +178,12 @@ pub fn run_cargo_metadata(manifest: &Path, opts: &MetadataOptions) -> Result<Str
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
-                    "`cargo metadata` did not finish within {} s and was stopped",
+                    "`cargo tree` did not finish within {} s and was stopped",
                     opts.timeout.as_secs()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("waiting for `cargo metadata`: {e}")),
+            Err(e) => return Err(format!("waiting for `cargo tree`: {e}")),
         }
     };
     let out = stdout
@@ -161,15 +200,12 @@ pub fn run_cargo_metadata(manifest: &Path, opts: &MetadataOptions) -> Result<Str
             .find(|l| l.starts_with("error"))
             .or_else(|| err.lines().find(|l| !l.trim().is_empty()))
             .unwrap_or("no message");
-        return Err(format!(
-            "`cargo metadata` failed ({status}): {}",
-            why.trim()
-        ));
+        return Err(format!("`cargo tree` failed ({status}): {}", why.trim()));
     }
     if out.len() as u64 > limit {
-        return Err(format!("`cargo metadata` printed more than {limit} bytes"));
+        return Err(format!("`cargo tree` printed more than {limit} bytes"));
     }
-    String::from_utf8(out).map_err(|_| "`cargo metadata` printed invalid UTF-8".to_string())
+    String::from_utf8(out).map_err(|_| "`cargo tree` printed invalid UTF-8".to_string())
 }
 
 fn bounded_reader(
@@ -193,7 +229,7 @@ impl Scratch {
     fn new() -> std::io::Result<Scratch> {
         static N: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "wasm-migrate-metadata-{}-{}",
+            "wasm-migrate-cargo-{}-{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
@@ -208,9 +244,9 @@ impl Drop for Scratch {
     }
 }
 
-/// Resolve every workspace of `repo` with `cargo metadata` and keep the graphs in
-/// `repo.cargo.resolved`; each workspace gets a note saying whether its graph came from cargo
-/// or, when cargo failed, that the static model is used and why.
+/// Resolve every workspace member of `repo` with cargo and keep the graphs in
+/// `repo.cargo.resolved`; each workspace gets a note saying whether its members' graphs came
+/// from cargo or, when cargo was not run or failed, that the static model is used and why.
 pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
     let root = repo
         .root
@@ -232,8 +268,10 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
         .flat_map(|l| l.packages.iter().filter(|p| p.is_local()))
         .map(|p| p.name.as_str())
         .collect();
-    let mut jobs: Vec<(usize, crate::source::FileId, String)> = Vec::new();
-    let mut skipped = Vec::new();
+    // (workspace, member, root manifest, `-p` spec)
+    let mut jobs: Vec<(usize, usize, PathBuf, String)> = Vec::new();
+    let mut workspaces: Vec<(usize, crate::source::FileId, String)> = Vec::new();
+    let mut notes = Vec::new();
     for (ws, w) in repo.cargo.workspaces.iter().enumerate() {
         let Some(man) = repo.cargo.manifests.get(w.root_manifest) else {
             continue;
@@ -247,139 +285,160 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
             continue;
         }
         let why = if w.lock.is_none() {
-            Some("no Cargo.lock beside this manifest: `cargo metadata --locked` would have to write one, so it was not run".to_string())
+            Some("no Cargo.lock beside this manifest: `cargo tree --locked` would have to write one, so cargo was not run".to_string())
         } else if let (None, Some(found)) = (&man.workspace, &outside) {
             Some(format!(
-                "this package declares no `[workspace]`, so cargo would look above the scan root for one (and find `{}`); `cargo metadata` was not run",
+                "this package declares no `[workspace]`, so cargo would look above the scan root for one (and find `{}`); cargo was not run",
                 found.display()
             ))
         } else {
             None
         };
-        match why {
-            Some(why) => skipped.push(Note {
+        if let Some(why) = why {
+            notes.push(Note {
                 path,
                 location: Some((man.file, Default::default())),
                 message: format!("{why}; the dependency graph is the static one"),
-            }),
-            None => jobs.push((ws, man.file, path)),
+            });
+            continue;
         }
+        let manifest = root.join(&path);
+        let lock = w.lock.and_then(|l| repo.cargo.locks.get(l));
+        for (m, member) in w.members.iter().enumerate() {
+            // `name@version` when the lock knows the version: a member may share its name with
+            // a registry crate of the graph.
+            let version = member
+                .lock_package
+                .and_then(|i| lock?.packages.get(i))
+                .map(|p| p.version.clone());
+            let spec = match version {
+                Some(v) => format!("{}@{v}", member.name),
+                None => member.name.clone(),
+            };
+            jobs.push((ws, m, manifest.clone(), spec));
+        }
+        workspaces.push((ws, man.file, path));
     }
-    repo.notes.extend(skipped);
-    // One cargo per workspace, side by side: each is mostly waiting on the file system.
+    // One cargo per member, side by side: each is mostly waiting on the file system.
     let outcomes: Vec<_> = jobs
         .into_par_iter()
-        .map(|(ws, file, path)| {
-            let manifest = repo.root.join(&path);
-            let manifest = manifest.canonicalize().unwrap_or(manifest);
-            let outcome =
-                run_cargo_metadata(&manifest, opts).and_then(|t| ResolvedGraph::from_json(&t));
-            (ws, file, path, outcome)
+        .map(|(ws, m, manifest, spec)| {
+            let outcome = run_cargo_tree(&manifest, &spec, opts)
+                .and_then(|t| ResolvedGraph::from_tree(&t))
+                .map_err(|e| format!("{spec}: {e}"));
+            (ws, m, outcome)
         })
         .collect();
-    for (ws, file, path, outcome) in outcomes {
-        let message = match outcome {
+    let mut resolved: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut failures: HashMap<usize, Vec<String>> = HashMap::new();
+    for (ws, m, outcome) in outcomes {
+        match outcome {
             Ok(graph) => {
-                let message = format!(
-                    "dependency features resolved by `cargo metadata --filter-platform {}` ({} packages)",
-                    opts.target,
-                    graph.packages.len()
-                );
-                repo.cargo.resolved.insert(ws, graph);
-                message
+                let r = resolved.entry(ws).or_default();
+                r.0 += 1;
+                r.1 = r.1.max(graph.packages.len());
+                repo.cargo.resolved.insert((ws, m), graph);
             }
-            Err(why) => format!("{why}; the dependency graph is the static one from Cargo.lock"),
-        };
-        repo.notes.push(Note {
-            path,
-            location: Some((file, Default::default())),
-            message,
-        });
+            Err(why) => failures.entry(ws).or_default().push(why),
+        }
     }
+    for (ws, file, path) in workspaces {
+        let (done, largest) = resolved.get(&ws).copied().unwrap_or_default();
+        let failed = failures.remove(&ws).unwrap_or_default();
+        let mut message = if done > 0 {
+            format!(
+                "dependency features resolved by cargo (`cargo tree --target {}`) for {done} package(s), up to {largest} crates each",
+                opts.target
+            )
+        } else {
+            String::new()
+        };
+        if !failed.is_empty() {
+            if !message.is_empty() {
+                message.push_str("; ");
+            }
+            message.push_str(&format!(
+                "{}; the dependency graph of {} is the static one from Cargo.lock",
+                failed.join("; "),
+                if failed.len() == 1 {
+                    "that package"
+                } else {
+                    "those packages"
+                }
+            ));
+        }
+        if !message.is_empty() {
+            notes.push(Note {
+                path,
+                location: Some((file, Default::default())),
+                message,
+            });
+        }
+    }
+    repo.notes.extend(notes);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A trimmed `cargo metadata` output: app -> lib (normal), app -> helper (dev only),
-    /// lib -> cc (build only).
-    const SAMPLE: &str = r#"{
-      "packages": [
-        {"name":"app","version":"0.1.0","id":"path+file:///w/app#0.1.0","source":null,
-         "dependencies":[],"targets":[],"features":{},"manifest_path":"/w/app/Cargo.toml",
-         "authors":[],"categories":[],"keywords":[],"edition":"2021","links":null,
-         "publish":null,"default_run":null,"rust_version":null,"license":null,
-         "license_file":null,"description":null,"readme":null,"repository":null,
-         "homepage":null,"documentation":null,"metadata":null},
-        {"name":"lib","version":"1.2.3","id":"registry+https://github.com/rust-lang/crates.io-index#lib@1.2.3",
-         "source":"registry+https://github.com/rust-lang/crates.io-index",
-         "dependencies":[],"targets":[],"features":{"default":["std"],"std":[],"net":[]},
-         "manifest_path":"/r/lib/Cargo.toml","authors":[],"categories":[],"keywords":[],
-         "edition":"2021","links":null,"publish":null,"default_run":null,"rust_version":null,
-         "license":null,"license_file":null,"description":null,"readme":null,
-         "repository":null,"homepage":null,"documentation":null,"metadata":null},
-        {"name":"helper","version":"0.3.0","id":"path+file:///w/helper#0.3.0","source":null,
-         "dependencies":[],"targets":[],"features":{},"manifest_path":"/w/helper/Cargo.toml",
-         "authors":[],"categories":[],"keywords":[],"edition":"2021","links":null,
-         "publish":null,"default_run":null,"rust_version":null,"license":null,
-         "license_file":null,"description":null,"readme":null,"repository":null,
-         "homepage":null,"documentation":null,"metadata":null},
-        {"name":"cc","version":"1.0.0","id":"registry+https://github.com/rust-lang/crates.io-index#cc@1.0.0",
-         "source":"registry+https://github.com/rust-lang/crates.io-index",
-         "dependencies":[],"targets":[],"features":{},"manifest_path":"/r/cc/Cargo.toml",
-         "authors":[],"categories":[],"keywords":[],"edition":"2021","links":null,
-         "publish":null,"default_run":null,"rust_version":null,"license":null,
-         "license_file":null,"description":null,"readme":null,"repository":null,
-         "homepage":null,"documentation":null,"metadata":null}
-      ],
-      "workspace_members": ["path+file:///w/app#0.1.0"],
-      "resolve": {"root": null, "nodes": [
-        {"id":"path+file:///w/app#0.1.0","dependencies":[],"features":[],"deps":[
-          {"name":"lib","pkg":"registry+https://github.com/rust-lang/crates.io-index#lib@1.2.3",
-           "dep_kinds":[{"kind":null,"target":null}]},
-          {"name":"helper","pkg":"path+file:///w/helper#0.3.0",
-           "dep_kinds":[{"kind":"dev","target":null}]}]},
-        {"id":"registry+https://github.com/rust-lang/crates.io-index#lib@1.2.3","dependencies":[],
-         "features":["default","std"],"deps":[
-          {"name":"cc","pkg":"registry+https://github.com/rust-lang/crates.io-index#cc@1.0.0",
-           "dep_kinds":[{"kind":"build","target":null}]}]},
-        {"id":"path+file:///w/helper#0.3.0","dependencies":[],"features":[],"deps":[]},
-        {"id":"registry+https://github.com/rust-lang/crates.io-index#cc@1.0.0","dependencies":[],
-         "features":[],"deps":[]}
-      ]},
-      "target_directory": "/w/target",
-      "version": 1,
-      "workspace_root": "/w",
-      "metadata": null
-    }"#;
+    /// `cargo tree --prefix depth --format '{p}|{f}'` of a small build: a proc macro whose own
+    /// dependencies are host-only, a crate shown again (` (*)`), a path and a git dependency.
+    const SAMPLE: &str = "\
+0app v0.1.0 (/w/app)|
+1lib v1.2.3|default,std
+2memchr v2.7.4|std
+1derive-it v0.3.0 (proc-macro)|default
+2syn v2.0.90|default,full
+3proc-macro2 v1.0.92|default
+1local v0.2.0 (/w/local)|client
+2memchr v2.7.4|std (*)
+1forked v0.1.0 (https://example.com/forked.git#0123abcd)|
+";
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
 
     #[test]
-    fn features_and_normal_edges_are_read_from_the_resolve_section() {
-        let g = ResolvedGraph::from_json(SAMPLE).expect("parses");
+    fn features_and_target_edges_are_read_from_the_tree() {
+        let g = ResolvedGraph::from_tree(SAMPLE).expect("parses");
         let app = g.get("app", "0.1.0").expect("app");
-        // The dev-dependency is not part of the build for the target.
-        assert_eq!(app.deps, BTreeSet::from(["lib".to_string()]));
-        let lib = g.get("lib", "1.2.3").expect("lib");
+        assert_eq!(app.deps, set(&["lib", "derive-it", "local", "forked"]));
         assert_eq!(
-            lib.features,
-            BTreeSet::from(["default".to_string(), "std".to_string()])
+            g.get("lib", "1.2.3").expect("lib").features,
+            set(&["default", "std"])
         );
-        // A build-dependency runs on the host.
-        assert!(lib.deps.is_empty(), "{:?}", lib.deps);
+        assert_eq!(g.get("lib", "1.2.3").expect("lib").deps, set(&["memchr"]));
+        // Shown again with ` (*)`: same node, the marker is not a feature.
+        assert_eq!(
+            g.get("local", "0.2.0").expect("local").deps,
+            set(&["memchr"])
+        );
+        assert_eq!(
+            g.get("memchr", "2.7.4").expect("memchr").features,
+            set(&["std"])
+        );
+        // A proc macro is a dependency; what it depends on is built for the host.
+        assert!(
+            g.get("derive-it", "0.3.0")
+                .expect("proc macro")
+                .deps
+                .is_empty()
+        );
+        assert!(g.get("syn", "2.0.90").is_none());
+        assert!(g.get("proc-macro2", "1.0.92").is_none());
+        assert!(g.get("forked", "0.1.0").is_some());
         assert!(g.get("lib", "1.2.4").is_none());
     }
 
     #[test]
-    fn output_without_a_resolve_section_is_refused() {
-        let no_deps = SAMPLE.replace(
-            &SAMPLE
-                [SAMPLE.find("\"resolve\"").unwrap()..SAMPLE.find("\"target_directory\"").unwrap()],
-            "",
-        );
-        let err = ResolvedGraph::from_json(&no_deps).unwrap_err();
-        assert!(err.contains("no `resolve`"), "{err}");
-        assert!(ResolvedGraph::from_json("{not json").is_err());
+    fn output_that_is_not_a_tree_is_refused() {
+        assert!(ResolvedGraph::from_tree("").is_err());
+        assert!(ResolvedGraph::from_tree("warning: something\n").is_err());
+        let err = ResolvedGraph::from_tree("0app v0.1.0 no features column\n").unwrap_err();
+        assert!(err.starts_with("unexpected `cargo tree` line"), "{err}");
+        assert!(ResolvedGraph::from_tree("0|\n").is_err());
     }
 
     #[test]
@@ -388,7 +447,7 @@ mod tests {
             cargo: PathBuf::from("/nonexistent/cargo"),
             ..Default::default()
         };
-        let err = run_cargo_metadata(Path::new("/nonexistent/Cargo.toml"), &opts).unwrap_err();
+        let err = run_cargo_tree(Path::new("/nonexistent/Cargo.toml"), "x", &opts).unwrap_err();
         assert!(err.starts_with("cannot run `/nonexistent/cargo`"), "{err}");
     }
 }

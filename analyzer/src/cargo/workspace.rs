@@ -35,9 +35,9 @@ pub struct CargoProject {
     /// [`CargoProject::member_of`] runs for every Rust file and Dockerfile, and a pass over all
     /// members each time made repositories of thousands of packages quadratic.
     pub member_dirs: HashMap<String, (usize, usize)>,
-    /// Workspace index -> the graph `cargo metadata` resolved for it; only with
+    /// (workspace, member) -> the graph cargo resolved for that package's build; only with
     /// `--cargo-metadata` (see [`crate::cargo::metadata`]).
-    pub resolved: HashMap<usize, crate::cargo::metadata::ResolvedGraph>,
+    pub resolved: HashMap<(usize, usize), crate::cargo::metadata::ResolvedGraph>,
 }
 
 #[derive(Debug)]

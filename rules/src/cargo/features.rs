@@ -230,7 +230,7 @@ struct State {
     queued: bool,
 }
 
-/// The same answer from the graph `cargo metadata` resolved (`--cargo-metadata`): each locked
+/// The same answer from the graph cargo resolved (`--cargo-metadata`): each locked
 /// package the graph holds gets cargo's own features, and a locked edge is pruned when no package
 /// of that name in the graph depends on the crate as a normal dependency for the target (an
 /// optional dependency left off, a platform-specific one, or a build/dev-only one). Packages the

@@ -103,7 +103,7 @@ impl<'r> CrateCx<'r> {
             });
         };
         // `--cargo-metadata`: cargo's own resolution replaces the static one.
-        let graph = repo.cargo.resolved.get(&krate.ws);
+        let graph = repo.cargo.resolved.get(&(krate.ws, krate.member));
         let resolved = match graph {
             Some(graph) => features::from_cargo_graph(lock, graph),
             None => Self::resolve_statically(lock, &reach, &skip),
