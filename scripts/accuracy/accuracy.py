@@ -16,7 +16,8 @@ Not part of CI: it needs crates.io (to fetch) and a long time (to compile). Two 
       whose message says "does not compile for wasm32-wasip2"), compare it with the build
       outcome (a case whose check fails cannot build), and write the table, both oracles'
       columns and the agreement rate to docs/accuracy.md. Each case is scanned a second time
-      with `--cargo-metadata`, and that agreement is recorded beside the static one.
+      with `--cargo-metadata` (cargo's own feature resolution); that agreement is recorded beside
+      the static one, and so is whether the two scans give the same findings and chains.
 
 wasm-migrate itself never runs cargo unless asked (`--cargo-metadata`); this script does, on
 projects it generated itself.
@@ -220,6 +221,12 @@ def predict(binary: str, project: Path, extra=()):
         return None, [f"scan exited {p.returncode}: {p.stderr.strip()[:200]}"], []
     report = json.loads(p.stdout)
     notes = [n.get("message", "") for n in report.get("notes", [])]
+    # Every dependency finding as (rule, chain): what the two resolutions are compared on.
+    evidence = sorted(
+        (f["rule"], " -> ".join(f.get("chain") or []))
+        for w in report.get("workloads", []) for f in w.get("findings", [])
+        if f["rule"].startswith("WM2")
+    )
     reasons = []
     fails = False
     for w in report.get("workloads", []):
@@ -229,7 +236,7 @@ def predict(binary: str, project: Path, extra=()):
             if MARKER in f["message"]:
                 fails = True
                 reasons.append(f"{f['rule']}: {f['message']}")
-    return fails, reasons, notes
+    return fails, reasons, notes, evidence
 
 
 def md_escape(s: str) -> str:
@@ -245,7 +252,8 @@ def cmd_compare(args):
         with open(expl_path, "rb") as f:
             explanations = tomllib.load(f)
     rows = []
-    agree = total = agree_check = agree_meta = resolved_meta = 0
+    agree = total = agree_check = agree_meta = resolved_meta = same_evidence = 0
+    evidence_diffs = []
     for case in load_cases():
         name = case["name"]
         r = results.get(name)
@@ -255,7 +263,7 @@ def cmd_compare(args):
         if built not in ("builds", "fails"):
             continue
         project = work / "cases" / name
-        fails, reasons, _ = predict(args.bin, project)
+        fails, reasons, _, evidence = predict(args.bin, project)
         if fails is None:
             continue
         ok = fails == (built == "fails")
@@ -263,8 +271,12 @@ def cmd_compare(args):
         agree += ok
         # The same scan with cargo's own feature resolution (`--cargo-metadata`); the case's
         # registry crates are in cargo's cache after `check`, so the offline run can resolve.
-        m_fails, _, m_notes = predict(args.bin, project, ["--cargo-metadata"])
-        m_resolved = any("resolved by `cargo metadata" in n for n in m_notes)
+        m_fails, _, m_notes, m_evidence = predict(args.bin, project, ["--cargo-metadata"])
+        m_resolved = any("resolved by cargo" in n for n in m_notes)
+        if m_evidence == evidence:
+            same_evidence += 1
+        else:
+            evidence_diffs.append((name, evidence, m_evidence))
         m_ok = m_fails == (built == "fails")
         agree_meta += bool(m_ok)
         resolved_meta += m_resolved
@@ -325,7 +337,9 @@ def cmd_compare(args):
         f"With `scan --cargo-metadata` (cargo's own feature resolution instead of the static one, "
         f"docs/cargo.md; cargo resolved {resolved_meta} of {total} cases, the others fell back to "
         f"the static model and are marked so): {agree_meta} of {total} ({rate_meta:.1f}%) agree "
-        f"with `cargo build`.\n"
+        f"with `cargo build`. Beyond the verdict, the evidence: the `WM2xx` findings of the two "
+        f"scans (rule and dependency chain) are identical in {same_evidence} of {total} cases "
+        f"(differences under \"Static model vs. cargo's feature resolver\").\n"
     )
     out.append("| case | crate | version | dependency line | cargo check | cargo build | predicted | agree | with --cargo-metadata | first failing crate | wasm-migrate says |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -342,6 +356,12 @@ def cmd_compare(args):
         out.append("None.\n")
     for x in disagreements:
         out.append(f"- **{x['name']}**: cargo build {x['actual']}, predicted {x['pred']}. {x['expl'] or 'Not yet explained.'}")
+    out.append("\n## Static model vs. cargo's feature resolver\n")
+    if not evidence_diffs:
+        out.append("No differences: every case gives the same findings with the same chains.\n")
+    for name, a, b in evidence_diffs:
+        fmt = lambda ev: "; ".join(f"{r} `{c}`" for r, c in ev) or "none"
+        out.append(f"- **{name}**: static {fmt(a)}; with `--cargo-metadata` {fmt(b)}")
     notes = explanations.get("notes", [])
     if notes:
         out.append("\n## Notes\n")
@@ -349,7 +369,8 @@ def cmd_compare(args):
     out.append("")
     Path(args.out).write_text("\n".join(out))
     print(f"agreement {agree}/{total} = {rate:.1f}% (with check alone {agree_check}/{total} = {rate_check:.1f}%; "
-          f"with --cargo-metadata {agree_meta}/{total} = {rate_meta:.1f}%, {resolved_meta} resolved by cargo) -> {args.out}")
+          f"with --cargo-metadata {agree_meta}/{total} = {rate_meta:.1f}%, {resolved_meta} resolved by cargo; "
+          f"same findings {same_evidence}/{total}) -> {args.out}")
 
 
 def main():
