@@ -37,13 +37,9 @@ fn cargo_resolves_features_platform_and_dependency_kinds() {
         "not built for the target"
     );
 
-    let note = repo
-        .notes
-        .iter()
-        .find(|n| n.path == "ws/Cargo.toml")
-        .expect("a note on the workspace manifest");
+    let note = note_on(&repo, "ws/Cargo.toml");
     assert_eq!(
-        note.message,
+        note,
         "dependency features resolved by cargo (`cargo tree --target wasm32-wasip2`) for 1 package(s), up to 2 crates each"
     );
     // `--locked`: the repository is left as it was.
@@ -74,19 +70,15 @@ fn an_out_of_date_lock_is_reported_and_the_static_model_kept() {
     let mut repo = analyzer::scan(&root).expect("scan");
     metadata::resolve_repo(&mut repo, &MetadataOptions::default());
     assert!(repo.cargo.resolved.is_empty());
-    let note = repo
-        .notes
-        .iter()
-        .find(|n| n.path == "ws/Cargo.toml")
-        .expect("a note on the workspace manifest");
+    let note = note_on(&repo, "ws/Cargo.toml");
     assert!(
-        note.message.starts_with(
+        note.starts_with(
             "app: `cargo tree` failed (exit status: 101): error: cannot update the lock file"
-        ) && note.message.ends_with(
+        ) && note.ends_with(
             "--locked was passed to prevent this; the dependency graph of that package is the static one from Cargo.lock"
         ),
         "{}",
-        note.message
+        note
     );
     assert_eq!(
         std::fs::read_to_string(root.join("ws/Cargo.lock")).expect("lock"),
@@ -152,15 +144,8 @@ fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not
     std::fs::write(root.join("solo/src/lib.rs"), "").expect("write");
     let mut repo = analyzer::scan(&root).expect("scan");
     metadata::resolve_repo(&mut repo, &MetadataOptions::default());
-    let note = |repo: &analyzer::Repo, path: &str| {
-        repo.notes
-            .iter()
-            .find(|n| n.path == path)
-            .map(|n| n.message.clone())
-            .unwrap_or_default()
-    };
     assert_eq!(
-        note(&repo, "solo/Cargo.toml"),
+        note_on(&repo, "solo/Cargo.toml"),
         "no Cargo.lock beside this manifest: `cargo tree --locked` would have to write one, so cargo was not run; the dependency graph is the static one"
     );
 
@@ -176,7 +161,7 @@ fn packages_without_a_lock_or_that_cargo_would_place_above_the_scan_root_are_not
         .canonicalize()
         .expect("canonical");
     assert_eq!(
-        note(&repo, "Cargo.toml"),
+        note_on(&repo, "Cargo.toml"),
         format!(
             "this package declares no `[workspace]`, so cargo would look above the scan root for one (and find `{}`); cargo was not run; the dependency graph is the static one",
             above.display()
@@ -190,6 +175,49 @@ fn path_dependencies_of_a_resolved_workspace_get_no_note_of_their_own() {
     metadata::resolve_repo(&mut repo, &MetadataOptions::default());
     let paths: Vec<&str> = repo.notes.iter().map(|n| n.path.as_str()).collect();
     assert_eq!(paths, ["ws/Cargo.toml"], "{:?}", repo.notes);
+}
+
+#[test]
+fn member_names_that_are_not_package_names_and_packages_over_the_limit_are_not_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("ws");
+    copy_tree(&fixture(), &root);
+    let app = root.join("ws/app/Cargo.toml");
+    let text = std::fs::read_to_string(&app).expect("read");
+    // A name that, passed on as is, would be another option of cargo's.
+    std::fs::write(
+        &app,
+        text.replace("name = \"app\"", "name = \"--config=x\""),
+    )
+    .expect("write");
+    let mut repo = analyzer::scan(&root).expect("scan");
+    metadata::resolve_repo(&mut repo, &MetadataOptions::default());
+    assert!(repo.cargo.resolved.is_empty());
+    assert_eq!(
+        note_on(&repo, "ws/Cargo.toml"),
+        "`--config=x` is not a package name cargo accepts, so cargo was not run for it; the dependency graph of that package is the static one from Cargo.lock"
+    );
+
+    let mut repo = analyzer::scan(&fixture()).expect("scan");
+    let opts = MetadataOptions {
+        max_packages: 0,
+        ..Default::default()
+    };
+    metadata::resolve_repo(&mut repo, &opts);
+    assert!(repo.cargo.resolved.is_empty());
+    assert_eq!(
+        note_on(&repo, "ws/Cargo.toml"),
+        "app@0.1.0: over the limit of 0 packages resolved by cargo per scan; the dependency graph of that package is the static one from Cargo.lock"
+    );
+}
+
+/// The message of the note on `path`, or "" when there is none.
+fn note_on(repo: &analyzer::Repo, path: &str) -> String {
+    repo.notes
+        .iter()
+        .find(|n| n.path == path)
+        .map(|n| n.message.clone())
+        .unwrap_or_default()
 }
 
 fn copy_tree(from: &Path, to: &Path) {

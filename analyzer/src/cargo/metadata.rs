@@ -43,6 +43,9 @@ pub struct MetadataOptions {
     pub max_output: u64,
     /// The target the graph is resolved for.
     pub target: String,
+    /// At most this many packages are resolved per scan (one cargo run each, about 0.2 s); the
+    /// rest keep the static model, and the note says so. Default 256.
+    pub max_packages: usize,
 }
 
 impl Default for MetadataOptions {
@@ -54,6 +57,7 @@ impl Default for MetadataOptions {
             timeout: Duration::from_secs(60),
             max_output: 64 * 1024 * 1024,
             target: "wasm32-wasip2".to_string(),
+            max_packages: 256,
         }
     }
 }
@@ -156,8 +160,8 @@ pub fn run_cargo_tree(
         .arg(&opts.target)
         .arg("--manifest-path")
         .arg(manifest)
-        .arg("-p")
-        .arg(spec)
+        // One argument, so a spec can never be read as another option.
+        .arg(format!("--package={spec}"))
         .current_dir(&scratch.0)
         .env("CARGO_NET_OFFLINE", "true")
         .stdin(Stdio::null())
@@ -200,7 +204,9 @@ pub fn run_cargo_tree(
             .find(|l| l.starts_with("error"))
             .or_else(|| err.lines().find(|l| !l.trim().is_empty()))
             .unwrap_or("no message");
-        return Err(format!("`cargo tree` failed ({status}): {}", why.trim()));
+        // The message may quote the repository's manifests: keep the note short.
+        let why: String = why.trim().chars().take(300).collect();
+        return Err(format!("`cargo tree` failed ({status}): {why}"));
     }
     if out.len() as u64 > limit {
         return Err(format!("`cargo tree` printed more than {limit} bytes"));
@@ -272,6 +278,8 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
     let mut jobs: Vec<(usize, usize, PathBuf, String)> = Vec::new();
     let mut workspaces: Vec<(usize, crate::source::FileId, String)> = Vec::new();
     let mut notes = Vec::new();
+    // (workspace, why) for members cargo is not run for.
+    let mut skipped: Vec<(usize, String)> = Vec::new();
     for (ws, w) in repo.cargo.workspaces.iter().enumerate() {
         let Some(man) = repo.cargo.manifests.get(w.root_manifest) else {
             continue;
@@ -315,7 +323,25 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
                 Some(v) => format!("{}@{v}", member.name),
                 None => member.name.clone(),
             };
-            jobs.push((ws, m, manifest.clone(), spec));
+            if !is_package_spec(&spec) {
+                skipped.push((
+                    ws,
+                    format!(
+                        "`{}` is not a package name cargo accepts, so cargo was not run for it",
+                        member.name.escape_debug()
+                    ),
+                ));
+            } else if jobs.len() >= opts.max_packages {
+                skipped.push((
+                    ws,
+                    format!(
+                        "{spec}: over the limit of {} packages resolved by cargo per scan",
+                        opts.max_packages
+                    ),
+                ));
+            } else {
+                jobs.push((ws, m, manifest.clone(), spec));
+            }
         }
         workspaces.push((ws, man.file, path));
     }
@@ -331,6 +357,9 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
         .collect();
     let mut resolved: HashMap<usize, (usize, usize)> = HashMap::new();
     let mut failures: HashMap<usize, Vec<String>> = HashMap::new();
+    for (ws, why) in skipped {
+        failures.entry(ws).or_default().push(why);
+    }
     for (ws, m, outcome) in outcomes {
         match outcome {
             Ok(graph) => {
@@ -376,6 +405,29 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
         }
     }
     repo.notes.extend(notes);
+}
+
+/// `name` or `name@version` as cargo's package names and versions are spelled: letters, digits,
+/// `-` and `_` (not first), then a version of digits, letters, `.`, `-` and `+`. Anything else
+/// would be a manifest cargo refuses anyway, or an attempt to pass it something else.
+fn is_package_spec(spec: &str) -> bool {
+    let (name, version) = match spec.split_once('@') {
+        Some((n, v)) => (n, Some(v)),
+        None => (spec, None),
+    };
+    let name_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let version_ok = version.is_none_or(|v| {
+        v.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+    });
+    name_ok && version_ok
 }
 
 #[cfg(test)]
@@ -439,6 +491,26 @@ mod tests {
         let err = ResolvedGraph::from_tree("0app v0.1.0 no features column\n").unwrap_err();
         assert!(err.starts_with("unexpected `cargo tree` line"), "{err}");
         assert!(ResolvedGraph::from_tree("0|\n").is_err());
+    }
+
+    #[test]
+    fn only_package_names_reach_cargo() {
+        for ok in ["app", "my_app-2", "app@0.1.0", "x@1.0.0-beta.1+build.5"] {
+            assert!(is_package_spec(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "--config=x",
+            "-p",
+            "a b",
+            "app@",
+            "app@--x",
+            "@1.0.0",
+            "é",
+            "a/b",
+        ] {
+            assert!(!is_package_spec(bad), "{bad}");
+        }
     }
 
     #[test]
