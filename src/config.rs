@@ -93,21 +93,43 @@ struct RawThresholds {
     fail_under: Option<Spanned<i64>>,
 }
 
+/// Largest config read: a real one is a few hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Read `explicit` (must exist), or `root/.wasm-migrate.toml` when present.
+///
+/// The config found in the scan root comes from the repository, so it is read like any of its
+/// files ([`analyzer::fsread`]): never through a symlink that leaves the root (`ln -s
+/// /proc/self/environ .wasm-migrate.toml` would otherwise print the runner's environment in the
+/// diagnostic), never a FIFO or device, at most 1 MiB. `--config FILE` is the user's own choice,
+/// but a FILE inside the scan root is still the repository's and is read the same way.
 pub fn load(root: &Path, explicit: Option<&Path>) -> anyhow::Result<Config> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => {
             let p = root.join(FILE_NAME);
-            if !p.is_file() {
+            if !analyzer::fsread::exists_no_follow(&p) {
                 return Ok(Config::default());
             }
             p
         }
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| anyhow!("cannot read config {}: {e}", path.display()))?;
-    let mut config = parse(&path.display().to_string(), &text).map_err(|e| anyhow!(e))?;
+    let in_repo = match (std::path::absolute(&path), std::path::absolute(root)) {
+        (Ok(p), Ok(r)) => explicit.is_none() || p.starts_with(r),
+        _ => true,
+    };
+    let read = if in_repo {
+        analyzer::fsread::Root::new(root)
+            .map_err(analyzer::fsread::ReadError::from)
+            .and_then(|r| analyzer::fsread::read_in_root(&r, &path, MAX_CONFIG_BYTES))
+    } else {
+        analyzer::fsread::read_user_file(&path, MAX_CONFIG_BYTES)
+    };
+    let shown = crate::render::excerpt::sanitize(&path.display().to_string()).into_owned();
+    let bytes = read.map_err(|e| anyhow!("cannot read config {shown}: {e}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow!("cannot read config {shown}: it is not UTF-8 text"))?;
+    let mut config = parse(&shown, &text).map_err(|e| anyhow!(e))?;
     config.path = Some(path);
     Ok(config)
 }
@@ -197,19 +219,25 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
 
 /// `name:line:col: message`, then the line with the span underlined (miette, no colour).
 fn diagnostic(name: &str, text: &str, span: Range<usize>, message: &str) -> String {
+    use crate::render::excerpt;
     let start = span.start.min(text.len());
     let end = span.end.clamp(start, text.len());
     let at = analyzer::span::LineIndex::new(text).line_col(text, start);
-    let diag = miette::MietteDiagnostic::new(message.to_string())
-        .with_labels([miette::LabeledSpan::at(start..end, "here")]);
-    let report = miette::Report::new(diag)
-        .with_source_code(miette::NamedSource::new(name, text.to_string()));
+    // The message may quote a value of the file (toml does): bounded and escaped like the snippet.
+    let message = excerpt::bounded_message(message);
     let mut out = String::new();
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
             .with_width(100)
-            .with_links(false);
-    let _ = handler.render_report(&mut out, report.as_ref());
+            .with_links(false)
+            .without_primary_span_start();
+    if let Some(source) = excerpt::Excerpt::new(name, text, start, end) {
+        let (s, len) = source.span();
+        let diag = miette::MietteDiagnostic::new(message.clone())
+            .with_labels([miette::LabeledSpan::at(s..s + len, "here")]);
+        let report = miette::Report::new(diag).with_source_code(source);
+        let _ = handler.render_report(&mut out, report.as_ref());
+    }
     format!(
         "invalid config {name}:{}:{}: {message}\n{}",
         at.line,

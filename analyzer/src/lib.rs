@@ -9,6 +9,7 @@ pub mod cargo;
 pub mod discover;
 pub mod dockerfile;
 pub mod error;
+pub mod fsread;
 pub mod k8s;
 pub mod kustomize;
 pub mod link;

@@ -5,7 +5,6 @@
 //! Parsing runs on rayon's pool, one file per task; everything after it is linear in the input.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -13,6 +12,7 @@ use rayon::prelude::*;
 use crate::build_config::{self, BuildLink};
 use crate::discover::{self, FileKind};
 use crate::error::{ErrorKind, FileError};
+use crate::fsread;
 use crate::k8s::{self, K8sObject};
 use crate::kustomize::{self, Kustomization, Resolution};
 use crate::link::{self, Workload};
@@ -20,13 +20,18 @@ use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 use crate::yaml::{self, YamlStream};
 
-/// Limits that keep a scan bounded on any input.
+/// Limits that keep a scan bounded on any input (docs/security.md lists them and why).
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Largest text file read (YAML, Dockerfile, TOML, Rust). Default 4 MiB.
+    /// Largest text file read (YAML, TOML, Rust, Makefile). Default 4 MiB.
     pub max_text_bytes: u64,
+    /// Largest Dockerfile read. Default 1 MiB: real ones are a few KiB, and a parsed Dockerfile
+    /// costs about 100 bytes of memory per byte of text.
+    pub max_dockerfile_bytes: u64,
     /// Largest `.wasm` module read. Default 64 MiB.
     pub max_wasm_bytes: u64,
+    /// What the whole scan may read (see [`Budget`]).
+    pub budget: Budget,
     /// Extra gitignore-style patterns, relative to the root (`ignore` in `.wasm-migrate.toml`).
     pub ignore: Vec<String>,
 }
@@ -34,11 +39,184 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_text_bytes: 4 * 1024 * 1024,
-            max_wasm_bytes: 64 * 1024 * 1024,
+            max_text_bytes: 4 * MIB,
+            max_dockerfile_bytes: MIB,
+            max_wasm_bytes: 64 * MIB,
+            budget: Budget::default(),
             ignore: Vec::new(),
         }
     }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// A scan-wide resource budget. Each file is capped on its own; this caps their sum, so a pull
+/// request of many large files (which compress to almost nothing in git) cannot exhaust a CI
+/// runner. Files are admitted in path order, so the same tree always reads the same files; what
+/// is left out is reported in one note per kind. The per-kind figures follow what a parsed byte
+/// costs in memory (about 50 bytes per byte of YAML, 100 per byte of Dockerfile, 140 per byte of
+/// Rust while it is parsed).
+#[derive(Clone, Debug)]
+pub struct Budget {
+    /// Bytes read in all.
+    pub total_bytes: u64,
+    /// Files read in all.
+    pub max_files: usize,
+    /// YAML of any kind (manifests, kustomizations, compose, skaffold, workflows).
+    pub yaml_bytes: u64,
+    pub dockerfile_bytes: u64,
+    /// `.rs` files.
+    pub rust_bytes: u64,
+    /// `Cargo.toml`, `Cargo.lock`, Makefiles and anything else read as text.
+    pub other_text_bytes: u64,
+    pub wasm_bytes: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            total_bytes: 256 * MIB,
+            max_files: 100_000,
+            yaml_bytes: 32 * MIB,
+            dockerfile_bytes: 8 * MIB,
+            rust_bytes: 64 * MIB,
+            other_text_bytes: 32 * MIB,
+            wasm_bytes: 192 * MIB,
+        }
+    }
+}
+
+/// The budget's classes of files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum BudgetClass {
+    Yaml,
+    Dockerfile,
+    Rust,
+    OtherText,
+    Wasm,
+}
+
+impl BudgetClass {
+    fn of(kind: FileKind) -> BudgetClass {
+        match kind {
+            k if is_yaml(k) => BudgetClass::Yaml,
+            FileKind::Dockerfile => BudgetClass::Dockerfile,
+            FileKind::Rust => BudgetClass::Rust,
+            FileKind::Wasm => BudgetClass::Wasm,
+            _ => BudgetClass::OtherText,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            BudgetClass::Yaml => "YAML",
+            BudgetClass::Dockerfile => "Dockerfile",
+            BudgetClass::Rust => "Rust source",
+            BudgetClass::OtherText => "other text",
+            BudgetClass::Wasm => ".wasm",
+        }
+    }
+
+    fn limit(self, b: &Budget) -> u64 {
+        match self {
+            BudgetClass::Yaml => b.yaml_bytes,
+            BudgetClass::Dockerfile => b.dockerfile_bytes,
+            BudgetClass::Rust => b.rust_bytes,
+            BudgetClass::OtherText => b.other_text_bytes,
+            BudgetClass::Wasm => b.wasm_bytes,
+        }
+    }
+}
+
+/// Files the budget left out, per class: count, bytes, first path.
+#[derive(Default)]
+struct Overdrawn {
+    by_class: BTreeMap<BudgetClass, (usize, u64, String)>,
+    files: (usize, String),
+}
+
+/// Admit files in path order while the budget lasts. Sizes are taken before reading and each
+/// file is then read with its own size as the limit, so the sum can never exceed the budget.
+fn admit(
+    files: Vec<(String, PathBuf, FileKind)>,
+    limits: &Limits,
+    repo: &mut Repo,
+) -> Vec<(String, PathBuf, FileKind, u64)> {
+    let b = &limits.budget;
+    let mut spent: BTreeMap<BudgetClass, u64> = BTreeMap::new();
+    let mut total = 0u64;
+    let mut over = Overdrawn::default();
+    let mut admitted = Vec::with_capacity(files.len());
+    for (rel, abs, kind) in files {
+        let cap = match kind {
+            FileKind::Wasm => limits.max_wasm_bytes,
+            FileKind::Dockerfile => limits.max_dockerfile_bytes,
+            _ => limits.max_text_bytes,
+        };
+        // Helm templates are detected, never read: they cost nothing.
+        let size = if kind == FileKind::HelmTemplate {
+            0
+        } else {
+            std::fs::symlink_metadata(&abs).map_or(0, |m| m.len())
+        };
+        if size > cap {
+            repo.errors.push(FileError::new(
+                rel,
+                ErrorKind::TooLarge,
+                fsread::ReadError::TooLarge { size, limit: cap }.to_string(),
+            ));
+            continue;
+        }
+        if admitted.len() >= b.max_files {
+            over.files.0 += 1;
+            if over.files.1.is_empty() {
+                over.files.1 = rel;
+            }
+            continue;
+        }
+        let class = BudgetClass::of(kind);
+        let used = spent.entry(class).or_default();
+        if *used + size > class.limit(b) || total + size > b.total_bytes {
+            let e = over.by_class.entry(class).or_default();
+            e.0 += 1;
+            e.1 += size;
+            if e.2.is_empty() {
+                e.2 = rel;
+            }
+            continue;
+        }
+        *used += size;
+        total += size;
+        admitted.push((rel, abs, kind, size.min(cap)));
+    }
+    for (class, (n, bytes, first)) in over.by_class {
+        repo.notes.push(Note {
+            path: first.clone(),
+            location: None,
+            message: format!(
+                "scan budget: {n} {} file(s) ({}) not read, from `{first}` on in path order: \
+                 the scan reads at most {} of {} and {} in all (docs/security.md); findings \
+                 that depend on them are missing",
+                class.name(),
+                fsread::human_bytes(bytes),
+                fsread::human_bytes(class.limit(b)),
+                class.name(),
+                fsread::human_bytes(b.total_bytes),
+            ),
+        });
+    }
+    if over.files.0 > 0 {
+        repo.notes.push(Note {
+            path: over.files.1.clone(),
+            location: None,
+            message: format!(
+                "scan budget: {} file(s) not read, from `{}` on in path order: the scan reads at \
+                 most {} files (docs/security.md)",
+                over.files.0, over.files.1, b.max_files
+            ),
+        });
+    }
+    admitted
 }
 
 /// Something worth telling the user that is neither a finding nor an error (a Helm chart that is
@@ -164,12 +342,16 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         repo.errors.push(FileError::new(path, ErrorKind::Io, msg));
     }
 
+    let guard = fsread::Root::new(root).map_err(|source| ScanError::Root {
+        path: root.display().to_string(),
+        source,
+    })?;
+    let admitted = admit(found.files, limits, &mut repo);
     // Read in parallel; errors keep their path so the report can name the file.
-    let read: Vec<(String, FileKind, Result<Content, FileError>)> = found
-        .files
+    let read: Vec<(String, FileKind, Result<Content, FileError>)> = admitted
         .into_par_iter()
-        .map(|(rel, abs, kind)| {
-            let content = read_bounded(&rel, &abs, kind, limits);
+        .map(|(rel, abs, kind, size)| {
+            let content = read_bounded(&rel, &abs, kind, size, &guard);
             (rel, kind, content)
         })
         .collect();
@@ -249,53 +431,30 @@ fn is_yaml(kind: FileKind) -> bool {
     )
 }
 
-/// Read a file, refusing what is too large, binary, or not UTF-8.
+/// Read a file, refusing what is too large, binary, or not UTF-8 (and, through
+/// [`crate::fsread`], anything that is not a regular file inside the root).
 fn read_bounded(
     rel: &str,
     abs: &Path,
     kind: FileKind,
-    limits: &Limits,
+    limit: u64,
+    root: &fsread::Root,
 ) -> Result<Content, FileError> {
-    let limit = if kind == FileKind::Wasm {
-        limits.max_wasm_bytes
-    } else {
-        limits.max_text_bytes
-    };
-    let io_err =
-        |e: std::io::Error| FileError::new(rel, ErrorKind::Io, format!("cannot read: {e}"));
-    let file = std::fs::File::open(abs).map_err(io_err)?;
-    let len = file.metadata().map_err(io_err)?.len();
-    if len > limit {
-        return Err(FileError::new(
-            rel,
-            ErrorKind::TooLarge,
-            format!(
-                "skipped: {len} bytes is over the {} limit for this kind of file",
-                human_bytes(limit)
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // `take` guards against a file that grows while we read it.
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_err)?;
-    if bytes.len() as u64 > limit {
-        return Err(FileError::new(
-            rel,
-            ErrorKind::TooLarge,
-            format!(
-                "skipped: over the {} limit for this kind of file",
-                human_bytes(limit)
-            ),
-        ));
-    }
-    if kind == FileKind::Wasm {
-        return Ok(Content::Wasm(bytes));
-    }
     if kind == FileKind::HelmTemplate {
         // Go templates are detected, not read: keep no text.
         return Ok(Content::Text(String::new()));
+    }
+    let bytes = fsread::read_in_root(root, abs, limit).map_err(|e| {
+        let kind = match e {
+            fsread::ReadError::TooLarge { .. } | fsread::ReadError::Grew { .. } => {
+                ErrorKind::TooLarge
+            }
+            _ => ErrorKind::Io,
+        };
+        FileError::new(rel, kind, e.to_string())
+    })?;
+    if kind == FileKind::Wasm {
+        return Ok(Content::Wasm(bytes));
     }
     if let Some(pos) = bytes.iter().take(64 * 1024).position(|b| *b == 0) {
         return Err(FileError::new(
@@ -318,14 +477,6 @@ fn read_bounded(
                 format!("skipped: not valid UTF-8 (invalid byte at line {line}, column {column})"),
             ))
         }
-    }
-}
-
-fn human_bytes(n: u64) -> String {
-    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", n / (1024 * 1024))
-    } else {
-        format!("{n} bytes")
     }
 }
 

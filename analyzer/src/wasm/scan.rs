@@ -3,7 +3,6 @@
 //! (`wasm-migrate scan --module FILE`).
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -183,22 +182,23 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     repo.kinds.push(FileKind::Wasm);
 
     let limit = limits.max_wasm_bytes;
-    let mut bytes = Vec::new();
-    let file = std::fs::File::open(path).map_err(root_error)?;
-    // `take` bounds the read even if the file grows or lies about its size.
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(root_error)?;
-    if bytes.len() as u64 > limit {
-        repo.errors.push(
-            FileError::new(
-                name,
-                ErrorKind::TooLarge,
-                format!("skipped: over the {limit} bytes limit for a .wasm file"),
-            )
-            .in_file(id),
-        );
-    } else {
+    // A FIFO or device named with --module is refused instead of blocking or reading forever.
+    let read = crate::fsread::read_user_file(path, limit);
+    let bytes = match read {
+        Ok(b) => Some(b),
+        Err(crate::fsread::ReadError::Io(e)) => return Err(root_error(e)),
+        Err(crate::fsread::ReadError::NotRegular) => {
+            return Err(root_error(std::io::Error::other(
+                "not a regular file (a FIFO, device or socket)",
+            )));
+        }
+        Err(e) => {
+            repo.errors
+                .push(FileError::new(name.clone(), ErrorKind::TooLarge, e.to_string()).in_file(id));
+            None
+        }
+    };
+    if let Some(bytes) = bytes {
         repo.wasm_bytes.insert(id, bytes);
         inspect_repo(&mut repo);
     }
@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(repo.errors[0].kind, ErrorKind::TooLarge);
         assert_eq!(
             repo.errors[0].message,
-            "skipped: over the 100 bytes limit for a .wasm file"
+            "skipped: 401 bytes is over the 100 bytes limit for this kind of file"
         );
     }
 
