@@ -3,16 +3,30 @@
 //! Honours `.gitignore` (even outside a git checkout) and `.wasm-migrate-ignore`, skips `.git/`,
 //! `target/`, `node_modules/` and `vendor/`, and never follows symbolic links, so a symlink loop or
 //! a link pointing out of the root cannot make the scan hang or read foreign files.
+//!
+//! The ignore files are read here, through [`crate::fsread`], not by the `ignore` crate's walker:
+//! it reads them with a plain `open` and no size limit, so `ln -s /dev/zero .gitignore` grew the
+//! process until the OOM killer and a FIFO named `.gitignore` hung the scan. Each directory's
+//! matchers are built once, lazily, and applied the way git does: the deepest directory with a
+//! matching pattern decides, and `.wasm-migrate-ignore` wins over `.gitignore` in the same one.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use crate::fsread;
 
 /// Directories never entered, whatever the ignore files say.
 pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "vendor"];
 
 /// The per-repo ignore file, gitignore syntax.
 pub const IGNORE_FILE: &str = ".wasm-migrate-ignore";
+
+/// Largest ignore file read; a real one is a few KiB.
+pub const MAX_IGNORE_BYTES: u64 = 256 * 1024;
 
 /// What a file is, by its name and place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,32 +137,41 @@ pub fn discover(root: &Path) -> Discovery {
 pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
     let mut out = Discovery::default();
     let extra = {
-        let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+        let mut b = GitignoreBuilder::new(root);
         for pattern in ignore {
             let _ = b.add_line(None, pattern);
         }
-        b.build()
-            .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+        b.build().unwrap_or_else(|_| Gitignore::empty())
     };
+    let ignores = match fsread::Root::new(root) {
+        Ok(r) => Arc::new(IgnoreFiles::new(root, r)),
+        Err(e) => {
+            out.walk_errors.push((String::new(), e.to_string()));
+            return out;
+        }
+    };
+    let filter = Arc::clone(&ignores);
     let mut walker = WalkBuilder::new(root);
     walker
+        .standard_filters(false)
         .hidden(false)
-        .parents(false)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
         .follow_links(false)
-        .add_custom_ignore_filename(IGNORE_FILE)
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            if e.depth() > 0 && extra.matched(e.path(), is_dir).is_ignore() {
+            if e.depth() == 0 {
+                return true;
+            }
+            if extra.matched(e.path(), is_dir).is_ignore() {
                 return false;
             }
-            !(is_dir
-                && e.depth() > 0
+            if is_dir
                 && e.file_name()
                     .to_str()
-                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n))
+            {
+                return false;
+            }
+            !filter.is_ignored(e.path(), is_dir)
         })
         .sort_by_file_name(|a, b| a.cmp(b));
     let mut chart_dirs: Vec<String> = Vec::new();
@@ -191,6 +214,12 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
             candidates.push((rel, entry.into_path(), kind));
         }
     }
+    for (path, reason) in ignores.refused() {
+        out.skipped.push(Skipped {
+            path: rel_path(root, &path),
+            reason,
+        });
+    }
     for (rel, abs, mut kind) in candidates {
         if kind == FileKind::HelmTemplate {
             let in_chart = chart_dirs.iter().any(|d| {
@@ -209,6 +238,98 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
     }
     out.files.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// The ignore files of every directory the walk enters, read safely and parsed once each.
+struct IgnoreFiles {
+    /// The root as the walk spells it (its paths are joined onto this one).
+    walk_root: PathBuf,
+    root: fsread::Root,
+    /// Directory -> its matchers, `.wasm-migrate-ignore` first.
+    by_dir: Mutex<HashMap<PathBuf, Arc<Vec<Gitignore>>>>,
+    /// Ignore files not read, and why (reported as notes).
+    refused: Mutex<Vec<(PathBuf, String)>>,
+}
+
+impl IgnoreFiles {
+    fn new(walk_root: &Path, root: fsread::Root) -> Self {
+        IgnoreFiles {
+            walk_root: walk_root.to_path_buf(),
+            root,
+            by_dir: Mutex::new(HashMap::new()),
+            refused: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Git's rule: the deepest directory whose patterns match decides (a `!` pattern re-includes).
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            for m in self.matchers(d).iter() {
+                let r = m.matched(path, is_dir);
+                if r.is_ignore() {
+                    return true;
+                }
+                if r.is_whitelist() {
+                    return false;
+                }
+            }
+            if d == self.walk_root || !d.starts_with(&self.walk_root) {
+                break;
+            }
+            dir = d.parent();
+        }
+        false
+    }
+
+    fn matchers(&self, dir: &Path) -> Arc<Vec<Gitignore>> {
+        if let Some(m) = self
+            .by_dir
+            .lock()
+            .map(|g| g.get(dir).cloned())
+            .ok()
+            .flatten()
+        {
+            return m;
+        }
+        let mut list = Vec::new();
+        for name in [IGNORE_FILE, ".gitignore"] {
+            let path = dir.join(name);
+            if !fsread::exists_no_follow(&path) {
+                continue;
+            }
+            match fsread::read_in_root(&self.root, &path, MAX_IGNORE_BYTES) {
+                Ok(bytes) => {
+                    let mut b = GitignoreBuilder::new(dir);
+                    for line in String::from_utf8_lossy(&bytes).lines() {
+                        let _ = b.add_line(Some(path.clone()), line);
+                    }
+                    if let Ok(g) = b.build() {
+                        list.push(g);
+                    }
+                }
+                Err(e) => {
+                    if let Ok(mut r) = self.refused.lock() {
+                        r.push((
+                            path,
+                            format!("ignore file {e}; its patterns are not applied"),
+                        ));
+                    }
+                }
+            }
+        }
+        let list = Arc::new(list);
+        if let Ok(mut g) = self.by_dir.lock() {
+            g.insert(dir.to_path_buf(), Arc::clone(&list));
+        }
+        list
+    }
+
+    fn refused(&self) -> Vec<(PathBuf, String)> {
+        let mut v = self.refused.lock().map(|r| r.clone()).unwrap_or_default();
+        v.sort();
+        v
+    }
 }
 
 /// A `templates/` directory outside any chart is ordinary: classify by name alone.
