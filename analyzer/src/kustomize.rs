@@ -28,7 +28,7 @@ pub struct Kustomization {
     pub unmodelled: Vec<(String, Span)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ImageOverride {
     pub name: String,
     pub new_name: Option<String>,
@@ -100,7 +100,7 @@ pub fn parse(file: &SourceFile, stream: &YamlStream) -> Kustomization {
 }
 
 /// How a kustomization renders one file's objects.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rendering {
     /// The top-level kustomization this rendering belongs to.
     pub top: FileId,
@@ -145,6 +145,15 @@ pub fn resolve(
             }
         }
     }
+    let mut walker = Walker {
+        all: kustomizations,
+        is_file,
+        stack: Vec::new(),
+        seen: HashSet::new(),
+        pushed: HashSet::new(),
+        steps: 0,
+        res: &mut res,
+    };
     for (dir, k) in kustomizations {
         if included.contains(dir) {
             continue;
@@ -156,72 +165,109 @@ pub fn resolve(
             name_suffix: String::new(),
             images: Vec::new(),
         };
-        let mut stack = Vec::new();
-        walk(kustomizations, is_file, dir, &base, &mut stack, &mut res);
+        walker.seen.clear();
+        walker.walk(dir, &base);
+        if walker.steps > MAX_STEPS {
+            walker.res.unresolved.push(Unresolved {
+                file: k.file,
+                span: Span::default(),
+                message: format!(
+                    "kustomize resolution stopped after {MAX_STEPS} steps (the kustomizations \
+                     include each other too many ways); workloads past that point are not reported"
+                ),
+            });
+            break;
+        }
     }
     res
 }
 
-fn walk(
-    all: &BTreeMap<String, Kustomization>,
-    is_file: &dyn Fn(&str) -> bool,
-    dir: &str,
-    outer: &Rendering,
-    stack: &mut Vec<String>,
-    res: &mut Resolution,
-) {
-    let Some(k) = all.get(dir) else { return };
-    if stack.iter().any(|d| d == dir) || stack.len() > 32 {
-        return; // a cycle: reported once by the caller that closes it
-    }
-    stack.push(dir.to_string());
-    // Outer transformations win for the namespace; prefixes and suffixes compose.
-    let here = Rendering {
-        top: outer.top,
-        namespace: outer.namespace.clone().or_else(|| k.namespace.clone()),
-        name_prefix: format!("{}{}", outer.name_prefix, k.name_prefix),
-        name_suffix: format!("{}{}", k.name_suffix, outer.name_suffix),
-        images: outer
-            .images
-            .iter()
-            .cloned()
-            .chain(k.images.iter().cloned())
-            .collect(),
-    };
-    for (r, span) in &k.resources {
-        let Some(path) = join(&k.dir, r) else {
-            res.unresolved.push(Unresolved {
-                file: k.file,
-                span: *span,
-                message: format!(
-                    "resource `{r}` is remote or outside the scan root; it is not fetched"
-                ),
-            });
-            continue;
+/// Most (kustomization, rendering) pairs resolved, plus renderings recorded, in one scan. Each pair is resolved once per
+/// top-level kustomization, so a DAG of n kustomizations costs O(n x distinct renderings); the cap
+/// bounds the case where every path through the DAG renders differently (prefixes that add up),
+/// which kustomize itself would also expand exponentially.
+pub const MAX_STEPS: usize = 100_000;
+
+/// Depth-first resolution with a cycle stack and a memo of what was already resolved.
+struct Walker<'a> {
+    all: &'a BTreeMap<String, Kustomization>,
+    is_file: &'a dyn Fn(&str) -> bool,
+    stack: Vec<String>,
+    /// (kustomization dir, rendering it is resolved under) already done for the current top: a
+    /// diamond (two overlays including the same base with the same transforms) resolves once.
+    seen: HashSet<(String, Rendering)>,
+    /// (resource file, rendering) already recorded, across tops.
+    pushed: HashSet<(String, Rendering)>,
+    steps: usize,
+    res: &'a mut Resolution,
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, dir: &str, outer: &Rendering) {
+        let Some(k) = self.all.get(dir) else { return };
+        if self.stack.iter().any(|d| d == dir) || self.stack.len() > 32 || self.steps > MAX_STEPS {
+            return; // a cycle: reported once by the caller that closes it
+        }
+        let here = Rendering {
+            top: outer.top,
+            namespace: outer.namespace.clone().or_else(|| k.namespace.clone()),
+            name_prefix: format!("{}{}", outer.name_prefix, k.name_prefix),
+            name_suffix: format!("{}{}", k.name_suffix, outer.name_suffix),
+            images: outer
+                .images
+                .iter()
+                .cloned()
+                .chain(k.images.iter().cloned())
+                .collect(),
         };
-        if all.contains_key(&path) {
-            if stack.contains(&path) {
-                res.unresolved.push(Unresolved {
+        if !self.seen.insert((dir.to_string(), here.clone())) {
+            return;
+        }
+        self.steps += 1;
+        self.stack.push(dir.to_string());
+        for (r, span) in &k.resources {
+            let Some(path) = join(&k.dir, r) else {
+                self.res.unresolved.push(Unresolved {
                     file: k.file,
                     span: *span,
                     message: format!(
-                        "resource `{r}` includes a kustomization that includes this one (a cycle)"
+                        "resource `{r}` is remote or outside the scan root; it is not fetched"
                     ),
                 });
                 continue;
+            };
+            if self.all.contains_key(&path) {
+                if self.stack.contains(&path) {
+                    self.res.unresolved.push(Unresolved {
+                        file: k.file,
+                        span: *span,
+                        message: format!(
+                            "resource `{r}` includes a kustomization that includes this one (a cycle)"
+                        ),
+                    });
+                    continue;
+                }
+                self.walk(&path, &here);
+            } else if (self.is_file)(&path) {
+                // Every rendering is a step too, so the output is bounded as well as the walk.
+                self.steps += 1;
+                if self.steps <= MAX_STEPS && self.pushed.insert((path.clone(), here.clone())) {
+                    self.res
+                        .renderings
+                        .entry(path)
+                        .or_default()
+                        .push(here.clone());
+                }
+            } else {
+                self.res.unresolved.push(Unresolved {
+                    file: k.file,
+                    span: *span,
+                    message: format!("resource `{r}` was not found in the scanned files"),
+                });
             }
-            walk(all, is_file, &path, &here, stack, res);
-        } else if is_file(&path) {
-            res.renderings.entry(path).or_default().push(here.clone());
-        } else {
-            res.unresolved.push(Unresolved {
-                file: k.file,
-                span: *span,
-                message: format!("resource `{r}` was not found in the scanned files"),
-            });
         }
+        self.stack.pop();
     }
-    stack.pop();
 }
 
 #[cfg(test)]
