@@ -63,10 +63,9 @@ impl SourceFile {
 
     /// The full text of the 1-based `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.lines.line_start(line);
-        let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].trim_end_matches('\r')
+        let start = self.lines.line_start(line).min(self.text.len());
+        let end = self.lines.line_end(&self.text, line).max(start);
+        &self.text[start..end]
     }
 
     pub fn line_index(&self) -> &LineIndex {

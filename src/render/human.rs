@@ -1,16 +1,19 @@
 //! `--format human`: findings as miette diagnostics with source snippets, grouped by workload,
 //! each penalty explained, and a summary table at the end. Colour only on a terminal without
 //! `NO_COLOR`.
-
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Arc;
+//!
+//! Everything printed that comes from the scanned repository (ids, paths, names, messages,
+//! snippets) goes through [`super::excerpt`]: snippets are cut around their span and control
+//! characters are escaped, so hostile files can neither flood nor drive the terminal.
 
 use analyzer::Repo;
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    Severity as MSeverity,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Severity as MSeverity,
 };
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::excerpt::{Excerpt, bounded_message, sanitize};
 use rules::Severity;
 use rules::report::{Finding, Report, WorkloadReport};
 
@@ -46,14 +49,15 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .without_primary_span_start();
     let sources = SourceCache::new(repo);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "wasm-migrate {} scanned {}: {} workload(s)\n",
         report.tool.version,
-        report.root,
+        sanitize(&report.root),
         report.workloads.len()
     );
 
@@ -66,14 +70,18 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
                 let _ = writeln!(
                     text,
                     "{}:{}:{} {} {}",
-                    f.file, f.line, f.column, f.rule, f.message
+                    sanitize(&f.file),
+                    f.line,
+                    f.column,
+                    f.rule,
+                    bounded_message(&f.message)
                 );
             }
             for line in text.lines() {
                 let _ = writeln!(out, "{}", format!("  {line}").trim_end());
             }
             if !f.chain.is_empty() {
-                let _ = writeln!(out, "    chain: {}", f.chain.join(" -> "));
+                let _ = writeln!(out, "    chain: {}", sanitize(&f.chain.join(" -> ")));
             }
         }
         // Suppressed findings: one line each, with where and why.
@@ -82,7 +90,12 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
                 let _ = writeln!(
                     out,
                     "   suppressed: {} {}:{} ({}:{}: {})",
-                    f.rule, f.file, f.line, s.file, s.line, s.reason
+                    f.rule,
+                    sanitize(&f.file),
+                    f.line,
+                    sanitize(&s.file),
+                    s.line,
+                    sanitize(&bounded_message(&s.reason))
                 );
             }
         }
@@ -101,7 +114,13 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
                 (Some(l), Some(c)) => format!(":{l}:{c}"),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "  {} {}{at}: {}", e.rule, e.file, e.message);
+            let _ = writeln!(
+                out,
+                "  {} {}{at}: {}",
+                e.rule,
+                sanitize(&e.file),
+                sanitize(&bounded_message(&e.message))
+            );
         }
         out.push('\n');
     }
@@ -109,7 +128,12 @@ pub fn render(report: &Report, repo: Option<&Repo>, style: Style) -> String {
         let _ = writeln!(out, "Notes:");
         for n in &report.notes {
             let at = n.line.map(|l| format!(":{l}")).unwrap_or_default();
-            let _ = writeln!(out, "  {}{at}: {}", n.file, n.message);
+            let _ = writeln!(
+                out,
+                "  {}{at}: {}",
+                sanitize(&n.file),
+                sanitize(&bounded_message(&n.message))
+            );
         }
         out.push('\n');
     }
@@ -121,23 +145,29 @@ fn workload_header(out: &mut String, w: &WorkloadReport) {
     let runtime = w
         .runtime
         .as_deref()
-        .map(|r| format!("  runtime: {r}"))
+        .map(|r| format!("  runtime: {}", sanitize(r)))
         .unwrap_or_default();
     let language = w
         .language
         .as_deref()
-        .map(|l| format!("  language: {l}"))
+        .map(|l| format!("  language: {}", sanitize(l)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "━━ {}  {}/100 {}{language}{runtime}",
-        w.id,
+        sanitize(&w.id),
         w.score,
         w.verdict.as_str()
     );
-    let _ = writeln!(out, "   sources: {}", w.sources.join(", "));
+    let _ = writeln!(out, "   sources: {}", sanitize(&w.sources.join(", ")));
     for l in &w.links {
-        let _ = writeln!(out, "   linked: {} -> {} ({})", l.from, l.to, l.linked_by);
+        let _ = writeln!(
+            out,
+            "   linked: {} -> {} ({})",
+            sanitize(&l.from),
+            sanitize(&l.to),
+            sanitize(&l.linked_by)
+        );
     }
     if w.findings.is_empty() {
         let _ = writeln!(out, "   no findings");
@@ -187,7 +217,7 @@ fn summary_table(out: &mut String, report: &Report) {
     let width = report
         .workloads
         .iter()
-        .map(|w| w.id.chars().count())
+        .map(|w| sanitize(&w.id).chars().count())
         .max()
         .unwrap_or(8)
         .clamp(8, 60);
@@ -203,7 +233,7 @@ fn summary_table(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "  {:<width$}  {:>5}  {:<8}  {:>8}  {:>8}  {:>5}",
-            w.id,
+            sanitize(&w.id),
             w.score,
             w.verdict.as_str(),
             count(Severity::Blocker),
@@ -234,21 +264,14 @@ impl<'r> SourceCache<'r> {
         SourceCache { repo }
     }
 
-    /// The file's text and the byte range of a finding's region.
-    fn locate(&self, f: &Finding) -> Option<(Arc<str>, usize, usize)> {
+    /// A bounded excerpt around the finding's region (see [`Excerpt`]).
+    fn locate(&self, f: &Finding) -> Option<Excerpt> {
         let file = self.repo?.file_by_path(&f.file)?;
-        let offset = |line: usize, col: usize| {
-            let start = file.line_index().line_start(line);
-            let text = file.line_text(line);
-            start
-                + text
-                    .char_indices()
-                    .nth(col.saturating_sub(1))
-                    .map_or(text.len(), |(b, _)| b)
-        };
+        // Columns count characters; the index finds the byte in O(log n), however long the line.
+        let offset = |line: usize, col: usize| file.line_index().offset_of(&file.text, line, col);
         let start = offset(f.line, f.column);
         let end = offset(f.end_line, f.end_column).max(start);
-        Some((file.text.clone(), start, end - start))
+        Excerpt::with_index(&f.file, &file.text, file.line_index(), start, end)
     }
 }
 
@@ -263,23 +286,28 @@ fn diagnostic(f: &Finding, sources: &SourceCache<'_>) -> miette::Report {
     } else {
         String::new()
     };
-    let mut diag = MietteDiagnostic::new(f.message.clone())
+    let help = bounded_message(&f.help);
+    let mut diag = MietteDiagnostic::new(bounded_message(&f.message))
         .with_code(format!(
             "{} {} [{}{cost}]",
             f.rule,
             f.category.as_str(),
             f.severity.as_str()
         ))
-        .with_severity(severity)
-        .with_help(f.help.clone());
+        .with_severity(severity);
     match sources.locate(f) {
-        Some((text, start, len)) => {
-            diag = diag.with_labels([LabeledSpan::new_primary_with_span(None, (start, len))]);
-            miette::Report::new(diag).with_source_code(NamedSource::new(f.file.clone(), text))
+        Some(excerpt) => {
+            let (start, len) = excerpt.span();
+            diag = diag
+                .with_help(help)
+                .with_labels([LabeledSpan::new_primary_with_span(None, (start, len))]);
+            miette::Report::new(diag).with_source_code(excerpt)
         }
         None => miette::Report::new(diag.with_help(format!(
-            "{} (at {}:{}:{})",
-            f.help, f.file, f.line, f.column
+            "{help} (at {}:{}:{})",
+            sanitize(&f.file),
+            f.line,
+            f.column
         ))),
     }
 }

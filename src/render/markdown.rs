@@ -520,8 +520,11 @@ fn signed(n: i64) -> String {
 }
 
 /// A code span that holds any text: the fence is one backtick longer than the longest run inside,
-/// and a `|` is escaped so the span can sit in a table cell.
+/// a `|` is escaped so the span can sit in a table cell, and line breaks and other control
+/// characters are written as `\u{..}`: a newline in a workload id (from `metadata.name`) would
+/// otherwise end the span and the table, and what followed would be raw Markdown in the comment.
 pub fn code(s: &str) -> String {
+    let s = &*super::excerpt::sanitize(s);
     let longest = longest_run(s, '`');
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') {
@@ -558,6 +561,7 @@ pub fn text(s: &str) -> String {
                 out.push(ch);
             }
             '\n' | '\r' => out.push(' '),
+            _ if super::excerpt::is_hostile(ch) => out.push_str(&ch.escape_unicode().to_string()),
             _ if in_code => {
                 if ch == '|' {
                     out.push_str("\\|");
