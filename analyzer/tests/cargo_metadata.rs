@@ -101,7 +101,8 @@ fn a_cargo_that_hangs_is_stopped_at_the_deadline() {
         ..Default::default()
     };
     let started = std::time::Instant::now();
-    let err = metadata::run_cargo_tree(&fixture().join("ws/Cargo.toml"), "app", &opts).unwrap_err();
+    let err = metadata::run_cargo_tree(&fixture().join("ws/Cargo.toml"), "app", &fixture(), &opts)
+        .unwrap_err();
     assert!(err.contains("did not finish within"), "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(20),

@@ -9,9 +9,15 @@
 //!
 //! This is the one place wasm-migrate runs a program on the scanned repository's files, so it is
 //! off by default and fenced in (docs/cargo.md lists what is left of the risk):
-//! - cargo runs with its working directory in a fresh empty temporary directory, so neither the
-//!   repository's `rust-toolchain.toml` (read by rustup from the working directory) nor its
-//!   `.cargo/config.toml` (read from the working directory's ancestors) applies;
+//! - cargo runs with its working directory in a fresh empty temporary directory that is never
+//!   inside the scan root (with `TMPDIR` pointing into the repository, another base is chosen or
+//!   cargo is not run), so neither the repository's `rust-toolchain.toml` (read by rustup from the
+//!   working directory) nor its `.cargo/config.toml` (read from the working directory's ancestors)
+//!   applies; only `CARGO_HOME`'s config does, and cargo is not run when `CARGO_HOME` itself is
+//!   inside the scan root;
+//! - `RUSTUP_TOOLCHAIN` is pinned to the toolchain active outside the repository and
+//!   `RUSTUP_AUTO_INSTALL=0`, so rustup never switches to, or installs, a toolchain the
+//!   repository names;
 //! - `--offline` and `CARGO_NET_OFFLINE=true`: nothing is fetched; `--locked`: `Cargo.lock` is
 //!   never written (a lock that is out of date makes cargo fail, and the static model is kept);
 //! - `cargo tree` runs no build script and compiles nothing; its output is bounded in size and
@@ -139,14 +145,16 @@ impl ResolvedGraph {
 }
 
 /// Run `cargo tree` for package `spec` of the workspace whose root manifest is `manifest`
-/// (absolute) and return what it printed.
+/// (absolute), from a directory outside `scan_root`, and return what it printed.
 pub fn run_cargo_tree(
     manifest: &Path,
     spec: &str,
+    scan_root: &Path,
     opts: &MetadataOptions,
 ) -> Result<String, String> {
-    let scratch = Scratch::new().map_err(|e| format!("cannot create a working directory: {e}"))?;
-    let mut child = Command::new(&opts.cargo)
+    let scratch = Scratch::new(scan_root)?;
+    let mut command = Command::new(&opts.cargo);
+    command
         .args(["tree", "--offline", "--locked", "-e", "normal"])
         .args([
             "--prefix",
@@ -163,6 +171,11 @@ pub fn run_cargo_tree(
         // One argument, so a spec can never be read as another option.
         .arg(format!("--package={spec}"))
         .current_dir(&scratch.0)
+        .env("RUSTUP_AUTO_INSTALL", "0");
+    if let Some(toolchain) = pinned_toolchain(&scratch.0) {
+        command.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    let mut child = command
         .env("CARGO_NET_OFFLINE", "true")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -228,20 +241,76 @@ fn bounded_reader(
     })
 }
 
-/// An empty directory under the system's temporary directory, removed on drop.
+/// An empty directory outside the scan root, removed on drop.
 struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new() -> std::io::Result<Scratch> {
+    /// Under the system's temporary directory, or the first of `/tmp`, `/var/tmp`, `/dev/shm`
+    /// when that one is inside the scan root (`TMPDIR=repo/tmp`): cargo reads `.cargo/config.toml`
+    /// from every ancestor of its working directory, so none of them may be in the repository.
+    fn new(scan_root: &Path) -> Result<Scratch, String> {
         static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
+        let root = scan_root
+            .canonicalize()
+            .unwrap_or_else(|_| scan_root.to_path_buf());
+        let inside = |p: &Path| p.canonicalize().is_ok_and(|c| c.starts_with(&root));
+        if let Some(home) = cargo_home()
+            && inside(&home)
+        {
+            return Err(format!(
+                "CARGO_HOME ({}) is inside the scan root; cargo would read the repository's config",
+                home.display()
+            ));
+        }
+        let base = [
+            std::env::temp_dir(),
+            PathBuf::from("/tmp"),
+            PathBuf::from("/var/tmp"),
+            PathBuf::from("/dev/shm"),
+        ]
+        .into_iter()
+        .find(|b| b.is_dir() && !inside(b))
+        .ok_or("no temporary directory outside the scan root to run cargo from")?;
+        let dir = base.join(format!(
             "wasm-migrate-cargo-{}-{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
-        std::fs::create_dir(&dir)?;
+        std::fs::create_dir(&dir).map_err(|e| format!("cannot create a working directory: {e}"))?;
         Ok(Scratch(dir))
     }
+}
+
+/// `CARGO_HOME`, or `~/.cargo`.
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// The toolchain rustup would pick outside the repository: `RUSTUP_TOOLCHAIN` when set (as under
+/// `cargo run`), else what `rustup show active-toolchain` says in the empty scratch directory.
+/// `None` without rustup (then `cargo` is a real toolchain binary and reads no toolchain file).
+fn pinned_toolchain(scratch: &Path) -> Option<String> {
+    static PINNED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    PINNED
+        .get_or_init(|| {
+            if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+                return Some(t.to_string_lossy().into_owned());
+            }
+            let out = Command::new("rustup")
+                .args(["show", "active-toolchain"])
+                .current_dir(scratch)
+                .env("RUSTUP_AUTO_INSTALL", "0")
+                .stdin(Stdio::null())
+                .stderr(Stdio::null())
+                .output()
+                .ok()?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            let name = text.split_whitespace().next()?;
+            out.status.success().then(|| name.to_string())
+        })
+        .clone()
 }
 
 impl Drop for Scratch {
@@ -349,7 +418,7 @@ pub fn resolve_repo(repo: &mut Repo, opts: &MetadataOptions) {
     let outcomes: Vec<_> = jobs
         .into_par_iter()
         .map(|(ws, m, manifest, spec)| {
-            let outcome = run_cargo_tree(&manifest, &spec, opts)
+            let outcome = run_cargo_tree(&manifest, &spec, &root, opts)
                 .and_then(|t| ResolvedGraph::from_tree(&t))
                 .map_err(|e| format!("{spec}: {e}"));
             (ws, m, outcome)
@@ -519,7 +588,13 @@ mod tests {
             cargo: PathBuf::from("/nonexistent/cargo"),
             ..Default::default()
         };
-        let err = run_cargo_tree(Path::new("/nonexistent/Cargo.toml"), "x", &opts).unwrap_err();
+        let err = run_cargo_tree(
+            Path::new("/nonexistent/Cargo.toml"),
+            "x",
+            Path::new("/nonexistent"),
+            &opts,
+        )
+        .unwrap_err();
         assert!(err.starts_with("cannot run `/nonexistent/cargo`"), "{err}");
     }
 }
