@@ -1,6 +1,13 @@
 //! `convert --write`: each file is written atomically (a temporary file in the same directory,
 //! then a rename), keeps its permissions, and is refused when it would land outside the scan
-//! root, go through a symlink, or overwrite a file that changed since it was scanned.
+//! root, go through a symlink, overwrite a file that changed since it was scanned, or replace a
+//! read-only file (the user made it so; `sed -i` would replace it, we do not).
+//!
+//! The temporary file has no name while it is written (Linux `O_TMPFILE`): it is linked under its
+//! `.NAME.wasm-migrate-PID.tmp` name only once complete, and renamed over the target at once, so a
+//! run killed while writing leaves nothing behind. Where `O_TMPFILE` is not available, and for the
+//! instant between link and rename, leftovers of a run that was killed are removed by the next
+//! `--write` (a temporary file of ours whose process is gone).
 
 use std::fs;
 use std::io::Write;
@@ -16,6 +23,8 @@ pub enum WriteError {
     Symlink { path: String },
     #[error("`{path}` changed since it was scanned: run convert again")]
     Changed { path: String },
+    #[error("`{path}` is read-only: not replaced (make it writable to convert it)")]
+    ReadOnly { path: String },
     #[error("`{path}`: {source}")]
     Io {
         path: String,
@@ -51,6 +60,11 @@ pub fn write_all(root: &Path, files: &[FileChange]) -> Result<Vec<String>, Write
         .iter()
         .map(|f| check_one(&root_real, f).map(|t| (f, t)))
         .collect::<Result<Vec<_>, _>>()?;
+    for (_, t) in &checked {
+        if let Some(dir) = t.path.parent() {
+            sweep_leftovers(dir, &t.path);
+        }
+    }
     let mut written = Vec::new();
     for (f, t) in checked {
         write_one(&root_real, f, t)?;
@@ -99,9 +113,25 @@ fn check_one(root: &Path, f: &FileChange) -> Result<Target, WriteError> {
             path: f.path.clone(),
         });
     }
+    if meta.as_ref().is_some_and(|m| m.permissions().readonly()) {
+        return Err(WriteError::ReadOnly {
+            path: f.path.clone(),
+        });
+    }
     match (&f.original, &meta) {
         (Some(orig), Some(_)) => {
-            let now = fs::read(&path).map_err(io(&f.path))?;
+            // Read like any repository file: a FIFO swapped in since the scan cannot block here.
+            let guard = analyzer::fsread::Root::new(root).map_err(io(&f.path))?;
+            let limit = orig.len() as u64 + 1;
+            let now = match analyzer::fsread::read_in_root(&guard, &path, limit) {
+                Ok(bytes) => bytes,
+                Err(analyzer::fsread::ReadError::Io(e)) => return Err(io(&f.path)(e)),
+                Err(_) => {
+                    return Err(WriteError::Changed {
+                        path: f.path.clone(),
+                    });
+                }
+            };
             if now != orig.as_bytes() {
                 return Err(WriteError::Changed {
                     path: f.path.clone(),
@@ -135,16 +165,31 @@ fn write_one(root: &Path, f: &FileChange, t: Target) -> Result<(), WriteError> {
         });
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = parent_real.join(format!(".{name}.wasm-migrate-{}.tmp", std::process::id()));
+    let tmp = parent_real.join(tmp_name(name, std::process::id()));
+    // A new file gets rw-r--r-- (an unnamed temporary file starts private, 0600).
+    let mode = meta
+        .as_ref()
+        .map(|m| m.permissions())
+        .or_else(default_permissions);
     let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let (mut file, unnamed) = match open_unnamed(&parent_real)? {
+            Some(file) => (file, true),
+            None => (
+                fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&tmp)?,
+                false,
+            ),
+        };
         file.write_all(f.text.as_bytes())?;
         file.sync_all()?;
-        if let Some(m) = &meta {
-            fs::set_permissions(&tmp, m.permissions())?;
+        if let Some(p) = &mode {
+            file.set_permissions(p.clone())?;
+        }
+        if unnamed {
+            // Fails if the name exists: never rename a file that is not ours.
+            link_unnamed(&file, &tmp)?;
         }
         fs::rename(&tmp, &path)
     })();
@@ -155,6 +200,110 @@ fn write_one(root: &Path, f: &FileChange, t: Target) -> Result<(), WriteError> {
             source: e,
         });
     }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
+    None
+}
+
+/// `.NAME.wasm-migrate-PID.tmp`: the temporary name of a file being written.
+fn tmp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.wasm-migrate-{pid}.tmp")
+}
+
+/// Remove temporary files of ours beside `target` whose process is gone (a `--write` that was
+/// killed). Only names of the exact `.NAME.wasm-migrate-PID.tmp` shape for this target are
+/// touched, and only regular files.
+fn sweep_leftovers(dir: &Path, target: &Path) {
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
+    let prefix = format!(".{name}.wasm-migrate-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let Some(pid) = n
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A file in `dir` with no name yet (`O_TMPFILE`), or `None` where the system has no such thing.
+#[cfg(target_os = "linux")]
+fn open_unnamed(dir: &Path) -> std::io::Result<Option<fs::File>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_TMPFILE)
+        .mode(0o600)
+        .open(dir)
+    {
+        Ok(f) => Ok(Some(f)),
+        // Not supported by this file system or kernel: fall back to a named temporary file.
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::EOPNOTSUPP) | Some(libc::EISDIR) | Some(libc::EINVAL)
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_unnamed(_dir: &Path) -> std::io::Result<Option<fs::File>> {
+    Ok(None)
+}
+
+/// Give an `O_TMPFILE` file the name `to` (it must not exist).
+#[cfg(target_os = "linux")]
+fn link_unnamed(file: &fs::File, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::io::AsRawFd;
+    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+    let to = std::ffi::CString::new(to.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that live across the call.
+    let rc = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn link_unnamed(_file: &fs::File, _to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
