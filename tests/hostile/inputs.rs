@@ -1,0 +1,167 @@
+//! Defect 6 (no total budget: six 4 MiB Dockerfiles took 3.0 GB) and the hostile inputs that
+//! already held: alias bombs, deep nesting, symlink loops and escapes, FIFOs, binary and invalid
+//! UTF-8, huge and sparse files, hostile ignore globs in the config.
+
+use crate::bounded::{notes_and_errors, repo_with_good_workload, run, workload_ids, write};
+
+fn big_dockerfile(bytes: usize) -> String {
+    let line = "RUN apk add --no-cache curl git make && echo built\n";
+    let mut s = String::from("FROM alpine:3.20\n");
+    while s.len() + line.len() < bytes {
+        s.push_str(line);
+    }
+    s
+}
+
+#[test]
+fn dockerfiles_over_their_cap_are_skipped_and_the_total_is_budgeted() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    // Six 4 MiB Dockerfiles: each is over the 1 MiB Dockerfile cap.
+    for i in 0..6 {
+        write(
+            &repo.join(format!("big{i}/Dockerfile")),
+            &big_dockerfile(4 * 1024 * 1024 - 1),
+        );
+    }
+    // Twelve of 0.9 MiB: under the cap, over the 8 MiB Dockerfile budget together.
+    for i in 0..12 {
+        write(
+            &repo.join(format!("mid{i:02}/Dockerfile")),
+            &big_dockerfile(900 * 1024),
+        );
+    }
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 1536);
+    // The 9 Dockerfiles read (8 MiB / 0.9 MiB) are workloads of their own; the rest are not.
+    let ids = workload_ids(&r);
+    assert!(
+        ids.contains(&"dockerfile:mid08/Dockerfile".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        !ids.iter().any(|i| i.contains("mid09") || i.contains("big")),
+        "{ids:?}"
+    );
+    let notes = notes_and_errors(&r);
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n.contains("over the 1 MiB limit"))
+            .count(),
+        6,
+        "{notes:#?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("mid09/Dockerfile: scan budget: 3 Dockerfile file(s)")),
+        "{notes:#?}"
+    );
+}
+
+#[test]
+fn many_large_yaml_files_stop_at_the_yaml_budget() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n---\n";
+    let big = doc.repeat(3_900_000 / doc.len());
+    for i in 0..12 {
+        write(&repo.join(format!("z{i:02}/all.yaml")), &big);
+    }
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 3072);
+    assert_eq!(workload_ids(&r), ["Deployment/default/good"]);
+    let notes = notes_and_errors(&r);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("scan budget:") && n.contains("YAML")),
+        "{notes:#?}"
+    );
+}
+
+#[test]
+fn alias_bombs_and_deep_nesting_are_parse_errors() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 1..12 {
+        let prev = (b'a' + (i - 1) as u8) as char;
+        let cur = (b'a' + i as u8) as char;
+        bomb.push_str(&format!(
+            "{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    write(&repo.join("k8s/bomb.yaml"), &bomb);
+    write(
+        &repo.join("k8s/deep.yaml"),
+        &format!("{}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+    );
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 512);
+    assert_eq!(workload_ids(&r), ["Deployment/default/good"]);
+    let notes = notes_and_errors(&r);
+    assert!(
+        notes.iter().any(|n| n.starts_with("k8s/deep.yaml:")),
+        "{notes:#?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_fifos_binary_invalid_utf8_and_sparse_files_are_reported_not_followed() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    std::os::unix::fs::symlink("loop", repo.join("k8s/loop")).unwrap();
+    std::os::unix::fs::symlink("/etc/shadow", repo.join("k8s/shadow.yaml")).unwrap();
+    std::os::unix::fs::symlink("../..", repo.join("k8s/up")).unwrap();
+    crate::bounded::mkfifo(&repo.join("k8s/fifo.yaml"));
+    write(&repo.join("k8s/bin.yaml"), "kind: Pod\n\u{0}\u{1}\u{2}");
+    std::fs::write(repo.join("k8s/latin1.yaml"), b"kind: Pod\nname: caf\xe9\n").unwrap();
+    let sparse = std::fs::File::create(repo.join("k8s/sparse.yaml")).unwrap();
+    sparse.set_len(1 << 40).unwrap(); // 1 TiB of holes
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 512);
+    assert_eq!(workload_ids(&r), ["Deployment/default/good"]);
+    let notes = notes_and_errors(&r);
+    for (file, says) in [
+        ("k8s/shadow.yaml", "symbolic link not followed"),
+        ("k8s/bin.yaml", "binary content"),
+        ("k8s/latin1.yaml", "not valid UTF-8"),
+        ("k8s/sparse.yaml", "over the 4 MiB limit"),
+    ] {
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with(&format!("{file}: ")) && n.contains(says)),
+            "{file}: {says}: {notes:#?}"
+        );
+    }
+    assert!(
+        !r.stdout().contains("root:"),
+        "a file outside the root was read"
+    );
+}
+
+#[test]
+fn hostile_ignore_globs_in_the_config_are_rejected_or_harmless() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    let glob = format!("{}a", "*".repeat(5_000));
+    write(
+        &repo.join(".wasm-migrate.toml"),
+        &format!("ignore = [\"{glob}\", \"**/**/**/**/**/**/**/**/**/x\", \"[z-a]\"]\n"),
+    );
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    assert!(!r.timed_out);
+    assert!(
+        matches!(r.code, Some(0) | Some(2)),
+        "{:?}: {}",
+        r.code,
+        r.stderr()
+    );
+    assert!(r.stderr.len() < 8192, "{} bytes of stderr", r.stderr.len());
+}
