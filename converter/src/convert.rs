@@ -281,10 +281,17 @@ fn existing_text(repo: &Repo, path: &str) -> Option<Result<String, String>> {
     if !meta.is_file() {
         return Some(Err("exists and is not a regular file".into()));
     }
-    if meta.len() > 1024 * 1024 {
-        return Some(Err("exists and is over 1 MiB".into()));
-    }
-    Some(std::fs::read_to_string(&abs).map_err(|e| format!("exists and cannot be read ({e})")))
+    // Read like every repository file: within the root, regular, bounded (analyzer::fsread).
+    let read = analyzer::fsread::Root::new(&repo.root)
+        .map_err(analyzer::fsread::ReadError::from)
+        .and_then(|root| analyzer::fsread::read_in_root(&root, &abs, 1024 * 1024));
+    Some(match read {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| "exists and is not UTF-8".to_string()),
+        Err(
+            analyzer::fsread::ReadError::TooLarge { .. } | analyzer::fsread::ReadError::Grew { .. },
+        ) => Err("exists and is over 1 MiB".into()),
+        Err(e) => Err(format!("exists and cannot be read ({e})")),
+    })
 }
 
 fn new_file(path: &str, text: String, workload: &str) -> FileChange {
