@@ -387,7 +387,16 @@ def cmd_compare(args):
         out.append("\n## Notes\n")
         out.extend(f"- {n}" for n in notes)
     out.append("")
-    Path(args.out).write_text("\n".join(out))
+    # Sections other scripts own (the real-world corpus, scripts/corpus/score.py) are kept as they
+    # are: everything from the first of their headings on.
+    kept = ""
+    target = Path(args.out)
+    if target.exists():
+        old = target.read_text()
+        marker = old.find("\n## Real-world corpus")
+        if marker != -1:
+            kept = old[marker:]
+    target.write_text("\n".join(out).rstrip("\n") + "\n" + kept)
     print(f"agreement {agree}/{total} = {rate:.1f}% (with check alone {agree_check}/{total} = {rate_check:.1f}%; "
           f"with --cargo-metadata {agree_meta}/{total} = {rate_meta:.1f}%, {resolved_meta} resolved by cargo; "
           f"same findings {same_evidence}/{total}; holdout {holdout_first}/{holdout_total} as first measured, "
