@@ -18,6 +18,17 @@
 //! [images]                                     # container image -> its Wasm build, for `convert`
 //! "ghcr.io/acme/api" = "ghcr.io/acme/api-wasm:1.0"
 //!
+//! [[known-image]]                              # image knowledge, before the built-in table
+//! match = ["registry.corp/platform/jre-*"]     # (same fields as rules/data/images.toml)
+//! name = "the platform JRE"
+//! kind = "language-runtime"
+//! runtime = "jvm"
+//! category = "jvm"
+//! severity = "blocker"
+//! reason = "the company's OpenJDK base image"
+//! alternative = "keep the service as a Linux workload"
+//! source = "https://wiki.corp/platform/images"
+//!
 //! [convert]                                    # everything else `convert` reads: docs/convert.md
 //! runtime = "spin"
 //! ```
@@ -48,6 +59,8 @@ pub struct Config {
     pub allow_suppressions: bool,
     pub runtime_class: Option<String>,
     pub images: BTreeMap<String, String>,
+    /// `[[known-image]]` entries: image knowledge that wins over the built-in table.
+    pub known_images: Vec<analyzer::images::ImageEntry>,
     /// The `[convert]` table (top-level `runtime-class` and `[images]` fold into it for `convert`).
     pub convert: converter::ConvertConfig,
 }
@@ -64,6 +77,7 @@ impl Default for Config {
             allow_suppressions: true,
             runtime_class: None,
             images: BTreeMap::new(),
+            known_images: Vec::new(),
             convert: converter::ConvertConfig::default(),
         }
     }
@@ -82,6 +96,8 @@ struct Raw {
     thresholds: RawThresholds,
     #[serde(default)]
     images: BTreeMap<String, String>,
+    #[serde(default)]
+    known_image: Vec<Spanned<analyzer::images::ImageEntry>>,
     #[serde(default)]
     convert: Option<converter::ConvertConfig>,
 }
@@ -131,6 +147,9 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> anyhow::Result<Config> {
         .map_err(|_| anyhow!("cannot read config {shown}: it is not UTF-8 text"))?;
     let mut config = parse(&shown, &text).map_err(|e| anyhow!(e))?;
     config.path = Some(path);
+    // The matcher is shared by the Dockerfile front-end and the image rules, so the user's
+    // entries are installed where both see them.
+    analyzer::images::set_user_entries(config.known_images.clone());
     Ok(config)
 }
 
@@ -153,6 +172,10 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
             .map_or(0..0, |i| i..i + "[convert]".len());
         convert.validate().map_err(|m| err(at, m))?;
         config.convert = convert;
+    }
+    for entry in &raw.known_image {
+        known_image(entry.get_ref()).map_err(|m| err(entry.span(), m))?;
+        config.known_images.push(entry.get_ref().clone());
     }
     for pattern in &raw.ignore {
         let mut b = ignore::gitignore::GitignoreBuilder::new("");
@@ -195,10 +218,11 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         config.fail_on = Some(match v.get_ref().as_str() {
             "blocker" => FailOn::Blocker,
             "warning" => FailOn::Warning,
+            "unknown" => FailOn::Unknown,
             other => {
                 return Err(err(
                     v.span(),
-                    format!("`{other}` is not a fail-on level: use blocker or warning"),
+                    format!("`{other}` is not a fail-on level: use blocker, warning or unknown"),
                 ));
             }
         });
@@ -215,6 +239,55 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         }
     }
     Ok(config)
+}
+
+/// Check a `[[known-image]]` entry as the built-in table is checked.
+fn known_image(e: &analyzer::images::ImageEntry) -> Result<(), String> {
+    let what = format!("known-image `{}`", e.name);
+    if e.patterns.is_empty() || e.patterns.iter().any(|p| p.trim().is_empty()) {
+        return Err(format!(
+            "{what}: `match` needs at least one non-empty pattern"
+        ));
+    }
+    if let Some(p) = e.patterns.iter().find(|p| **p != p.to_ascii_lowercase()) {
+        return Err(format!("{what}: pattern `{p}` must be lower-case"));
+    }
+    if e.source.trim().is_empty() {
+        return Err(format!(
+            "{what}: `source` must say where the entry's facts come from"
+        ));
+    }
+    match (&e.category, &e.severity) {
+        (None, None) => Ok(()),
+        (Some(c), Some(s)) => {
+            let category = rules::k8s::images::category_of(e);
+            if !rules::k8s::images::IMAGE_CATEGORIES
+                .iter()
+                .any(|(k, _)| Some(*k) == category)
+            {
+                let known: Vec<&str> = rules::k8s::images::IMAGE_CATEGORIES
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                return Err(format!(
+                    "{what}: category `{c}` is not reported by an image rule; use one of {}",
+                    known.join(", ")
+                ));
+            }
+            if Severity::parse(s).is_none() {
+                return Err(format!(
+                    "{what}: severity `{s}` is not blocker, warning or note"
+                ));
+            }
+            if e.alternative.trim().is_empty() {
+                return Err(format!("{what}: a finding needs an `alternative`"));
+            }
+            Ok(())
+        }
+        _ => Err(format!(
+            "{what}: give both `category` and `severity`, or neither (no finding)"
+        )),
+    }
 }
 
 /// `name:line:col: message`, then the line with the span underlined (miette, no colour).
@@ -277,6 +350,54 @@ fail-under = 60
         assert_eq!(c.runtime_class.as_deref(), Some("wasmtime-spin-v2"));
         assert_eq!(c.images["ghcr.io/acme/api"], "ghcr.io/acme/api-wasm:1");
         assert_eq!(parse(FILE_NAME, "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn known_images_parse_and_are_checked() {
+        let c = parse(
+            FILE_NAME,
+            r#"
+[[known-image]]
+match = ["registry.corp/platform/jre-*"]
+name = "the platform JRE"
+kind = "language-runtime"
+runtime = "jvm"
+category = "jvm"
+severity = "blocker"
+reason = "the company's OpenJDK base image"
+alternative = "keep the service as a Linux workload"
+source = "https://wiki.corp/platform/images"
+
+[[known-image]]
+match = ["registry.corp/platform/static"]
+name = "the platform static base"
+kind = "static"
+reason = "an empty base for copied binaries"
+source = "https://wiki.corp/platform/images"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.known_images.len(), 2);
+        assert_eq!(c.known_images[0].runtime, analyzer::images::Runtime::Jvm);
+
+        let e = parse(
+            FILE_NAME,
+            "[[known-image]]\nmatch = [\"a\"]\nname = \"A\"\nkind = \"tool\"\ncategory = \"gpu\"\nseverity = \"note\"\nreason = \"r\"\nalternative = \"x\"\nsource = \"s\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains(".wasm-migrate.toml:1:1: known-image `A`: category `gpu` is not reported by an image rule"),
+            "{e}"
+        );
+        let e = parse(
+            FILE_NAME,
+            "[[known-image]]\nmatch = [\"a\"]\nname = \"A\"\nkind = \"spaceship\"\nreason = \"r\"\nsource = \"s\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains(".wasm-migrate.toml:4:8: unknown variant `spaceship`"),
+            "{e}"
+        );
     }
 
     #[test]

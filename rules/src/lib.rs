@@ -4,6 +4,7 @@
 //! its user documentation (`wasm-migrate explain`, docs/rules/, SARIF help). Rules read analyzer
 //! facts and report spans; the engine resolves lines, attaches findings to workloads and scores.
 
+pub mod coverage;
 pub mod docs;
 pub mod engine;
 pub mod knowledge;

@@ -1,18 +1,15 @@
-//! The language runtime of a Dockerfile's final image, from its base image (a data table,
-//! `analyzer/data/base_images.toml`), its entrypoint, its package installs and the binaries it
-//! copies out of build stages.
-
-use std::sync::OnceLock;
-
-use serde::Deserialize;
+//! The language runtime of a Dockerfile's final image, from its base image (the image knowledge
+//! base, [`crate::images`]), its entrypoint, its package installs and the binaries it copies out of
+//! build stages.
 
 use super::facts::{InstrRef, PackageManager};
 use super::{CopySource, Dockerfile, Form, Stage, Word, basename};
+use crate::images::{self, ImageEntry, ImageKind, Runtime};
 use crate::span::Span;
 
-/// What a base image says about the runtime (the `class` of a table entry).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// What a base image says about the runtime, derived from its knowledge-base entry's `kind` and
+/// `runtime` ([`ImageClass::of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ImageClass {
     Jvm,
     Dotnet,
@@ -26,6 +23,32 @@ pub enum ImageClass {
     Static,
     /// A general-purpose distribution.
     Os,
+    /// The image already holds a Wasm application.
+    Wasm,
+    /// A native program (a database, a proxy) or a runtime with no language of its own here.
+    Native,
+}
+
+impl ImageClass {
+    pub fn of(entry: &ImageEntry) -> ImageClass {
+        match entry.kind {
+            ImageKind::BaseOs => return ImageClass::Os,
+            ImageKind::Static => return ImageClass::Static,
+            ImageKind::Wasm => return ImageClass::Wasm,
+            _ => {}
+        }
+        match entry.runtime {
+            Runtime::Jvm => ImageClass::Jvm,
+            Runtime::Dotnet => ImageClass::Dotnet,
+            Runtime::Python => ImageClass::Python,
+            Runtime::Node => ImageClass::Node,
+            Runtime::Ruby => ImageClass::Ruby,
+            Runtime::Php => ImageClass::Php,
+            Runtime::Go => ImageClass::Go,
+            Runtime::Rust => ImageClass::Rust,
+            Runtime::Beam | Runtime::Native | Runtime::None => ImageClass::Native,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,7 +95,8 @@ impl Language {
             ImageClass::Php => Language::Php,
             ImageClass::Go => Language::Go,
             ImageClass::Rust => Language::Rust,
-            ImageClass::Static | ImageClass::Os => return None,
+            ImageClass::Wasm => Language::Wasm,
+            ImageClass::Static | ImageClass::Os | ImageClass::Native => return None,
         })
     }
 }
@@ -83,60 +107,23 @@ pub struct LanguageRuntime {
     pub language: Language,
     pub reason: String,
     pub span: Span,
+    /// The knowledge-base entry of the runtime stage's base image, when the language was read
+    /// from it (step 2 of [`Dockerfile::language_runtime`]). The image rules judge such a base
+    /// by the entry, so the Dockerfile rules leave it to them ([`ImageEntry::judges_dockerfile`]).
+    pub base_entry: Option<&'static ImageEntry>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Table {
-    image: Vec<ImageEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct ImageEntry {
-    pub image: String,
-    pub class: ImageClass,
-    pub reason: String,
-}
-
-const TABLE_TEXT: &str = include_str!("../../data/base_images.toml");
-
-fn table() -> &'static [ImageEntry] {
-    static TABLE: OnceLock<Vec<ImageEntry>> = OnceLock::new();
-    // The table is ours and a test parses it; an error here would only lose classifications.
-    TABLE.get_or_init(|| {
-        toml::from_str::<Table>(TABLE_TEXT)
-            .map(|t| t.image)
-            .unwrap_or_default()
-    })
-}
-
-/// `*` matches any run of characters; everything else literally.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if p.get(pi) == Some(&b'*') {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p.get(pi) == t.get(ti) {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
+impl LanguageRuntime {
+    /// Whether the image rules report this runtime (by the base image's entry), so a Dockerfile
+    /// rule reporting the same language would say it twice.
+    pub fn judged_by_image_entry(&self) -> bool {
+        self.base_entry.is_some_and(ImageEntry::judges_dockerfile)
     }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
-/// The table entry for an image reference (first match in file order).
+/// The knowledge-base entry for a `FROM` reference.
 pub(crate) fn classify_image(image: &str) -> Option<&'static ImageEntry> {
-    let repo = super::image_repository(image);
-    table().iter().find(|e| glob(&e.image, &repo))
+    images::lookup(image)
 }
 
 /// Program names that reveal the runtime.
@@ -233,6 +220,7 @@ impl Dockerfile {
                 language: Language::Unknown,
                 reason: "no stage".into(),
                 span: Span::default(),
+                base_entry: None,
             };
         };
         let base = &root.base;
@@ -240,6 +228,7 @@ impl Dockerfile {
             language,
             reason,
             span,
+            base_entry: None,
         };
         let (entry, cmd) = self.entrypoint_and_cmd();
         let programs: Vec<&Word> = [entry, cmd]
@@ -278,13 +267,16 @@ impl Dockerfile {
         // 2. A language image as the base.
         let entry_of_base = classify_image(base.name());
         if let Some(e) = entry_of_base
-            && let Some(lang) = Language::of_class(e.class)
+            && let Some(lang) = Language::of_class(ImageClass::of(e))
         {
-            return mk(
-                lang,
-                format!("base image `{}`: {}", base.name(), e.reason),
-                base.span,
-            );
+            return LanguageRuntime {
+                base_entry: Some(e),
+                ..mk(
+                    lang,
+                    format!("base image `{}` ({}): {}", base.name(), e.name, e.reason),
+                    base.span,
+                )
+            };
         }
 
         // 3. The program the container starts.
@@ -337,20 +329,24 @@ impl Dockerfile {
 
         // 6. What is left: the base's own class.
         match entry_of_base {
-            Some(e) if e.class == ImageClass::Static => mk(
+            Some(e) if ImageClass::of(e) == ImageClass::Static => mk(
                 Language::Static,
-                format!("base image `{}`: {}", base.name(), e.reason),
+                format!("base image `{}` ({}): {}", base.name(), e.name, e.reason),
                 base.span,
             ),
-            Some(e) => mk(
-                Language::Unknown,
-                format!(
-                    "base image `{}`: {}; no runtime found",
-                    base.name(),
-                    e.reason
-                ),
-                base.span,
-            ),
+            Some(e) => LanguageRuntime {
+                base_entry: Some(e),
+                ..mk(
+                    Language::Unknown,
+                    format!(
+                        "base image `{}` ({}): {}; no runtime found",
+                        base.name(),
+                        e.name,
+                        e.reason
+                    ),
+                    base.span,
+                )
+            },
             None => mk(
                 Language::Unknown,
                 format!("base image `{}` is not a known runtime image", base.name()),
@@ -386,9 +382,11 @@ impl Dockerfile {
             }
             if s.base_stage.is_none()
                 && let Some(e) = classify_image(s.base.name())
-                && matches!(e.class, ImageClass::Go | ImageClass::Rust)
+                && matches!(e.kind, ImageKind::LanguageRuntime | ImageKind::Tool)
+                && matches!(ImageClass::of(e), ImageClass::Go | ImageClass::Rust)
             {
-                let lang = if e.class == ImageClass::Go {
+                let class = ImageClass::of(e);
+                let lang = if class == ImageClass::Go {
                     Language::Go
                 } else {
                     Language::Rust
@@ -398,7 +396,7 @@ impl Dockerfile {
                     format!(
                         "{}, a {} build on `{}`",
                         name(s),
-                        class_language_name(e.class),
+                        class_language_name(class),
                         s.base.name()
                     ),
                 ));
@@ -415,16 +413,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_parses_and_every_entry_has_a_reason() {
-        let t: Table = toml::from_str(TABLE_TEXT).unwrap();
-        assert!(t.image.len() > 40);
-        assert!(t.image.iter().all(|e| !e.reason.trim().is_empty()));
-        assert_eq!(table().len(), t.image.len());
-    }
-
-    #[test]
     fn images_classify_by_repository() {
-        let c = |i: &str| classify_image(i).map(|e| e.class);
+        let c = |i: &str| classify_image(i).map(ImageClass::of);
         assert_eq!(
             c("docker.io/library/python:3.12-slim"),
             Some(ImageClass::Python)
@@ -433,6 +423,8 @@ mod tests {
             c("eclipse-temurin:21-jre@sha256:abc"),
             Some(ImageClass::Jvm)
         );
+        assert_eq!(c("tomcat:10.1-jre21"), Some(ImageClass::Jvm));
+        assert_eq!(c("bitnami/kafka:3.7"), Some(ImageClass::Jvm));
         assert_eq!(
             c("mcr.microsoft.com/dotnet/aspnet:8.0"),
             Some(ImageClass::Dotnet)
@@ -453,18 +445,10 @@ mod tests {
             c("gcr.io/distroless/nodejs22-debian12"),
             Some(ImageClass::Node)
         );
-        assert_eq!(c("localhost:5000/golang:1.23"), None);
+        assert_eq!(c("nginx:1.27-alpine"), Some(ImageClass::Native));
+        assert_eq!(c("localhost:5000/golang:1.23"), Some(ImageClass::Go));
         assert_eq!(c("golang:1.23-alpine"), Some(ImageClass::Go));
         assert_eq!(c("SCRATCH"), Some(ImageClass::Static));
         assert_eq!(c("acme/api"), None);
-    }
-
-    #[test]
-    fn glob_matches() {
-        assert!(glob("a*b*c", "axxbyyc"));
-        assert!(glob("*wildfly*", "quay.io/wildfly/wildfly"));
-        assert!(!glob("a*b", "ab c"));
-        assert!(glob("*", ""));
-        assert!(!glob("abc", "ab"));
     }
 }

@@ -776,7 +776,7 @@ fn language_runtime_classification() {
         (Language::Jvm, "eclipse-temurin:21-jre")
     );
     assert!(
-        l.2.starts_with("base image `eclipse-temurin:21-jre`: Eclipse Temurin"),
+        l.2.starts_with("base image `eclipse-temurin:21-jre` (Eclipse Temurin): a JIT"),
         "{}",
         l.2
     );

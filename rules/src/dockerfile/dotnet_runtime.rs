@@ -6,10 +6,15 @@ use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a final image whose language runtime is .NET, recognised from the base image
-    /// (`mcr.microsoft.com/dotnet/*`: `aspnet`, `runtime`, `runtime-deps`, `sdk`; Red Hat UBI
-    /// .NET images), the program the container starts (`dotnet Api.dll`) or a .NET runtime
-    /// installed with the OS package manager. The SDK image used only to build does not fire.
+    /// Flags a final image whose language runtime is .NET, recognised from the program the
+    /// container starts (`dotnet Api.dll`) or a .NET runtime installed with the OS package
+    /// manager on a base that is not itself a .NET image. The SDK image used only to build does
+    /// not fire.
+    ///
+    /// A runtime stage built on a known .NET image (`mcr.microsoft.com/dotnet/*`: `aspnet`,
+    /// `runtime`, `runtime-deps`, `sdk`; Red Hat UBI .NET images: the image knowledge base,
+    /// `rules/data/images.toml`) is reported by `dotnet-image` (WM323) instead, the same finding
+    /// a container running that image gets.
     ///
     /// ## Why it matters for Wasm
     /// A .NET service runs on the CLR with a JIT, which Wasm runtimes do not provide. Building
@@ -45,7 +50,7 @@ impl Rule for DotnetRuntime {
 
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
         let lr = cx.dockerfile.language_runtime();
-        if lr.language == Language::Dotnet {
+        if lr.language == Language::Dotnet && !lr.judged_by_image_entry() {
             sink.report(
                 cx.file.id,
                 lr.span,

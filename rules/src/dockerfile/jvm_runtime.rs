@@ -6,12 +6,15 @@ use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a final image whose language runtime is the JVM, recognised (in this order) from
-    /// the base image (`eclipse-temurin`, `openjdk`, `amazoncorretto`, `maven`, `gradle`,
-    /// `tomcat`, distroless Java, ...; the table is `analyzer/data/base_images.toml`), the
-    /// program the container starts (`java -jar app.jar`), or a JRE installed with the OS
-    /// package manager (`openjdk-17-jre-headless`). A JDK used only in a build stage whose
-    /// output is copied elsewhere does not fire.
+    /// Flags a final image whose language runtime is the JVM, recognised from the program the
+    /// container starts (`java -jar app.jar`) or a JRE installed with the OS package manager
+    /// (`openjdk-17-jre-headless`) on a base that is not itself a JVM image. A JDK used only in
+    /// a build stage whose output is copied elsewhere does not fire.
+    ///
+    /// A runtime stage built on a known JVM image (`eclipse-temurin`, `openjdk`,
+    /// `amazoncorretto`, `tomcat`, `maven`, distroless Java, ...: the image knowledge base,
+    /// `rules/data/images.toml`) is reported by `jvm-image` (WM322) instead, the same finding a
+    /// container running that image gets.
     ///
     /// ## Why it matters for Wasm
     /// JVM bytecode does not run on the Wasm runtimes of Kubernetes (wasmtime, WasmEdge, Spin),
@@ -46,7 +49,7 @@ impl Rule for JvmRuntime {
 
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
         let lr = cx.dockerfile.language_runtime();
-        if lr.language == Language::Jvm {
+        if lr.language == Language::Jvm && !lr.judged_by_image_entry() {
             sink.report(
                 cx.file.id,
                 lr.span,

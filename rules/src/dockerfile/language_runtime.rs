@@ -6,10 +6,9 @@ use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Names the language runtime of the final image, recognised from its base image
-    /// (`analyzer/data/base_images.toml`), the program it starts, its package installs, or the
-    /// build stage its binary is copied from (a `golang` or `rust` stage, `go build`,
-    /// `cargo build`), and says what the way to Wasm is for it:
+    /// Names the language runtime of the final image, recognised from the program it starts,
+    /// its package installs, or the build stage its binary is copied from (a `golang` or `rust`
+    /// stage, `go build`, `cargo build`), and says what the way to Wasm is for it:
     /// - Go, Node.js (and Bun, Deno), Ruby, PHP and Python: a warning, since the service has to
     ///   be rebuilt with a WASI toolchain that covers only part of the language's library;
     /// - Rust, and a native binary of unknown origin on an image without runtime (`scratch`,
@@ -17,7 +16,10 @@ declare_rule! {
     ///   Cargo rules (WM2xx) judge what stands in the way.
     ///
     /// The JVM, .NET and images that already hold a Wasm module have rules of their own
-    /// (WM104, WM105, WM111); an image whose runtime cannot be told does not fire.
+    /// (WM104, WM105, WM111); an image whose runtime cannot be told does not fire. A runtime
+    /// stage built on a known language image (`node`, `python`, `golang`, ...: the image
+    /// knowledge base, `rules/data/images.toml`) is reported by `runtime-image` (WM326), the same
+    /// finding a container running that image gets.
     ///
     /// ## Why it matters for Wasm
     /// Nothing runs on a Wasm runtime unless it is compiled to Wasm. How much work that is
@@ -100,6 +102,10 @@ impl Rule for LanguageRuntime {
 
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
         let lr = cx.dockerfile.language_runtime();
+        if lr.judged_by_image_entry() {
+            // The base image's entry is reported by the image rule of its category.
+            return;
+        }
         let Some((name, path, note)) = path_to_wasm(lr.language) else {
             return;
         };

@@ -4,7 +4,7 @@
 
 use crate::Rule;
 
-mod common;
+pub(crate) mod common;
 
 mod apt_native_pkg;
 mod copied_shared_library;

@@ -2,13 +2,19 @@
 
 use analyzer::dockerfile::Language;
 
-use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::images::judge;
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Notes a final image that already holds a Wasm module: its ENTRYPOINT or CMD names a
     /// `*.wasm` file, or it is built `FROM scratch` and copies a `*.wasm` file in (the usual
     /// packaging for the runwasi shims; a Spin image also copies its `spin.toml`).
+    ///
+    /// It also notes a container whose image is a known Wasm image that no Dockerfile in the
+    /// repository builds: the `wasm-module` entries of the image knowledge base
+    /// (`rules/data/images.toml`), each backed by a source that says the image is Wasm (the
+    /// containerd-shim-spin and containerd-wasm-shims examples, the runwasi demo app).
     ///
     /// ## Why it matters for Wasm
     /// This is the goal: the image runs under a Wasm shim as it is, given a RuntimeClass whose
@@ -49,5 +55,9 @@ impl Rule for WasmImage {
                 format!("the final image is already Wasm: {}", lr.reason),
             );
         }
+    }
+
+    fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
+        judge(cx, sink, &Self::META);
     }
 }

@@ -1,7 +1,7 @@
 //! `WM321` broker-image: a container runs a well-known message broker or coordination service image.
 
-use crate::k8s::images::judge;
-use crate::{ImageCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::images::{judge, judge_dockerfile};
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,10 @@ declare_rule! {
     /// Dockerfile in the repository builds: the `raw-socket` entries of `rules/data/images.toml`.
     /// Init containers and containers beside an application container get a warning instead of
     /// a blocker, as for `database-image`.
+    ///
+    /// The same entry judges a Dockerfile: when the base of its runtime stage (the final stage,
+    /// or the stage it is built `FROM`) is such an image, the rule reports that `FROM` reference,
+    /// and every workload built from the Dockerfile gets the finding. Build stages do not count.
     ///
     /// ## Why it matters for Wasm
     /// Brokers are long-running servers speaking their own protocols (AMQP, the Kafka protocol,
@@ -46,5 +50,9 @@ impl Rule for BrokerImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
         judge(cx, sink, &Self::META);
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        judge_dockerfile(cx, sink, &Self::META);
     }
 }

@@ -1,14 +1,19 @@
 //! `WM320` database-image: a container runs a well-known database, cache or storage server image.
 
-use crate::k8s::images::judge;
-use crate::{ImageCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::images::{judge, judge_dockerfile};
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Flags a container whose image is a well-known database, cache or storage server
     /// (PostgreSQL, MySQL, MariaDB, MongoDB, Redis/Valkey, memcached, Cassandra, Elasticsearch,
-    /// etcd, Prometheus, Grafana, MinIO, ...) that no Dockerfile in the repository builds. The list
-    /// is data: the `embedded-db` entries of `rules/data/images.toml`.
+    /// etcd, Elasticsearch/OpenSearch, vector databases, Prometheus, Grafana, Loki, MinIO, ...)
+    /// that no Dockerfile in the repository builds. The list is data: the `embedded-db` entries
+    /// of the image knowledge base, `rules/data/images.toml`.
+    ///
+    /// The same entry judges a Dockerfile: when the base of its runtime stage (the final stage,
+    /// or the stage it is built `FROM`) is such an image, the rule reports that `FROM` reference,
+    /// and every workload built from the Dockerfile gets the finding. Build stages do not count.
     ///
     /// A blocker becomes a warning for an init container (a one-off step such as a schema load),
     /// and for a container beside an application container of the same pod, which can stay a
@@ -49,5 +54,9 @@ impl Rule for DatabaseImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
         judge(cx, sink, &Self::META);
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        judge_dockerfile(cx, sink, &Self::META);
     }
 }

@@ -1,7 +1,7 @@
 //! `WM322` jvm-image: a container runs a Java runtime, a JVM server or a Java build tool image.
 
-use crate::k8s::images::judge;
-use crate::{ImageCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::images::{judge, judge_dockerfile};
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -11,6 +11,11 @@ declare_rule! {
     /// SonarQube, Solr, Confluent Platform) and Maven/Gradle images: the `jvm` entries of
     /// `rules/data/images.toml`. JVM databases and brokers (Cassandra, Kafka) are reported by
     /// `database-image` and `broker-image` instead.
+    ///
+    /// The same entry judges a Dockerfile: when the base of its runtime stage (the final stage,
+    /// or the stage it is built `FROM`) is such an image, the rule reports that `FROM` reference,
+    /// and every workload built from the Dockerfile gets the finding. Build stages do not count. A Dockerfile
+    /// whose JVM is found another way (`java -jar` on a Debian base) is `jvm-runtime` (WM104).
     ///
     /// ## Why it matters for Wasm
     /// The JVM is a native program that compiles bytecode to machine code at run time, runs its
@@ -45,5 +50,9 @@ impl Rule for JvmImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
         judge(cx, sink, &Self::META);
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        judge_dockerfile(cx, sink, &Self::META);
     }
 }

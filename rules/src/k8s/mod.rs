@@ -4,9 +4,11 @@ use crate::Rule;
 
 mod common;
 pub mod images;
+pub mod manifest_signals;
 
 mod broker_image;
 mod daemonset;
+mod database_endpoint;
 mod database_image;
 mod dotnet_image;
 mod exec_probe;
@@ -14,9 +16,12 @@ mod gpu;
 mod host_network;
 mod hostpath;
 mod init_container;
+mod java_agent;
 mod jvm_image;
+mod jvm_options;
 mod large_memory;
 mod net_caps;
+mod node_options;
 mod non_http_port;
 mod persistent_volume;
 mod privileged;
@@ -31,6 +36,7 @@ mod writes_filesystem;
 
 pub use broker_image::BrokerImage;
 pub use daemonset::Daemonset;
+pub use database_endpoint::DatabaseEndpoint;
 pub use database_image::DatabaseImage;
 pub use dotnet_image::DotnetImage;
 pub use exec_probe::ExecProbe;
@@ -38,9 +44,12 @@ pub use gpu::Gpu;
 pub use host_network::HostNetwork;
 pub use hostpath::Hostpath;
 pub use init_container::InitContainer;
+pub use java_agent::JavaAgent;
 pub use jvm_image::JvmImage;
+pub use jvm_options::JvmOptions;
 pub use large_memory::LargeMemory;
 pub use net_caps::NetCaps;
+pub use node_options::NodeOptions;
 pub use non_http_port::NonHttpPort;
 pub use persistent_volume::PersistentVolume;
 pub use privileged::Privileged;
@@ -77,4 +86,8 @@ pub static RULES: &[&dyn Rule] = &[
     &ProxyImage,
     &ShellImage,
     &RuntimeImage,
+    &JvmOptions,
+    &JavaAgent,
+    &NodeOptions,
+    &DatabaseEndpoint,
 ];

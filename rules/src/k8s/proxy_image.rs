@@ -1,15 +1,22 @@
-//! `WM324` proxy-image: a container runs a native web server or proxy image (nginx, Envoy, HAProxy, ...).
+//! `WM324` proxy-image: a container runs a prebuilt native server image (nginx, Envoy, an exporter, a cluster component, ...).
 
-use crate::k8s::images::judge;
-use crate::{ImageCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::images::{judge, judge_dockerfile};
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a container whose image is a native web server or proxy (nginx, OpenResty, Kong,
-    /// Apache httpd, Envoy, Istio's proxy, HAProxy, Traefik, Caddy, Varnish, Squid) that no
-    /// Dockerfile in the repository builds: the `native-lib` entries of
-    /// `rules/data/images.toml`. The category is `native-lib` because what stands in the way is
-    /// a prebuilt native program with no Wasm build.
+    /// Flags a container whose image is a prebuilt native server that no Dockerfile in the
+    /// repository builds: a web server or proxy (nginx, OpenResty, Kong, Apache httpd, Envoy,
+    /// Istio's and Linkerd's proxies, HAProxy, Traefik, Caddy, Varnish, Squid), an observability
+    /// agent or exporter (node-exporter, Fluent Bit, Fluentd, the OpenTelemetry Collector,
+    /// Jaeger, ...) or a Kubernetes node or controller component (kube-proxy, CoreDNS,
+    /// kube-state-metrics, ingress-nginx, cert-manager, ExternalDNS, CSI sidecars, CNI plugins):
+    /// the `native-lib` entries of `rules/data/images.toml`. The category is `native-lib`
+    /// because what stands in the way is a prebuilt native program with no Wasm build.
+    ///
+    /// The same entry judges a Dockerfile: when the base of its runtime stage (the final stage,
+    /// or the stage it is built `FROM`) is such an image, the rule reports that `FROM` reference,
+    /// and every workload built from the Dockerfile gets the finding. Build stages do not count.
     ///
     /// ## Why it matters for Wasm
     /// These are C, C++ or Go programs built for Linux. They cannot run under a Wasm shim, but
@@ -28,13 +35,16 @@ declare_rule! {
     /// ## How to fix
     /// Serve static files from a Wasm file server component and route with the Ingress, or keep
     /// the proxy as a Linux container (a separate workload, or a sidecar where mixed pods work).
+    /// Agents, exporters and cluster components stay Linux workloads: they are part of the
+    /// platform, not services to move. Beside an application container the finding is a
+    /// warning, as for `database-image`.
     pub struct ProxyImage {
         code: "WM324",
         name: "proxy-image",
         category: NativeLib,
-        severity: Warning,
-        penalty: 20,
-        summary: "a container runs a native web server or proxy",
+        severity: Blocker,
+        penalty: 40,
+        summary: "a container runs a prebuilt native server, proxy, agent or cluster component",
         help: "serve static files from a Wasm file server component and route with the Ingress, or keep the proxy as a Linux container",
     }
 }
@@ -46,5 +56,9 @@ impl Rule for ProxyImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
         judge(cx, sink, &Self::META);
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        judge_dockerfile(cx, sink, &Self::META);
     }
 }

@@ -1,7 +1,7 @@
 //! `WM326` runtime-image: a container runs a language runtime image (Node.js, Python, Go, Ruby, PHP, ...).
 
-use crate::k8s::images::judge;
-use crate::{ImageCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::images::{judge, judge_dockerfile};
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -10,7 +10,11 @@ declare_rule! {
     /// the repository builds: the `language-runtime` entries of `rules/data/images.toml`. Each
     /// entry carries its own severity: a warning where a Wasm path exists, a blocker for the BEAM
     /// (no maintained WASI build), a note for Rust. JVM and .NET images are `jvm-image` and
-    /// `dotnet-image`.
+    /// `dotnet-image`. A `ko://` reference is a Go program built by ko and is reported here too.
+    ///
+    /// The same entry judges a Dockerfile: when the base of its runtime stage (the final stage,
+    /// or the stage it is built `FROM`) is such an image, the rule reports that `FROM` reference,
+    /// and every workload built from the Dockerfile gets the finding. Build stages do not count.
     ///
     /// ## Why it matters for Wasm
     /// The code runs on a native interpreter or is built at start. Most of these languages have
@@ -48,5 +52,9 @@ impl Rule for RuntimeImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
         judge(cx, sink, &Self::META);
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
+        judge_dockerfile(cx, sink, &Self::META);
     }
 }

@@ -7,9 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a container whose image is a shell-utility image (`busybox`, `alpine`, `bash`) or a
     /// bare Linux distribution (`ubuntu`, `debian`, `fedora`, UBI, ...) that no Dockerfile in the
-    /// repository builds: the `shell-command` entries of `rules/data/images.toml`. Client tool
-    /// images such as `curlimages/curl` are not flagged. A shell command line in the same
-    /// container is reported by `shell-command` (WM310) as well.
+    /// repository builds, or a client-tool image (`curlimages/curl`, `bitnami/kubectl`, cloud
+    /// CLIs): the `shell-command` entries of `rules/data/images.toml`. A shell command line in
+    /// the same container is reported by `shell-command` (WM310) as well. A Dockerfile built on
+    /// such a base is not flagged: the program it adds decides.
     ///
     /// ## Why it matters for Wasm
     /// A container on such an image exists to run shell commands or Unix tools (`wget`, `chown`,
