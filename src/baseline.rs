@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use rules::report::{Finding, Report, SCHEMA_VERSION, Verdict};
+use rules::report::{Finding, READABLE_SCHEMA_VERSIONS, Report, Verdict};
 
 use crate::fingerprint::{hash, normalize};
 
@@ -20,18 +20,24 @@ pub fn workload_key(workload: &str, f: &Finding) -> u64 {
     hash(&[workload, &f.rule, &f.file, &normalize(&f.message)])
 }
 
-/// Read a saved JSON report; a report of another schema version is refused (exit 2).
+/// Read a saved JSON report of this schema version or the previous one (a version-1 report reads
+/// as one with no coverage or confidence); any other version is refused (exit 2).
 pub fn load(path: &Path) -> anyhow::Result<Report> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report {}", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     let version = value.get("schema_version").and_then(|v| v.as_u64());
-    if version != Some(u64::from(SCHEMA_VERSION)) {
+    if !version.is_some_and(|v| READABLE_SCHEMA_VERSIONS.iter().any(|r| u64::from(*r) == v)) {
         bail!(
-            "{} has schema_version {}, this build reads {SCHEMA_VERSION}; re-run the scan with this version",
+            "{} has schema_version {}, this build reads {}; re-run the scan with this version",
             path.display(),
-            version.map_or("(none)".to_string(), |v| v.to_string())
+            version.map_or("(none)".to_string(), |v| v.to_string()),
+            READABLE_SCHEMA_VERSIONS
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(" and ")
         );
     }
     serde_json::from_value(value)
@@ -41,8 +47,9 @@ pub fn load(path: &Path) -> anyhow::Result<Report> {
 /// How one workload changed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkloadDelta {
-    /// The base's score and verdict; `None` for a workload the base did not have.
-    pub base: Option<(u32, Verdict)>,
+    /// The base's score (`None` when it was `unknown`) and verdict; `None` for a workload the
+    /// base did not have.
+    pub base: Option<(Option<u32>, Verdict)>,
     /// Indices into the current workload's `findings` of findings the base did not have.
     pub new: Vec<usize>,
     /// Findings the base had and the current report does not.
@@ -55,7 +62,7 @@ pub struct Comparison {
     /// By current workload id.
     pub workloads: HashMap<String, WorkloadDelta>,
     /// Workloads only the base had, with their score, verdict and (unsuppressed) findings.
-    pub removed: Vec<(String, u32, Verdict, Vec<Finding>)>,
+    pub removed: Vec<(String, Option<u32>, Verdict, Vec<Finding>)>,
 }
 
 impl Comparison {
@@ -204,12 +211,42 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_report_still_loads_and_compares() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v1.json");
+        std::fs::write(
+            &p,
+            r#"{"schema_version": 1, "tool": {"name": "wasm-migrate", "version": "0.1.0"},
+                "root": ".", "errors": [], "notes": [],
+                "workloads": [{"id": "Deployment/default/web", "kind": "Deployment",
+                  "name": "web", "namespace": null, "sources": ["k8s/web.yaml"], "links": [],
+                  "language": null, "score": 100, "verdict": "ready", "runtime": null,
+                  "findings": []}]}"#,
+        )
+        .unwrap();
+        let base = load(&p).expect("a version-1 report is read");
+        let w = &base.workloads[0];
+        assert_eq!((w.score, w.verdict), (Some(100), Verdict::Ready));
+        assert!(w.coverage.is_empty() && w.confidence.is_none());
+        // The same workload is unknown now: the delta has no number, the verdict change shows.
+        let mut cur = base.clone();
+        cur.workloads[0].score = None;
+        cur.workloads[0].verdict = Verdict::Unknown;
+        let c = compare(&cur, &base);
+        assert_eq!(
+            c.delta("Deployment/default/web").unwrap().base,
+            Some((Some(100), Verdict::Ready))
+        );
+    }
+
+    #[test]
     fn load_refuses_other_schema_versions() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.json");
-        std::fs::write(&p, r#"{"schema_version": 2}"#).unwrap();
+        std::fs::write(&p, r#"{"schema_version": 3}"#).unwrap();
         let err = load(&p).unwrap_err().to_string();
-        assert!(err.contains("schema_version 2"), "{err}");
+        assert!(err.contains("schema_version 3"), "{err}");
+        assert!(err.contains("reads 1 and 2"), "{err}");
         std::fs::write(&p, "not json").unwrap();
         assert!(load(&p).unwrap_err().to_string().contains("is not JSON"));
     }

@@ -61,8 +61,12 @@ pub enum Format {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
+    /// Any blocker finding.
     Blocker,
+    /// Any blocker or warning finding.
     Warning,
+    /// Any workload whose verdict is `unknown` (the scan could not tell what it runs).
+    Unknown,
 }
 
 #[derive(Debug, Args)]
@@ -111,10 +115,12 @@ pub struct OutputArgs {
     /// File for the matching `--format` (in order); without one, that format goes to stdout.
     #[arg(long = "output")]
     pub outputs: Vec<PathBuf>,
-    /// Exit 1 when any finding is at least this severe.
+    /// Exit 1 when any finding is at least this severe (`blocker`, `warning`), or when any
+    /// workload's verdict is `unknown` (`unknown`).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Exit 1 when any workload scores below this.
+    /// Exit 1 when any workload scores below this (`unknown` workloads have no score: gate on
+    /// them with `--fail-on unknown`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub fail_under: Option<u32>,
     /// A saved JSON report to compare with: score deltas, new and fixed findings.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use rules::Severity;
-use rules::report::Report;
+use rules::report::{Report, Verdict};
 
 use crate::baseline::{self, Comparison};
 use crate::cli::{FailOn, Format, OutputArgs, ReportArgs};
@@ -180,7 +180,7 @@ pub fn gate_tripped(
     let worst_allowed = match fail_on {
         Some(FailOn::Blocker) => Some(Severity::Blocker),
         Some(FailOn::Warning) => Some(Severity::Warning),
-        None => None,
+        Some(FailOn::Unknown) | None => None,
     };
     let counted = |id: &str, i: usize| match (cmp, new_only) {
         (Some(c), true) => c.is_new(id, i),
@@ -194,14 +194,29 @@ pub fn gate_tripped(
                 .any(|(i, f)| f.suppressed.is_none() && f.severity <= limit && counted(&w.id, i))
         })
     });
+    // `unknown` has no score: --fail-under never counts it (--fail-on unknown does).
     let by_score = fail_under.is_some_and(|min| {
         report.workloads.iter().any(|w| {
+            let Some(score) = w.score else {
+                return false;
+            };
             let worse = match (cmp.and_then(|c| c.delta(&w.id)), new_only) {
-                (Some(d), true) => d.base.is_none_or(|(base, _)| w.score < base),
+                (Some(d), true) => d
+                    .base
+                    .is_none_or(|(base, _)| base.is_none_or(|b| score < b)),
                 _ => true,
             };
-            w.score < min && worse
+            score < min && worse
         })
     });
-    by_severity || by_score
+    // With --new-only, a workload counts when it is new or was not unknown in the baseline.
+    let by_unknown = fail_on == Some(FailOn::Unknown)
+        && report.workloads.iter().any(|w| {
+            w.verdict == Verdict::Unknown
+                && match (cmp.and_then(|c| c.delta(&w.id)), new_only) {
+                    (Some(d), true) => d.base.is_none_or(|(_, v)| v != Verdict::Unknown),
+                    _ => true,
+                }
+        });
+    by_severity || by_score || by_unknown
 }

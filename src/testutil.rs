@@ -40,7 +40,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// A report of `n` workloads with `per` findings each (mixed severities, a chain, a related
 /// location), for size and speed tests; finding `j` of workload `i` is on line `10 + j`.
 pub fn synthetic(n: usize, per: usize) -> Report {
-    use rules::report::{Finding, RelatedLocation, SCHEMA_VERSION, Tool, Verdict, WorkloadReport};
+    use rules::report::{
+        Confidence, Coverage, Finding, RelatedLocation, SCHEMA_VERSION, Tool, Verdict,
+        WorkloadReport,
+    };
+    use rules::score::Evidence;
     use rules::{Category, Severity};
     let workloads = (0..n)
         .map(|i| {
@@ -80,7 +84,7 @@ pub fn synthetic(n: usize, per: usize) -> Report {
                     }
                 })
                 .collect();
-            let (verdict, score) = rules::score::score(&mut findings);
+            let (verdict, score) = rules::score::score(&mut findings, Evidence::FULL);
             WorkloadReport {
                 id: format!("Deployment/ns-{}/app-{i}", i % 7),
                 kind: "Deployment".into(),
@@ -92,6 +96,10 @@ pub fn synthetic(n: usize, per: usize) -> Report {
                 score,
                 verdict: if per == 0 { Verdict::Ready } else { verdict },
                 runtime: Some("wasmtime".into()),
+                coverage: vec![Coverage::Manifest, Coverage::Dockerfile, Coverage::Source],
+                confidence: Some(Confidence::High),
+                confidence_reason: Some("synthetic".into()),
+                settle: None,
                 findings,
             }
         })

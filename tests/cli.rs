@@ -23,7 +23,7 @@ fn json_report_validates_against_the_published_schema() {
         errors.is_empty(),
         "report does not match its schema: {errors:#?}"
     );
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["root"], "fixtures/demo");
 }
 
@@ -72,7 +72,7 @@ fn json_report_links_workloads_and_explains_why() {
     let total: u32 = exporter.findings.iter().map(|f| f.penalty).sum();
     assert_eq!(
         exporter.score,
-        100u32.saturating_sub(total).min(49),
+        Some(100u32.saturating_sub(total).min(49)),
         "the score is recomputable from the penalties"
     );
 
@@ -102,7 +102,7 @@ fn human_output_shows_snippets_links_and_summary() {
     );
     assert!(text.contains("15 │       hostNetwork: true"), "{text}");
     assert!(
-        text.contains("score: 100 - 60 (WM301) - 50 (WM304)"),
+        text.contains("score: 100 - 60 (WM301) - 40 (WM324) - 50 (WM304)"),
         "{text}"
     );
     assert!(text.contains("Summary"), "{text}");

@@ -169,14 +169,19 @@ fn baseline_round_trip_shows_exactly_the_new_and_fixed_findings() {
     assert_eq!(fixed.len(), 1, "{md}");
     assert!(fixed[0].contains("`hostPID: true`"), "{}", fixed[0]);
 
-    // Deltas: each workload's row shows current minus base score.
+    // Deltas: each workload's row shows current minus base score (`–` when either is unknown).
     for w in &c.workloads {
         let before = b.workloads.iter().find(|x| x.id == w.id).unwrap().score;
-        let d = i64::from(w.score) - i64::from(before);
-        let shown = if d > 0 {
-            format!("+{d}")
-        } else {
-            d.to_string()
+        let shown = match (w.score, before) {
+            (Some(now), Some(before)) => {
+                let d = i64::from(now) - i64::from(before);
+                if d > 0 {
+                    format!("+{d}")
+                } else {
+                    d.to_string()
+                }
+            }
+            _ => "–".to_string(),
         };
         let row = md
             .lines()
@@ -188,19 +193,15 @@ fn baseline_round_trip_shows_exactly_the_new_and_fixed_findings() {
             w.id
         );
     }
-    let api_delta = i64::from(
-        c.workloads
+    let score_of = |r: &rules::report::Report| {
+        r.workloads
             .iter()
             .find(|w| w.id == "Deployment/shop/frontend")
-            .unwrap()
-            .score,
-    ) - i64::from(
-        b.workloads
-            .iter()
-            .find(|w| w.id == "Deployment/shop/frontend")
-            .unwrap()
-            .score,
-    );
+            .and_then(|w| w.score)
+            .map(i64::from)
+            .expect("the frontend is scored")
+    };
+    let api_delta = score_of(&c) - score_of(&b);
     assert!(api_delta < 0, "a new blocker lowers the frontend's score");
 
     // --new-only with --fail-on blocker trips on the new blocker, and lists only it.

@@ -95,6 +95,9 @@ impl fmt::Display for Runtime {
 pub enum Threshold {
     Ready,
     Portable,
+    /// Also workloads the scan could not place (`unknown`): the user vouches that their code,
+    /// built elsewhere, runs as Wasm. Never the default.
+    Unknown,
 }
 
 /// A toleration for the emitted RuntimeClass's `scheduling.tolerations`.

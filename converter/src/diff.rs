@@ -54,7 +54,7 @@ pub fn summary(conv: &Conversion) -> String {
             "{} ({}, score {}): to {}, RuntimeClass {}",
             p.id,
             p.verdict.as_str(),
-            p.score,
+            p.score.map_or_else(|| "-".to_string(), |s| s.to_string()),
             p.runtime,
             p.runtime_class
         );

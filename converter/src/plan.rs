@@ -61,7 +61,7 @@ pub struct ObjectEdit {
 pub struct WorkloadPlan {
     pub id: String,
     pub verdict: Verdict,
-    pub score: u32,
+    pub score: Option<u32>,
     pub runtime: Runtime,
     pub runtime_class: String,
     /// The converted container's name, original image and Wasm image.
@@ -322,6 +322,20 @@ fn plan_one(
                 id: id.into(),
                 reason: "blocked: a blocker finding stands in the way; blocked workloads are never rewritten".into(),
                 details,
+            };
+        }
+        Verdict::Unknown if cfg.threshold != Threshold::Unknown => {
+            return Outcome::Skipped {
+                id: id.into(),
+                reason: "unknown: the scan could not tell what this workload runs; it is not \
+                         rewritten without evidence (`[convert] threshold = \"unknown\"` vouches \
+                         for it)"
+                    .into(),
+                details: wr
+                    .settle
+                    .iter()
+                    .map(|s| format!("to settle it: {s}"))
+                    .collect(),
             };
         }
         Verdict::Portable if cfg.threshold == Threshold::Ready => {
@@ -826,6 +840,7 @@ fn plan_one(
     Outcome::Planned(Box::new(WorkloadPlan {
         id: id.into(),
         verdict: wr.verdict,
+        // `unknown` (converted only on the user's word) has no score.
         score: wr.score,
         runtime,
         runtime_class: class,

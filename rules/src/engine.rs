@@ -15,6 +15,7 @@ use crate::report::{
     ErrorEntry, Finding, LinkEntry, NoteEntry, RelatedLocation, Report, SCHEMA_VERSION, Tool,
     WorkloadReport,
 };
+use crate::score::Evidence;
 use crate::{DockerfileCx, Hit, ImageCx, ObjectCx, Rule, Severity, Sink, WasmCx, all_rules, meta};
 
 /// Per-run choices: rules turned off and severity overrides (from `.wasm-migrate.toml`).
@@ -112,7 +113,7 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
         crate::suppress::collect(repo)
     };
 
-    let built: Vec<(WorkloadReport, Vec<usize>)> = repo
+    let built: Vec<(WorkloadReport, Vec<usize>, Evidence)> = repo
         .workloads
         .par_iter()
         .map(|w| {
@@ -205,12 +206,15 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
 /// sources hold their file (a note when no workload does), so none goes unreported.
 fn report_suppressions(
     repo: &Repo,
-    built: Vec<(WorkloadReport, Vec<usize>)>,
+    built: Vec<(WorkloadReport, Vec<usize>, Evidence)>,
     sups: &crate::suppress::Suppressions,
     opts: &Options,
     notes: &mut Vec<NoteEntry>,
 ) -> Vec<WorkloadReport> {
-    let used: HashSet<usize> = built.iter().flat_map(|(_, u)| u.iter().copied()).collect();
+    let used: HashSet<usize> = built
+        .iter()
+        .flat_map(|(_, u, _)| u.iter().copied())
+        .collect();
     let unused = &meta::UnusedSuppression::META;
     let invalid = &meta::InvalidSuppression::META;
     let mut pending: Vec<Hit> = Vec::new();
@@ -232,7 +236,8 @@ fn report_suppressions(
             Sink::new(invalid, &mut pending).report(e.file, e.span, e.message.clone());
         }
     }
-    let mut workloads: Vec<WorkloadReport> = built.into_iter().map(|(w, _)| w).collect();
+    let evidence: Vec<Evidence> = built.iter().map(|(_, _, e)| *e).collect();
+    let mut workloads: Vec<WorkloadReport> = built.into_iter().map(|(w, _, _)| w).collect();
     if pending.is_empty() {
         return workloads;
     }
@@ -253,18 +258,21 @@ fn report_suppressions(
             });
         }
     }
-    for report in &mut workloads {
-        (report.verdict, report.score) = sort_and_score(&mut report.findings);
+    for (report, e) in workloads.iter_mut().zip(evidence) {
+        (report.verdict, report.score) = sort_and_score(&mut report.findings, e);
     }
     workloads
 }
 
-fn sort_and_score(findings: &mut [Finding]) -> (crate::report::Verdict, u32) {
+fn sort_and_score(
+    findings: &mut [Finding],
+    evidence: Evidence,
+) -> (crate::report::Verdict, Option<u32>) {
     findings.sort_by(|a, b| {
         (a.severity, &a.file, a.line, a.column, &a.rule)
             .cmp(&(b.severity, &b.file, b.line, b.column, &b.rule))
     });
-    crate::score::score(findings)
+    crate::score::score(findings, evidence)
 }
 
 fn build_workload(
@@ -273,7 +281,7 @@ fn build_workload(
     hits: Vec<Hit>,
     opts: &Options,
     sups: &crate::suppress::Suppressions,
-) -> (WorkloadReport, Vec<usize>) {
+) -> (WorkloadReport, Vec<usize>, Evidence) {
     let mut seen = HashSet::new();
     let mut findings: Vec<Finding> = hits
         .into_iter()
@@ -281,7 +289,8 @@ fn build_workload(
         .map(|h| resolve(repo, h, opts))
         .collect();
     let used = crate::suppress::apply(repo, &mut findings, w.object, sups);
-    let (verdict, score) = sort_and_score(&mut findings);
+    let assessment = crate::coverage::assess(repo, w, &findings);
+    let (verdict, score) = sort_and_score(&mut findings, assessment.evidence);
     let report = WorkloadReport {
         id: w.id.clone(),
         kind: w.kind.clone(),
@@ -301,13 +310,17 @@ fn build_workload(
                 linked_by: l.linked_by.clone(),
             })
             .collect(),
-        language: (!w.crates.is_empty()).then(|| "rust".to_string()),
+        language: assessment.language,
         score,
         verdict,
         runtime: crate::wasm::workload_runtime(repo, w),
+        coverage: assessment.coverage,
+        confidence: Some(assessment.confidence),
+        confidence_reason: Some(assessment.reason),
+        settle: assessment.settle,
         findings,
     };
-    (report, used)
+    (report, used, assessment.evidence)
 }
 
 /// The one place spans become lines and columns.

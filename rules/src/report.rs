@@ -1,14 +1,20 @@
-//! The report: the JSON wire format (DESIGN §6, `schema_version` 1) every output renders.
+//! The report: the JSON wire format (DESIGN §6, `schema_version` 2) every output renders.
 //!
 //! Keys are never removed within a schema version; new optional keys may be added. The JSON
-//! Schema published by `wasm-migrate schema` is derived from these types.
+//! Schema published by `wasm-migrate schema` is derived from these types. Version 2 added
+//! `coverage`, `confidence`, `confidence_reason`, `settle`, the verdict `unknown` and a nullable
+//! `score`; readers (`report`, `--baseline`, `report --merge`) still accept version 1, whose keys
+//! all keep their meaning (the new ones default to empty).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{Category, Severity};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Versions the readers accept.
+pub const READABLE_SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
@@ -30,7 +36,10 @@ pub struct Tool {
     pub version: String,
 }
 
-/// Ready: no warnings or blockers; portable: warnings only; blocked: at least one blocker.
+/// Blocked: at least one blocker. Otherwise, when nothing the tool inspected tells what the
+/// workload runs (only a manifest and an image it cannot place): unknown. Otherwise portable
+/// with warnings, and ready only with positive evidence that the code builds to Wasm or already
+/// is Wasm (DESIGN §4).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -39,14 +48,89 @@ pub enum Verdict {
     Ready,
     Portable,
     Blocked,
+    Unknown,
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Ready,
+        Verdict::Portable,
+        Verdict::Blocked,
+        Verdict::Unknown,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ready => "ready",
             Verdict::Portable => "portable",
             Verdict::Blocked => "blocked",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// What the tool inspected for a workload (schema 2).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Coverage {
+    /// The Kubernetes object (or SpinApp) itself.
+    Manifest,
+    /// A container image reference.
+    ImageReference,
+    /// The image knowledge base placed an image (a container's or a Dockerfile stage's).
+    ImageKnowledge,
+    /// A Dockerfile linked to the workload, its stages read.
+    Dockerfile,
+    /// A dependency manifest (`Cargo.toml`).
+    DependencyManifest,
+    /// A lockfile (`Cargo.lock`).
+    Lockfile,
+    /// The service's source code.
+    Source,
+    /// A `.wasm` module or component.
+    WasmModule,
+    /// A container image's configuration (`--resolve-images`).
+    ImageConfig,
+    /// Helm values resolved into the templates.
+    HelmValues,
+}
+
+impl Coverage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Coverage::Manifest => "manifest",
+            Coverage::ImageReference => "image-reference",
+            Coverage::ImageKnowledge => "image-knowledge",
+            Coverage::Dockerfile => "dockerfile",
+            Coverage::DependencyManifest => "dependency-manifest",
+            Coverage::Lockfile => "lockfile",
+            Coverage::Source => "source",
+            Coverage::WasmModule => "wasm-module",
+            Coverage::ImageConfig => "image-config",
+            Coverage::HelmValues => "helm-values",
+        }
+    }
+}
+
+/// How much the verdict rests on (schema 2).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
         }
     }
 }
@@ -63,11 +147,24 @@ pub struct WorkloadReport {
     pub links: Vec<LinkEntry>,
     /// Language of the code the workload runs, when known (`rust`, `go`, `jvm`, ...).
     pub language: Option<String>,
-    /// 0-100, see DESIGN §4: `100 - sum(penalty)` clamped into the verdict's band.
-    pub score: u32,
+    /// 0-100, see DESIGN §4: `100 - sum(penalty)` clamped into the verdict's band; `null` when
+    /// the verdict is `unknown`.
+    pub score: Option<u32>,
     pub verdict: Verdict,
     /// Recommended Wasm runtime family (`wasmtime`, `spin`, `wasmedge`), when one can be told.
     pub runtime: Option<String>,
+    /// What was inspected (schema 2; empty in a version-1 report).
+    #[serde(default)]
+    pub coverage: Vec<Coverage>,
+    /// How much the verdict rests on (schema 2; absent in a version-1 report).
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// Why that confidence, in words.
+    #[serde(default)]
+    pub confidence_reason: Option<String>,
+    /// For `unknown` (and low confidence): what would settle the verdict.
+    #[serde(default)]
+    pub settle: Option<String>,
     pub findings: Vec<Finding>,
 }
 

@@ -60,8 +60,13 @@ impl Excerpt {
         let last_span_line = end_at.line.min(at.line + MAX_SPAN_LINES - 1);
         let first_line = at.line.saturating_sub(1).max(1);
         let last_line = (last_span_line + 1).min(lines.line_count());
-        // One window for every line, so the lines stay aligned.
-        let left = (at.column - 1).saturating_sub(LEAD);
+        // One window for every line, so the lines stay aligned; lines are cut on the left only
+        // when the span starts too far right to show from column 1.
+        let left = if at.column <= WINDOW - LEAD {
+            0
+        } else {
+            at.column - 1 - LEAD
+        };
         let mut out = String::new();
         let (mut span_start, mut span_end) = (None, None);
         for line in first_line..=last_line {

@@ -94,6 +94,7 @@ struct Totals {
     ready: usize,
     portable: usize,
     blocked: usize,
+    unknown: usize,
     findings: usize,
 }
 
@@ -120,6 +121,7 @@ struct RepoRow {
     ready: usize,
     portable: usize,
     blocked: usize,
+    unknown: usize,
     mean_score: String,
 }
 
@@ -129,9 +131,18 @@ struct WorkloadView {
     repository: Option<String>,
     id: String,
     kind: String,
-    score: u32,
+    /// `-` for `unknown` (no score).
+    score: String,
+    #[serde(skip)]
+    sort_score: Option<u32>,
+    #[serde(skip)]
+    rank: u8,
     verdict: &'static str,
     delta: Option<String>,
+    coverage: Vec<&'static str>,
+    confidence: Option<&'static str>,
+    confidence_reason: Option<String>,
+    settle: Option<String>,
     gauge_svg: String,
     runtime: Option<String>,
     language: Option<String>,
@@ -215,6 +226,7 @@ fn build(
         totals.ready += count(Verdict::Ready);
         totals.portable += count(Verdict::Portable);
         totals.blocked += count(Verdict::Blocked);
+        totals.unknown += count(Verdict::Unknown);
         let mut first_anchor = None;
         for w in &report.workloads {
             let view = workload_view(*repo, w, opts, &mut anchors);
@@ -233,7 +245,12 @@ fn build(
         }
         if let Some(name) = repo {
             let n = report.workloads.len();
-            let sum: u64 = report.workloads.iter().map(|w| u64::from(w.score)).sum();
+            // The mean is over scored workloads: `unknown` has no score.
+            let scored: Vec<u64> = report
+                .workloads
+                .iter()
+                .filter_map(|w| w.score.map(u64::from))
+                .collect();
             repositories.push(RepoRow {
                 name: name.to_string(),
                 anchor: first_anchor.unwrap_or_default(),
@@ -241,10 +258,14 @@ fn build(
                 ready: count(Verdict::Ready),
                 portable: count(Verdict::Portable),
                 blocked: count(Verdict::Blocked),
-                mean_score: if n == 0 {
+                unknown: count(Verdict::Unknown),
+                mean_score: if scored.is_empty() {
                     "-".into()
                 } else {
-                    format!("{:.0}", sum as f64 / n as f64)
+                    format!(
+                        "{:.0}",
+                        scored.iter().sum::<u64>() as f64 / scored.len() as f64
+                    )
                 },
             });
         }
@@ -275,8 +296,15 @@ fn build(
     }
 
     // Worst first: the reader of a migration report starts with what stands in the way.
-    workloads.sort_by(|a, b| (a.score, &a.repository, &a.id).cmp(&(b.score, &b.repository, &b.id)));
-    let scores: Vec<u32> = workloads.iter().map(|w| w.score).collect();
+    workloads.sort_by(|a, b| {
+        (a.rank, a.sort_score, &a.repository, &a.id).cmp(&(
+            b.rank,
+            b.sort_score,
+            &b.repository,
+            &b.id,
+        ))
+    });
+    let scores: Vec<u32> = workloads.iter().filter_map(|w| w.sort_score).collect();
 
     let mut top_blockers: Vec<TopRule> = top
         .into_iter()
@@ -300,7 +328,12 @@ fn build(
         new: c.new_count(),
         fixed: c.fixed_count(),
     });
-    let verdict_svg = verdict_chart(totals.ready, totals.portable, totals.blocked);
+    let verdict_svg = verdict_chart(
+        totals.ready,
+        totals.portable,
+        totals.blocked,
+        totals.unknown,
+    );
     Page {
         title,
         subtitle,
@@ -377,22 +410,33 @@ fn workload_view(
             "Blocked by {} blocker(s): keep it a Linux container, or remove what they flag first.",
             counts.blocker
         ),
+        Verdict::Unknown => format!(
+            "Unknown: the scan could not tell what this workload runs. To settle it: {}.",
+            w.settle
+                .as_deref()
+                .unwrap_or("link the workload's Dockerfile or source")
+        ),
     };
     WorkloadView {
         anchor: anchors.make(repo, &w.id),
         repository: repo.map(str::to_string),
         id: w.id.clone(),
         kind: w.kind.clone(),
-        score: w.score,
+        score: super::score_text(w.score),
+        sort_score: w.score,
+        rank: super::verdict_rank(w.verdict),
         verdict: w.verdict.as_str(),
-        delta: delta.and_then(|d| d.base).map(|(b, _)| {
-            let n = i64::from(w.score) - i64::from(b);
-            if n > 0 {
-                format!("+{n}")
-            } else {
-                n.to_string()
-            }
-        }),
+        delta: delta
+            .and_then(|d| d.base)
+            .map(|(b, _)| match super::score_delta(w.score, b) {
+                Some(n) if n > 0 => format!("+{n}"),
+                Some(n) => n.to_string(),
+                None => "–".to_string(),
+            }),
+        coverage: w.coverage.iter().map(|c| c.as_str()).collect(),
+        confidence: w.confidence.map(|c| c.as_str()),
+        confidence_reason: w.confidence_reason.clone(),
+        settle: w.settle.clone(),
         gauge_svg: gauge(w.score, w.verdict),
         runtime: w.runtime.clone(),
         language: w.language.clone(),
@@ -501,6 +545,7 @@ fn verdict_color(v: Verdict) -> &'static str {
         Verdict::Ready => "#1a7f37",
         Verdict::Portable => "#9a6700",
         Verdict::Blocked => "#cf222e",
+        Verdict::Unknown => "#59636e",
     }
 }
 
@@ -512,8 +557,12 @@ fn band_of(score: u32) -> Verdict {
     }
 }
 
-/// A half-circle gauge, 0 on the left, 100 on the right, filled to the score.
-fn gauge(score: u32, verdict: Verdict) -> String {
+/// A half-circle gauge, 0 on the left, 100 on the right, filled to the score; an empty gauge
+/// marked `?` for a workload with no score (`unknown`).
+fn gauge(score: Option<u32>, verdict: Verdict) -> String {
+    let Some(score) = score else {
+        return r##"<svg class="gauge" width="100" height="60" viewBox="0 0 100 60" role="img" aria-label="no score: unknown"><path d="M 10.0 50.0 A 40.0 40.0 0 0 1 90.0 50.0" fill="none" stroke="#d1d9e0" stroke-width="10" stroke-linecap="round"/><text x="50" y="52" text-anchor="middle" font-size="18" font-weight="600" fill="#59636e">?</text></svg>"##.to_string();
+    };
     let score = score.min(100);
     let (cx, cy, r) = (50.0_f64, 50.0_f64, 40.0_f64);
     let angle = std::f64::consts::PI * (1.0 - f64::from(score) / 100.0);
@@ -569,8 +618,8 @@ fn distribution_chart(scores: &[u32]) -> String {
 }
 
 /// One stacked bar of verdict counts with a legend.
-fn verdict_chart(ready: usize, portable: usize, blocked: usize) -> String {
-    let total = (ready + portable + blocked).max(1) as f64;
+fn verdict_chart(ready: usize, portable: usize, blocked: usize, unknown: usize) -> String {
+    let total = (ready + portable + blocked + unknown).max(1) as f64;
     let width = 300.0_f64;
     let mut x = 0.0_f64;
     let mut svg = String::from(
@@ -580,6 +629,7 @@ fn verdict_chart(ready: usize, portable: usize, blocked: usize) -> String {
         (ready, Verdict::Ready),
         (portable, Verdict::Portable),
         (blocked, Verdict::Blocked),
+        (unknown, Verdict::Unknown),
     ] {
         let bw = width * n as f64 / total;
         if n > 0 {
@@ -596,6 +646,7 @@ fn verdict_chart(ready: usize, portable: usize, blocked: usize) -> String {
         (ready, Verdict::Ready),
         (portable, Verdict::Portable),
         (blocked, Verdict::Blocked),
+        (unknown, Verdict::Unknown),
     ]
     .iter()
     .enumerate()
@@ -748,10 +799,10 @@ mod tests {
 
     #[test]
     fn gauge_is_filled_to_the_score() {
-        assert!(!gauge(0, Verdict::Blocked).contains("#cf222e"));
+        assert!(!gauge(Some(0), Verdict::Blocked).contains("#cf222e"));
         // 100 ends at the right end of the arc, 50 at the top.
-        assert!(gauge(100, Verdict::Ready).contains("90.00 50.00"));
-        assert!(gauge(50, Verdict::Portable).contains("50.00 10.00"));
+        assert!(gauge(Some(100), Verdict::Ready).contains("90.00 50.00"));
+        assert!(gauge(Some(50), Verdict::Portable).contains("50.00 10.00"));
     }
 
     #[test]

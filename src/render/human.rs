@@ -154,12 +154,34 @@ fn workload_header(out: &mut String, w: &WorkloadReport) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "━━ {}  {}/100 {}{language}{runtime}",
+        "━━ {}  {} {}{language}{runtime}",
         sanitize(&w.id),
-        w.score,
+        score_text(w.score),
         w.verdict.as_str()
     );
     let _ = writeln!(out, "   sources: {}", sanitize(&w.sources.join(", ")));
+    if !w.coverage.is_empty() || w.confidence.is_some() {
+        let inspected: Vec<&str> = w.coverage.iter().map(|c| c.as_str()).collect();
+        let confidence = w
+            .confidence
+            .map(|c| format!("  confidence: {}", c.as_str()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "   inspected: {}{confidence}",
+            if inspected.is_empty() {
+                "nothing".to_string()
+            } else {
+                inspected.join(", ")
+            }
+        );
+    }
+    if let Some(r) = &w.confidence_reason {
+        let _ = writeln!(out, "   why: {}", sanitize(&bounded_message(r)));
+    }
+    if let Some(s) = &w.settle {
+        let _ = writeln!(out, "   to settle it: {}", sanitize(&bounded_message(s)));
+    }
     for l in &w.links {
         let _ = writeln!(
             out,
@@ -178,25 +200,30 @@ fn workload_header(out: &mut String, w: &WorkloadReport) {
 
 /// `score: 100 - 60 (WM301) - 15 (WM203) = 25, blocked band 0-49 -> 25`.
 fn explain_score(out: &mut String, w: &WorkloadReport) {
+    let (Some(score), Some((lo, hi))) = (w.score, rules::score::band(w.verdict)) else {
+        let _ = writeln!(
+            out,
+            "   score: none (unknown: nothing inspected tells what the workload runs)"
+        );
+        return;
+    };
     let charged: Vec<&Finding> = w.findings.iter().filter(|f| f.penalty > 0).collect();
     if charged.is_empty() {
-        let _ = writeln!(out, "   score: {} (no penalties)", w.score);
+        let _ = writeln!(out, "   score: {score} (no penalties)");
         return;
     }
     let total: u32 = charged.iter().map(|f| f.penalty).sum();
     let raw = 100i64 - i64::from(total);
-    let (lo, hi) = rules::score::band(w.verdict);
     let mut s = String::from("   score: 100");
     for f in &charged {
         let _ = write!(s, " - {} ({})", f.penalty, f.rule);
     }
     let _ = write!(s, " = {raw}");
-    if raw != i64::from(w.score) {
+    if raw != i64::from(score) {
         let _ = write!(
             s,
-            ", clamped into the {} band {lo}-{hi} -> {}",
+            ", clamped into the {} band {lo}-{hi} -> {score}",
             w.verdict.as_str(),
-            w.score
         );
     }
     let repeats = w
@@ -234,7 +261,7 @@ fn summary_table(out: &mut String, report: &Report) {
             out,
             "  {:<width$}  {:>5}  {:<8}  {:>8}  {:>8}  {:>5}",
             sanitize(&w.id),
-            w.score,
+            w.score.map_or("-".to_string(), |s| s.to_string()),
             w.verdict.as_str(),
             count(Severity::Blocker),
             count(Severity::Warning),
@@ -242,7 +269,7 @@ fn summary_table(out: &mut String, report: &Report) {
         );
         *verdicts.entry(w.verdict.as_str()).or_default() += 1;
     }
-    let counts: Vec<String> = ["ready", "portable", "blocked"]
+    let counts: Vec<String> = ["ready", "portable", "blocked", "unknown"]
         .iter()
         .map(|v| format!("{} {v}", verdicts.get(v).copied().unwrap_or(0)))
         .collect();
@@ -252,6 +279,14 @@ fn summary_table(out: &mut String, report: &Report) {
         report.workloads.len(),
         counts.join(", ")
     );
+}
+
+/// `64/100`, or `-/100` for a workload with no score (`unknown`).
+fn score_text(score: Option<u32>) -> String {
+    match score {
+        Some(s) => format!("{s}/100"),
+        None => "-/100".to_string(),
+    }
 }
 
 /// Source text by path, shared between diagnostics.

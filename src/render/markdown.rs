@@ -91,8 +91,9 @@ pub fn render(report: &Report, opts: &Options<'_>) -> String {
     if let Some(cmp) = opts.baseline {
         for (id, score, verdict, _) in &cmp.removed {
             let row = format!(
-                "| {} | ~~{score}~~ | removed (was {}) | | |\n",
+                "| {} | ~~{}~~ | removed (was {}) | | |\n",
                 code(id),
+                super::score_text(*score),
                 verdict.as_str()
             );
             if out.len() + table.len() + row.len() > budget / 2 {
@@ -166,7 +167,7 @@ pub fn render_portfolio(reports: &[(String, Report)], max_bytes: usize) -> Strin
     let _ = writeln!(out, "## wasm-migrate: WebAssembly readiness portfolio\n");
     let _ = writeln!(
         out,
-        "**{} workload(s)** in {} repositories: {} {} ready · {} {} portable · {} {} blocked\n",
+        "**{} workload(s)** in {} repositories: {} {} ready · {} {} portable · {} {} blocked · {} {} unknown\n",
         all().count(),
         reports.len(),
         verdict_icon(Verdict::Ready),
@@ -175,24 +176,29 @@ pub fn render_portfolio(reports: &[(String, Report)], max_bytes: usize) -> Strin
         count(Verdict::Portable),
         verdict_icon(Verdict::Blocked),
         count(Verdict::Blocked),
+        verdict_icon(Verdict::Unknown),
+        count(Verdict::Unknown),
     );
-    out.push_str("| repository | workloads | ready | portable | blocked | mean score |\n|---|---:|---:|---:|---:|---:|\n");
+    out.push_str("| repository | workloads | ready | portable | blocked | unknown | mean score |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for (name, r) in reports {
         let c = |v: Verdict| r.workloads.iter().filter(|w| w.verdict == v).count();
         let n = r.workloads.len();
-        let mean = if n == 0 {
+        // The mean is over scored workloads: `unknown` has no score.
+        let scored: Vec<u32> = r.workloads.iter().filter_map(|w| w.score).collect();
+        let mean = if scored.is_empty() {
             "-".to_string()
         } else {
-            let sum: u64 = r.workloads.iter().map(|w| u64::from(w.score)).sum();
-            format!("{:.0}", sum as f64 / n as f64)
+            let sum: u64 = scored.iter().map(|s| u64::from(*s)).sum();
+            format!("{:.0}", sum as f64 / scored.len() as f64)
         };
         let _ = writeln!(
             out,
-            "| {} | {n} | {} | {} | {} | {mean} |",
+            "| {} | {n} | {} | {} | {} | {} | {mean} |",
             code(name),
             c(Verdict::Ready),
             c(Verdict::Portable),
-            c(Verdict::Blocked)
+            c(Verdict::Blocked),
+            c(Verdict::Unknown)
         );
     }
     out.push('\n');
@@ -263,7 +269,7 @@ fn summary_line(out: &mut String, report: &Report, opts: &Options<'_>) {
     let count = |v: Verdict| report.workloads.iter().filter(|w| w.verdict == v).count();
     let _ = writeln!(
         out,
-        "**{} workload(s)** in {}: {} {} ready · {} {} portable · {} {} blocked\n",
+        "**{} workload(s)** in {}: {} {} ready · {} {} portable · {} {} blocked · {} {} unknown\n",
         report.workloads.len(),
         code(&report.root),
         verdict_icon(Verdict::Ready),
@@ -272,6 +278,8 @@ fn summary_line(out: &mut String, report: &Report, opts: &Options<'_>) {
         count(Verdict::Portable),
         verdict_icon(Verdict::Blocked),
         count(Verdict::Blocked),
+        verdict_icon(Verdict::Unknown),
+        count(Verdict::Unknown),
     );
     if let Some(cmp) = opts.baseline {
         let _ = writeln!(
@@ -294,7 +302,7 @@ fn ordered<'r>(report: &'r Report, opts: &Options<'_>) -> Vec<&'r WorkloadReport
             .map_or(0, |d| d.new.len());
         (
             std::cmp::Reverse(new),
-            std::cmp::Reverse(w.verdict),
+            super::verdict_rank(w.verdict),
             w.score,
             w.id.clone(),
         )
@@ -316,7 +324,9 @@ fn table_row(w: &WorkloadReport, opts: &Options<'_>) -> String {
     let delta = opts
         .baseline
         .map(|c| match c.delta(&w.id).and_then(|d| d.base) {
-            Some((base, _)) => signed(i64::from(w.score) - i64::from(base)),
+            Some((base, _)) => {
+                super::score_delta(w.score, base).map_or_else(|| "–".to_string(), signed)
+            }
             None => "new".to_string(),
         });
     let active: Vec<&Finding> = w
@@ -352,7 +362,7 @@ fn table_row(w: &WorkloadReport, opts: &Options<'_>) -> String {
     format!(
         "| {} | {} | {} {} |{delta} {findings} |\n",
         code(&w.id),
-        w.score,
+        super::score_text(w.score),
         verdict_icon(w.verdict),
         w.verdict.as_str(),
     )
@@ -373,24 +383,37 @@ fn workload_section(w: &WorkloadReport, opts: &Options<'_>) -> String {
     let diff = (w.verdict == Verdict::Ready)
         .then(|| opts.diffs.get(&w.id))
         .flatten();
-    if findings.is_empty() && fixed.is_empty() && diff.is_none() {
+    // An unknown workload gets its section even without findings: it says what would settle it.
+    if findings.is_empty()
+        && fixed.is_empty()
+        && diff.is_none()
+        && (w.verdict != Verdict::Unknown || opts.new_only)
+    {
         return String::new();
     }
 
     let mut s = String::new();
     let score_delta = delta
         .and_then(|d| d.base)
-        .filter(|(b, _)| *b != w.score)
-        .map(|(b, _)| format!(" ({})", signed(i64::from(w.score) - i64::from(b))))
+        .and_then(|(b, _)| super::score_delta(w.score, b))
+        .filter(|d| *d != 0)
+        .map(|d| format!(" ({})", signed(d)))
         .unwrap_or_default();
     let _ = writeln!(
         s,
         "### {} {}: {}/100 {}{score_delta}\n",
         verdict_icon(w.verdict),
         code(&w.id),
-        w.score,
+        super::score_text(w.score),
         w.verdict.as_str()
     );
+    if let Some(settle) = w
+        .settle
+        .as_deref()
+        .filter(|_| w.verdict == Verdict::Unknown)
+    {
+        let _ = writeln!(s, "To settle it: {}\n", text(settle));
+    }
     for (i, f) in findings.iter().take(TOP_FINDINGS) {
         finding_item(&mut s, f, is_new(*i), opts);
     }
@@ -500,6 +523,7 @@ fn verdict_icon(v: Verdict) -> &'static str {
         Verdict::Ready => "🟢",
         Verdict::Portable => "🟡",
         Verdict::Blocked => "🔴",
+        Verdict::Unknown => "❔",
     }
 }
 
@@ -680,7 +704,7 @@ mod tests {
             message: "a brand new problem".into(),
             ..w.findings[0].clone()
         });
-        let (v, s) = rules::score::score(&mut w.findings);
+        let (v, s) = rules::score::score(&mut w.findings, rules::score::Evidence::FULL);
         (w.verdict, w.score) = (v, s);
         let cmp = compare(&cur, &base);
         let md = render(
@@ -695,7 +719,7 @@ mod tests {
         assert!(md.contains("a brand new problem"));
         assert!(md.contains(&format!("~~**{}** ", fixed.rule)));
         let base_score = base.workloads[0].score;
-        let delta = i64::from(cur.workloads[0].score) - i64::from(base_score);
+        let delta = crate::render::score_delta(cur.workloads[0].score, base_score).unwrap();
         assert!(md.contains(&format!("| {} |", signed(delta))), "{md}");
 
         // --new-only: only the new finding and only the changed workload.
@@ -747,12 +771,15 @@ mod tests {
         );
         assert!(
             md.contains(
-                "**5 workload(s)** in 2 repositories: 🟢 2 ready · 🟡 0 portable · 🔴 3 blocked"
+                "**5 workload(s)** in 2 repositories: 🟢 2 ready · 🟡 0 portable · 🔴 3 blocked · ❔ 0 unknown"
             ),
             "{md}"
         );
-        assert!(md.contains("| `shop` | 3 | 0 | 0 | 3 |"), "{md}");
-        assert!(md.contains("| `billing` | 2 | 2 | 0 | 0 | 100 |"), "{md}");
+        assert!(md.contains("| `shop` | 3 | 0 | 0 | 3 | 0 |"), "{md}");
+        assert!(
+            md.contains("| `billing` | 2 | 2 | 0 | 0 | 0 | 100 |"),
+            "{md}"
+        );
         assert!(md.contains("| **WM301** host-network | 3 | 3 |"), "{md}");
         assert!(md.contains("### `billing`"));
         let big = render_portfolio(

@@ -77,6 +77,38 @@ fn sarif_log(report: &Report, is_new: Option<IsNew<'_>>) -> Value {
             json!({"level": "note", "message": {"text": n.message}, "locations": [loc]})
         })
         .collect();
+    // `unknown` workloads have no finding to carry them: each is a notification, and the run's
+    // properties count every verdict apart (code scanning shows run properties with the analysis).
+    let mut notifications = notifications;
+    let mut verdicts = serde_json::Map::new();
+    for v in rules::report::Verdict::ALL {
+        let n = report.workloads.iter().filter(|w| w.verdict == v).count();
+        verdicts.insert(v.as_str().to_string(), json!(n));
+    }
+    let mut workloads = Vec::new();
+    for w in &report.workloads {
+        workloads.push(json!({
+            "id": w.id,
+            "verdict": w.verdict.as_str(),
+            "score": w.score,
+            "confidence": w.confidence.map(|c| c.as_str()),
+            "coverage": w.coverage.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        }));
+        if w.verdict == rules::report::Verdict::Unknown {
+            let settle = w
+                .settle
+                .as_deref()
+                .map(|s| format!(" To settle it: {s}."))
+                .unwrap_or_default();
+            notifications.push(json!({
+                "level": "warning",
+                "message": {"text": format!(
+                    "{} is unknown: nothing inspected tells what it runs, so it has no score.{settle}",
+                    w.id
+                )},
+            }));
+        }
+    }
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -96,6 +128,7 @@ fn sarif_log(report: &Report, is_new: Option<IsNew<'_>>) -> Value {
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
+            "properties": {"verdicts": verdicts, "workloads": workloads},
         }]
     })
 }
@@ -622,7 +655,18 @@ mod tests {
             err.line.map(|l| l as i64)
         );
         let inv = &s.runs[0].invocations.as_ref().unwrap()[0];
-        let notes = inv.tool_execution_notifications.as_ref().unwrap();
+        let all = inv.tool_execution_notifications.as_ref().unwrap();
+        // Notes of the scan, then one warning per `unknown` workload.
+        let notes: Vec<_> = all
+            .iter()
+            .filter(|n| {
+                !n.message
+                    .text
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains(" is unknown: ")
+            })
+            .collect();
         assert_eq!(notes.len(), 1);
         assert_eq!(
             notes[0].message.text.as_deref(),

@@ -110,7 +110,7 @@ mod tests {
     }
 
     /// `id -> (runtime, verdict, score)` for every workload of a fixture directory.
-    fn scan(dir: &str) -> Vec<(String, Option<String>, &'static str, u32)> {
+    fn scan(dir: &str) -> Vec<(String, Option<String>, &'static str, Option<u32>)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("..")
             .join(dir);
@@ -133,9 +133,14 @@ mod tests {
                     "wasm:api.component.wasm".to_string(),
                     s("wasmtime"),
                     "ready",
-                    100
+                    Some(100)
                 ),
-                ("wasm:tool.wasm".to_string(), s("wasmtime"), "ready", 100),
+                (
+                    "wasm:tool.wasm".to_string(),
+                    s("wasmtime"),
+                    "ready",
+                    Some(100)
+                ),
             ]
         );
         assert_eq!(
@@ -145,9 +150,14 @@ mod tests {
                     "wasm:edge-server.wasm".to_string(),
                     s("wasmedge"),
                     "portable",
-                    79
+                    Some(79)
                 ),
-                ("wasm:emscripten.wasm".to_string(), None, "blocked", 49),
+                (
+                    "wasm:emscripten.wasm".to_string(),
+                    None,
+                    "blocked",
+                    Some(49)
+                ),
             ]
         );
         assert_eq!(
@@ -157,9 +167,14 @@ mod tests {
                     "wasm:parallel.component.wasm".to_string(),
                     None,
                     "blocked",
-                    49
+                    Some(49)
                 ),
-                ("wasm:pool.wasm".to_string(), s("wasmtime"), "portable", 79),
+                (
+                    "wasm:pool.wasm".to_string(),
+                    s("wasmtime"),
+                    "portable",
+                    Some(79)
+                ),
             ]
         );
         // Modules a Dockerfile copies decide the runtime of the Deployment that runs the image.

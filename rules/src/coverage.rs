@@ -1,0 +1,301 @@
+//! Coverage and confidence (DESIGN §4): what the scan inspected for a workload, whether that
+//! places the code its main containers run and proves it Wasm-able, how confident the verdict is,
+//! and what would settle it.
+//!
+//! The point is honesty about what a verdict rests on. "No findings" only means "ready" when a
+//! language front-end read the code and found nothing in the way, or the workload already is Wasm;
+//! a manifest naming an image the tool cannot place proves nothing, so such a workload is
+//! `unknown` and says what would settle it.
+
+use analyzer::Repo;
+use analyzer::dockerfile::Language;
+use analyzer::k8s::{ContainerRole, ImageName};
+use analyzer::link::{Container, Workload};
+
+use crate::Category;
+use crate::report::{Confidence, Coverage, Finding};
+use crate::score::Evidence;
+
+/// Everything the verdict rests on, for one workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    pub coverage: Vec<Coverage>,
+    pub evidence: Evidence,
+    /// The language of the code, when the inspected facts tell it.
+    pub language: Option<String>,
+    pub confidence: Confidence,
+    pub reason: String,
+    /// What would settle an `unknown` verdict or raise a low confidence.
+    pub settle: Option<String>,
+}
+
+/// How one main container was placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Placement {
+    /// Nothing tells what it runs.
+    Unplaced,
+    /// Known from its image or its Dockerfile's runtime stage, code not read.
+    ByImage,
+    /// Its code was read by a language front-end, or it is a `.wasm` module.
+    ByCode,
+}
+
+/// Assess workload `w` given its (already resolved) findings.
+pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
+    let mut cov = Vec::new();
+    let add = |c: Coverage, cov: &mut Vec<Coverage>| {
+        if !cov.contains(&c) {
+            cov.push(c);
+        }
+    };
+    if w.object.is_some() {
+        add(Coverage::Manifest, &mut cov);
+    }
+    let modules = analyzer::wasm::workload_modules(repo, w);
+    if !modules.is_empty() {
+        add(Coverage::WasmModule, &mut cov);
+    }
+    if !w.dockerfiles.is_empty() {
+        add(Coverage::Dockerfile, &mut cov);
+    }
+    if !w.crates.is_empty() {
+        add(Coverage::DependencyManifest, &mut cov);
+        if w.crates.iter().any(|c| {
+            repo.cargo
+                .workspaces
+                .get(c.ws)
+                .is_some_and(|ws| ws.lock.is_some())
+        }) {
+            add(Coverage::Lockfile, &mut cov);
+        }
+        if w.crates
+            .iter()
+            .any(|c| repo.rust.by_member.contains_key(&(c.ws, c.member)))
+        {
+            add(Coverage::Source, &mut cov);
+        }
+    }
+    // Already Wasm by its kind or runtime class (WM316), or a Wasm image built here.
+    let already_wasm = !modules.is_empty()
+        || findings
+            .iter()
+            .any(|f| f.category == Category::WasmModule && f.suppressed.is_none());
+
+    let main: Vec<&Container> = w
+        .containers
+        .iter()
+        .filter(|c| c.role == ContainerRole::Main)
+        .collect();
+    let mut language: Option<String> = (!w.crates.is_empty()).then(|| "rust".to_string());
+    let mut placements = Vec::new();
+    let mut unplaced_images = Vec::new();
+    let mut wasm_everywhere = true;
+    for c in &main {
+        if c.image.is_some() {
+            add(Coverage::ImageReference, &mut cov);
+        }
+        let (placement, lang, wasm, known) = place_container(repo, w, c, main.len());
+        if known {
+            add(Coverage::ImageKnowledge, &mut cov);
+        }
+        if language.is_none() {
+            language = lang;
+        }
+        wasm_everywhere &= wasm;
+        if placement == Placement::Unplaced
+            && let Some(img) = &c.image
+        {
+            unplaced_images.push(img.clone());
+        }
+        placements.push(placement);
+    }
+    // Workloads without containers: a Dockerfile or a Cargo package found on its own.
+    if main.is_empty() {
+        let (placement, lang, wasm) = place_without_containers(repo, w);
+        if language.is_none() {
+            language = lang;
+        }
+        wasm_everywhere = wasm;
+        placements.push(placement);
+    }
+    if already_wasm {
+        placements.iter_mut().for_each(|p| *p = Placement::ByCode);
+        wasm_everywhere = true;
+        language.get_or_insert_with(|| "wasm".to_string());
+    }
+    let weakest = placements
+        .iter()
+        .copied()
+        .min()
+        .unwrap_or(Placement::Unplaced);
+    let evidence = Evidence {
+        placed: weakest > Placement::Unplaced,
+        wasm: wasm_everywhere && weakest == Placement::ByCode,
+    };
+    let blocked = findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && f.severity == crate::Severity::Blocker);
+    let by_convention = w
+        .links
+        .iter()
+        .any(|l| l.linked_by.starts_with("convention"));
+    let (confidence, reason, settle) = judge(
+        weakest,
+        blocked,
+        by_convention,
+        language.as_deref(),
+        &unplaced_images,
+        already_wasm,
+    );
+    cov.sort();
+    Assessment {
+        coverage: cov,
+        evidence,
+        language,
+        confidence,
+        reason,
+        settle,
+    }
+}
+
+/// (placement, language, positive Wasm evidence, placed by the image knowledge base).
+fn place_container(
+    repo: &Repo,
+    w: &Workload,
+    c: &Container,
+    main_count: usize,
+) -> (Placement, Option<String>, bool, bool) {
+    // A Cargo package linked through this container's Dockerfile (or the only container).
+    if !w.crates.is_empty() && (c.dockerfile.is_some() || main_count == 1) {
+        return (Placement::ByCode, Some("rust".into()), true, false);
+    }
+    if let Some(df) = c.dockerfile
+        && let Some(parsed) = repo.parsed_dockerfiles.get(&df)
+    {
+        let lang = parsed.language_runtime().language;
+        match lang {
+            Language::Wasm => return (Placement::ByCode, Some("wasm".into()), true, false),
+            Language::Unknown | Language::Static => {}
+            l => {
+                return (
+                    Placement::ByImage,
+                    Some(l.as_str().to_string()),
+                    false,
+                    false,
+                );
+            }
+        }
+    }
+    if let Some(img) = &c.image
+        && crate::k8s::images::lookup(&ImageName::parse(img)).is_some()
+    {
+        return (Placement::ByImage, None, false, true);
+    }
+    (Placement::Unplaced, None, false, false)
+}
+
+fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<String>, bool) {
+    if !w.crates.is_empty() {
+        return (Placement::ByCode, Some("rust".into()), true);
+    }
+    let mut best = (Placement::Unplaced, None, false);
+    for df in &w.dockerfiles {
+        if let Some(parsed) = repo.parsed_dockerfiles.get(df) {
+            match parsed.language_runtime().language {
+                Language::Wasm => return (Placement::ByCode, Some("wasm".into()), true),
+                Language::Unknown | Language::Static => {}
+                l => best = (Placement::ByImage, Some(l.as_str().to_string()), false),
+            }
+        }
+    }
+    best
+}
+
+/// Confidence, its reason in words, and what would settle the verdict.
+fn judge(
+    weakest: Placement,
+    blocked: bool,
+    by_convention: bool,
+    language: Option<&str>,
+    unplaced_images: &[String],
+    already_wasm: bool,
+) -> (Confidence, String, Option<String>) {
+    let images = unplaced_images
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let settle_unplaced = (!unplaced_images.is_empty()).then(|| {
+        format!(
+            "link the Dockerfile that builds {images} (skaffold.yaml, a `docker build` in CI, \
+             compose), or scan the repository that builds it"
+        )
+    });
+    match weakest {
+        Placement::Unplaced if blocked => (
+            Confidence::Medium,
+            format!(
+                "a blocker in what was inspected decides it, but what the container runs is not \
+                 known (image {images} is not in the knowledge base and no Dockerfile builds it \
+                 here)"
+            ),
+            settle_unplaced,
+        ),
+        Placement::Unplaced => (
+            Confidence::Low,
+            if images.is_empty() {
+                "only the manifest was inspected: no image, Dockerfile or source tells what the \
+                 workload runs"
+                    .to_string()
+            } else {
+                format!(
+                    "only the manifest and the image reference {images} were inspected; the image \
+                     is not in the knowledge base and no Dockerfile in the repository builds it"
+                )
+            },
+            settle_unplaced.or_else(|| {
+                Some("link the Dockerfile or the source of the workload's code".to_string())
+            }),
+        ),
+        Placement::ByImage => {
+            let lang = language.unwrap_or("its runtime");
+            (
+                Confidence::Medium,
+                format!(
+                    "judged by its image or Dockerfile ({lang}); the service's dependency \
+                     manifests and source were not read{}",
+                    if by_convention {
+                        ", and the Dockerfile is linked by naming convention only"
+                    } else {
+                        ""
+                    }
+                ),
+                (!blocked).then(|| {
+                    format!(
+                        "a {lang} language front-end reading the service's dependencies and \
+                         source (not available yet), or a `.wasm` build of it"
+                    )
+                }),
+            )
+        }
+        Placement::ByCode => {
+            let what = if already_wasm {
+                "it already runs Wasm (a module, a SpinApp or a Wasm runtime class)".to_string()
+            } else {
+                format!(
+                    "the {} code was read: dependency manifest, lockfile and source",
+                    language.unwrap_or("service's")
+                )
+            };
+            if by_convention {
+                (
+                    Confidence::Medium,
+                    format!("{what}, but it is linked by naming convention only"),
+                    Some("name the Dockerfile in skaffold.yaml or a `docker build` command".into()),
+                )
+            } else {
+                (Confidence::High, what, None)
+            }
+        }
+    }
+}
