@@ -9,7 +9,9 @@ declare_rule! {
     ///   containing `wasm` (`wasmtime-v1`, `wasmedge`, `wasmer`, `wasm`) or a part equal to `spin`,
     ///   `wamr`, `wws`, `slight` or `runwasi` (`wasmtime-spin-v2`), or a RuntimeClass defined in
     ///   the repository whose `handler` is such a name;
-    /// - an object of kind `SpinApp` (`core.spinkube.dev`).
+    /// - an object of kind `SpinApp` (`core.spinkube.dev`);
+    /// - a pod whose `nodeSelector` asks for a `wasm32-*` architecture on `kubernetes.io/arch`
+    ///   (a Wasm kubelet such as krustlet registers its nodes with `wasm32-wasi`).
     ///
     /// ## Why it matters for Wasm
     /// These workloads are already on a Wasm shim: the RuntimeClass `handler` selects a
@@ -75,6 +77,7 @@ impl Rule for WasmModule {
         }
         let Some(spec) = cx.pod_spec() else { return };
         let Some(node) = spec.get("runtimeClassName") else {
+            wasm_node_selector(cx, spec.get("nodeSelector"), sink);
             return;
         };
         let Some(class) = node.as_str() else { return };
@@ -104,6 +107,35 @@ impl Rule for WasmModule {
                 handler.entry_span(),
                 format!("RuntimeClass `{class}` selects this containerd handler"),
             );
+        }
+    }
+}
+
+/// Node labels whose value names the node's architecture (a Wasm kubelet registers its node
+/// with a `wasm32-*` architecture: krustlet's `wasm32-wasi`, `wasm32-wagi`, `wasm32-wasmcloud`).
+const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
+
+/// Pods scheduled onto Wasm nodes by a `nodeSelector` on the architecture label (the krustlet
+/// style, before RuntimeClasses were used for Wasm) already run Wasm too.
+fn wasm_node_selector(
+    cx: &ObjectCx<'_>,
+    selector: Option<analyzer::yaml::YRef<'_>>,
+    sink: &mut Sink<'_>,
+) {
+    let Some(selector) = selector else { return };
+    for label in ARCH_LABELS {
+        let Some(value) = selector.get(label) else {
+            continue;
+        };
+        if let Some(arch) = value.as_str().filter(|a| a.starts_with("wasm32-")) {
+            sink.report(
+                cx.object.file,
+                value.entry_span(),
+                format!(
+                    "`nodeSelector` `{label}: {arch}` schedules the pod on a Wasm node (a Wasm kubelet such as krustlet)"
+                ),
+            );
+            return;
         }
     }
 }
