@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -35,7 +36,7 @@ CHECKOUT = HERE.parent.parent
 DEFAULT_SCRATCH = os.environ.get("WM_CORPUS_SCRATCH", "/tmp/wm-corpus")
 DEFAULT_MIRROR = os.environ.get("WM_CORPUS_MIRROR", "/work/.mirror")
 MAX_FILE = 4 * 1024 * 1024
-STAMP_VERSION = 1
+STAMP_VERSION = 2
 
 
 def load_labels(names: list[str], split: str | None) -> list[tuple[Path, dict]]:
@@ -111,6 +112,24 @@ def existing_paths(gitdir: Path, commit: str, paths: list[str]) -> tuple[list[st
         else:
             missing.append(p)
     return ok, missing
+
+
+# Files that say which Dockerfile builds which image (skaffold, compose, CI `docker build`
+# commands, Makefiles, goreleaser): a user scans the whole repository, so the scan of a label's
+# paths gets the ones at the repository's root too. They are small and hold no service code.
+BUILD_LINK_NAMES = re.compile(
+    r"^(Makefile|GNUmakefile|skaffold\.ya?ml|(docker-)?compose[\w.-]*\.ya?ml|\.goreleaser\.ya?ml|Tiltfile)$"
+)
+
+
+def build_link_paths(gitdir: Path, commit: str) -> list[str]:
+    r = git(gitdir, "ls-tree", "--name-only", commit)
+    names = r.stdout.decode("utf-8", "replace").splitlines() if r.returncode == 0 else []
+    out = [n for n in names if BUILD_LINK_NAMES.match(n)]
+    w = git(gitdir, "ls-tree", "--name-only", commit, "--", ".github/workflows")
+    if w.returncode == 0 and w.stdout.strip():
+        out.append(".github/workflows")
+    return sorted(out)
 
 
 def stamp_of(commit: str, paths: list[str]) -> dict:
@@ -254,6 +273,7 @@ def main() -> int:
             print(f"! {repo}: snapshot {gitdir} does not hold commit {commit}")
             continue
         ok, missing = existing_paths(gitdir, commit, paths)
+        ok = sorted(set(ok) | set(build_link_paths(gitdir, commit)))
         for p in missing:
             print(f"  {repo}: path {p!r} is not in {commit[:12]}; skipped")
         if not ok:

@@ -227,7 +227,8 @@ def label_record(repo: dict, lab: dict, tws: list[dict], how: str, scan_status: 
     }
     b = parse_band(lab.get("band", ""))
     rec["band_agree"] = (None if b is None or not tws
-                         else all(b[0] <= int(w.get("score", -1)) <= b[1] for w in tws))
+                         else all(w.get("score") is not None and b[0] <= int(w["score"]) <= b[1]
+                                  for w in tws))
     cats: set[str] = set()
     for w in tws:
         cats |= counted_categories(w)
