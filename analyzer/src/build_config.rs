@@ -5,6 +5,8 @@
 //! Makefiles (`docker build -t NAME -f PATH CONTEXT`). Each link keeps the span that states it,
 //! so the report can say `linked_by: "skaffold.yaml:12"`. Commands are read as text, never run.
 
+use std::collections::HashMap;
+
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 use crate::yaml::{YRef, YamlStream};
@@ -148,6 +150,24 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
             continue;
         };
         for (_, job) in jobs.entries() {
+            // `docker/metadata-action` steps by id: their `images` are what a later
+            // build-push step tags when its `tags` are `${{ steps.ID.outputs.tags }}`.
+            let mut meta_images: HashMap<String, Vec<String>> = HashMap::new();
+            for step in job.get("steps").into_iter().flat_map(|s| s.items()) {
+                let is_meta = step
+                    .get("uses")
+                    .and_then(|u| u.as_str())
+                    .is_some_and(|u| u.starts_with("docker/metadata-action"));
+                if let (true, Some(id)) = (is_meta, step.get("id").and_then(|i| i.as_str())) {
+                    let images = step
+                        .get("with")
+                        .and_then(|w| w.get("images"))
+                        .and_then(|i| i.as_str())
+                        .map(metadata_action_images)
+                        .unwrap_or_default();
+                    meta_images.insert(id.to_string(), images);
+                }
+            }
             for step in job.get("steps").into_iter().flat_map(|s| s.items()) {
                 if step
                     .get("uses")
@@ -170,13 +190,20 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
                         None => join(&ctx, "Dockerfile"),
                     };
                     let Some(df) = df else { continue };
-                    for tag in tags
+                    let mut images: Vec<String> = tags
                         .split([',', '\n'])
                         .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                    {
+                        .filter(|t| !t.is_empty() && !t.contains("${{"))
+                        .map(str::to_string)
+                        .collect();
+                    for (id, listed) in &meta_images {
+                        if tags.contains(&format!("steps.{id}.outputs.tags")) {
+                            images.extend(listed.iter().cloned());
+                        }
+                    }
+                    for tag in images {
                         out.push(BuildLink {
-                            image: tag.into(),
+                            image: tag,
                             dockerfile: df.clone(),
                             context: ctx.clone(),
                             file: file.id,
@@ -196,14 +223,102 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
     out
 }
 
-/// `docker build` commands in a Makefile; paths are relative to the Makefile's directory.
+/// The image names of a `docker/metadata-action` `images:` input: one per line, either the name
+/// or `name=NAME,enable=...` (lines with a `${{ }}` expression cannot be known statically).
+fn metadata_action_images(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains("${{"))
+        .filter_map(|l| {
+            let first = l.split(',').next()?.trim();
+            let name = first.strip_prefix("name=").unwrap_or(first).trim();
+            (!name.is_empty() && !name.contains('=')).then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// `docker build` commands in a Makefile; paths are relative to the Makefile's directory. Image
+/// tags built from the Makefile's own simple variables (`NAME := api`, `IMAGE ?= $(REPO)/$(NAME)`)
+/// are expanded; what cannot be (`$(shell ...)`) stays as written and only its tag is lost.
 pub fn makefile(file: &SourceFile) -> Vec<BuildLink> {
-    docker_build_commands(
+    let vars = make_variables(&file.text);
+    let mut links = docker_build_commands(
         file,
         Span::new(0, file.text.len()),
         dir_of(&file.path),
         "Makefile",
-    )
+    );
+    for l in &mut links {
+        l.image = expand_make(&l.image, &vars, 0);
+    }
+    links
+}
+
+/// `NAME = value`, `NAME := value`, `NAME ::= value`, `NAME ?= value` at the start of a line
+/// (recipe lines start with a tab and are not assignments). The first assignment wins, as `?=`
+/// would; that is enough to name an image.
+fn make_variables(text: &str) -> HashMap<String, String> {
+    let mut vars = HashMap::new();
+    for line in text.lines() {
+        if line.starts_with('\t') || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some(eq) = line.find('=') else { continue };
+        let (lhs, rhs) = line.split_at(eq);
+        let name = lhs.trim_end_matches([':', '?', '+', ' ', '\t']).trim();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+            || lhs.trim_end().ends_with('+')
+        {
+            continue;
+        }
+        let value = rhs[1..].split(" #").next().unwrap_or("").trim();
+        vars.entry(name.to_string())
+            .or_insert_with(|| value.to_string());
+    }
+    vars
+}
+
+/// Expand `$(NAME)` and `${NAME}` from `vars`, at most 8 levels deep (a variable that refers to
+/// itself stops there).
+fn expand_make(s: &str, vars: &HashMap<String, String>, depth: usize) -> String {
+    if depth > 8 || !s.contains('$') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let close = match after.chars().next() {
+            Some('(') => ')',
+            Some('{') => '}',
+            _ => {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+        };
+        match after.find(close) {
+            Some(j) => {
+                let name = &after[1..j];
+                match vars.get(name) {
+                    Some(v) => out.push_str(&expand_make(v, vars, depth + 1)),
+                    None => out.push_str(&rest[i..i + 2 + j]),
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Find `docker build` / `docker buildx build` / `podman build` commands inside `region` of a file,
@@ -391,6 +506,28 @@ mod tests {
         assert_eq!(links[0].dockerfile, "api/Dockerfile");
         assert_eq!(links[1].dockerfile, "web/Dockerfile");
         assert_eq!(f.region(links[1].span).line, 9);
+    }
+
+    #[test]
+    fn workflow_tags_from_a_metadata_step_and_makefile_variables() {
+        let f = src(
+            ".github/workflows/release.yml",
+            "jobs:\n  release:\n    steps:\n    - id: meta\n      uses: docker/metadata-action@v5\n      with:\n        images: |\n          ghcr.io/acme/podinfo\n          name=docker.io/acme/podinfo,enable=true\n          ${{ env.EXTRA }}\n    - uses: docker/build-push-action@v6\n      with:\n        file: ./Dockerfile\n        tags: ${{ steps.meta.outputs.tags }}\n",
+        );
+        let links = workflow(&f, &yaml::parse(&f.text));
+        let images: Vec<&str> = links.iter().map(|l| l.image.as_str()).collect();
+        assert_eq!(images, ["ghcr.io/acme/podinfo", "docker.io/acme/podinfo"]);
+        assert!(links.iter().all(|l| l.dockerfile == "Dockerfile"));
+
+        let m = src(
+            "Makefile",
+            "NAME:=podinfo\nREPO ?= acme\nIMAGE = $(REPO)/${NAME}\nVERSION:=$(shell cat VERSION)\nbuild:\n\tdocker build -t $(IMAGE):$(VERSION) .\n",
+        );
+        let links = makefile(&m);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].image, "acme/podinfo:$(shell cat VERSION)");
+        assert_eq!(links[0].dockerfile, "Dockerfile");
+        assert_eq!(expand_make("$(A)", &make_variables("A=$(A)\n"), 0), "$(A)");
     }
 
     #[test]

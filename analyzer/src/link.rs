@@ -243,6 +243,25 @@ impl DockerfileResolver {
             return Some((*df, why.clone()));
         }
         let short = name.short_name().to_ascii_lowercase();
+        // The same project often pushes to several registries and orgs (`ghcr.io/org/x` in the
+        // manifest, `quay.io/other/x` in the Makefile): a build link whose image has the same
+        // last name is the next best evidence, when only one Dockerfile is named so.
+        let same_name: Vec<&(ImageName, FileId, String)> = self
+            .explicit
+            .iter()
+            .filter(|(n, _, _)| n.short_name().eq_ignore_ascii_case(&short))
+            .collect();
+        if let Some((built, df, why)) = same_name.first()
+            && same_name.iter().all(|(_, d, _)| d == df)
+        {
+            return Some((
+                *df,
+                format!(
+                    "convention: image name `{short}` is built as `{}` ({why})",
+                    built.repository
+                ),
+            ));
+        }
         let candidates = self.by_name.get(&short)?;
         let df = *candidates.first()?;
         let path = &repo.file(df).path;
