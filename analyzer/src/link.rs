@@ -143,6 +143,7 @@ pub fn link(repo: &mut Repo) {
                         to: df,
                         linked_by: why,
                     });
+                    follow_base_images(repo, &resolver, df, &mut w, &mut used_dockerfiles);
                 }
                 w.containers.push(c);
             }
@@ -172,6 +173,50 @@ pub fn link(repo: &mut Repo) {
     let modules = crate::wasm::link_modules(repo, &mut workloads);
     workloads.extend(modules);
     repo.workloads = workloads;
+}
+
+/// A Dockerfile whose final stage is `FROM` an image this repository builds (`FROM org/base`,
+/// with `org/base` built from `docker-images/base/Dockerfile`) runs what that image holds: the
+/// base's Dockerfile joins the workload (its runtime, packages and findings count), linked with
+/// the `FROM` line as the reason. Followed at most 4 deep; a cycle stops at the first repeat.
+fn follow_base_images(
+    repo: &Repo,
+    resolver: &DockerfileResolver,
+    mut df: FileId,
+    w: &mut Workload,
+    used: &mut BTreeSet<FileId>,
+) {
+    for _ in 0..4 {
+        let Some(stage) = repo
+            .parsed_dockerfiles
+            .get(&df)
+            .and_then(|d| d.final_stage())
+        else {
+            return;
+        };
+        if stage.base_stage.is_some() || stage.base.is_scratch() {
+            return;
+        }
+        let base = stage.base.name().to_string();
+        let Some((parent, why)) = resolver.find(repo, &base) else {
+            return;
+        };
+        if parent == df || w.dockerfiles.contains(&parent) {
+            return;
+        }
+        used.insert(parent);
+        w.dockerfiles.push(parent);
+        w.sources.insert(parent);
+        w.links.push(Link {
+            from: df,
+            to: parent,
+            linked_by: format!(
+                "{}: FROM `{base}`, built here ({why})",
+                repo.file_line(df, stage.from_span)
+            ),
+        });
+        df = parent;
+    }
 }
 
 /// Apply kustomize `images:` overrides (outermost first wins, as kustomize does).

@@ -169,11 +169,16 @@ fn place_container(
     if !w.crates.is_empty() && (c.dockerfile.is_some() || main_count == 1) {
         return (Placement::ByCode, Some("rust".into()), true, false);
     }
-    if let Some(df) = c.dockerfile
-        && let Some(parsed) = repo.parsed_dockerfiles.get(&df)
+    // The container's Dockerfile, then the Dockerfiles of the base images it is built FROM.
+    for df in c
+        .dockerfile
+        .map(|df| dockerfile_chain(w, df))
+        .unwrap_or_default()
     {
-        let lang = parsed.language_runtime().language;
-        match lang {
+        let Some(parsed) = repo.parsed_dockerfiles.get(&df) else {
+            continue;
+        };
+        match parsed.language_runtime().language {
             Language::Wasm => return (Placement::ByCode, Some("wasm".into()), true, false),
             Language::Unknown | Language::Static => {}
             l => {
@@ -192,6 +197,23 @@ fn place_container(
         return (Placement::ByImage, None, false, true);
     }
     (Placement::Unplaced, None, false, false)
+}
+
+/// `df`, then each Dockerfile it is linked to as its base image (see `analyzer::link`).
+fn dockerfile_chain(w: &Workload, df: analyzer::source::FileId) -> Vec<analyzer::source::FileId> {
+    let mut chain = vec![df];
+    while let Some(next) = w
+        .links
+        .iter()
+        .find(|l| Some(&l.from) == chain.last() && w.dockerfiles.contains(&l.to))
+        .map(|l| l.to)
+    {
+        if chain.contains(&next) || chain.len() > 5 {
+            break;
+        }
+        chain.push(next);
+    }
+    chain
 }
 
 fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<String>, bool) {

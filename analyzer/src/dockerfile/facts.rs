@@ -269,6 +269,30 @@ fn unwrap_command(words: &[Word]) -> &[Word] {
 
 /// Strip version pins, releases and architectures: `libpq5=15.4`, `curl/bookworm-backports`,
 /// `musl-dev>1.2`, `libssl3:amd64`.
+/// Whether a package word can be judged: `$PKGS`, `$(cat list)` and `lib${X}` cannot; a name
+/// with a variable inside whose literal text still says what it is
+/// (`java-${JAVA_VERSION}-openjdk-headless`) can.
+fn judgeable_package_word(word: &str) -> bool {
+    if word.is_empty() || word.starts_with('$') || word.contains('`') || word.contains("$(") {
+        return false;
+    }
+    if !word.contains('$') {
+        return true;
+    }
+    let mut literal = String::new();
+    let mut rest = word;
+    while let Some(i) = rest.find('$') {
+        literal.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        rest = match after.strip_prefix('{') {
+            Some(inner) => inner.find('}').map_or("", |j| &inner[j + 1..]),
+            None => after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        };
+    }
+    literal.push_str(rest);
+    literal.len() >= 8
+}
+
 fn os_package_name(word: &str) -> String {
     let end = word.find(['=', '<', '>', '~', '/']).unwrap_or(word.len());
     let name = word.get(..end).unwrap_or(word);
@@ -452,8 +476,9 @@ impl Stage {
             if manager.is_install(sub) {
                 let packages = names
                     .into_iter()
-                    // `$PKGS`, `$(cat list)`: not names that can be judged.
-                    .filter(|w| !w.value.is_empty() && !w.value.contains(['$', '`']))
+                    // `$PKGS`, `$(cat list)`: not names that can be judged; a variable inside a
+                    // name (`java-${JAVA_VERSION}-openjdk-headless`) still tells what it is.
+                    .filter(|w| judgeable_package_word(&w.value))
                     .map(|w| Package {
                         name: os_package_name(&w.value),
                         word: w.clone(),

@@ -482,7 +482,7 @@ fn package_managers_flags_and_removals() {
         "RUN dnf install -y --setopt=tsflags=nodocs --enablerepo crb ImageMagick && microdnf install -y ffmpeg\n",
         "RUN sudo yum -y install libvips && DEBIAN_FRONTEND=noninteractive apt install -qq tzdata\n",
         "RUN zypper --non-interactive in libxml2 && echo apt-get install nope && apk update\n",
-        "RUN apt-get install -y $EXTRA lib${X} $(cat /pkgs.txt)\n",
+        "RUN apt-get install -y $EXTRA lib${X} $(cat /pkgs.txt) java-${V}-openjdk-headless\n",
     );
     let (f, d) = parsed(text);
     let installs = d.stages[0].package_installs();
@@ -506,6 +506,7 @@ fn package_managers_flags_and_removals() {
             (PackageManager::Yum, "libvips", false),
             (PackageManager::Apt, "tzdata", false),
             (PackageManager::Zypper, "libxml2", false),
+            (PackageManager::Apt, "java-${v}-openjdk-headless", false),
         ]
     );
     assert_eq!(
@@ -529,7 +530,8 @@ fn package_managers_flags_and_removals() {
             "ffmpeg",
             "libvips",
             "tzdata",
-            "libxml2"
+            "libxml2",
+            "java-${v}-openjdk-headless"
         ]
     );
 }
