@@ -8,7 +8,8 @@
 //! (`[[known-image]]`); [`set_user_entries`] installs them ahead of the built-in table, so a
 //! user's entry wins.
 
-use std::sync::{OnceLock, RwLock};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use serde::Deserialize;
 
@@ -132,7 +133,20 @@ pub fn set_user_entries(entries: Vec<ImageEntry>) {
     if let Ok(mut user) = USER.write() {
         *user = leaked;
     }
+    if let Ok(mut cache) = cache().lock() {
+        cache.clear();
+    }
 }
+
+/// Answers by reference: a scan asks about the same few images thousands of times (every
+/// container and every Dockerfile stage), and matching one against every pattern of the table
+/// was 40% of a 10k-file scan. Bounded: past [`CACHE_LIMIT`] references, answers are not kept.
+fn cache() -> &'static Mutex<HashMap<String, Option<&'static ImageEntry>>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<&'static ImageEntry>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+const CACHE_LIMIT: usize = 65_536;
 
 fn user_entries() -> &'static [ImageEntry] {
     USER.read().map(|u| *u).unwrap_or(&[])
@@ -384,6 +398,19 @@ fn best_in(entries: &'static [ImageEntry], r: &NormalizedRef) -> Option<&'static
 /// The entry for a reference, if the image is a known one: the user's entries first, then the
 /// built-in table. Patterns are lower-case repository paths; see the table's header.
 pub fn lookup(reference: &str) -> Option<&'static ImageEntry> {
+    if let Some(hit) = cache().lock().ok().and_then(|c| c.get(reference).copied()) {
+        return hit;
+    }
+    let found = lookup_uncached(reference);
+    if let Ok(mut c) = cache().lock()
+        && c.len() < CACHE_LIMIT
+    {
+        c.insert(reference.to_string(), found);
+    }
+    found
+}
+
+fn lookup_uncached(reference: &str) -> Option<&'static ImageEntry> {
     let r = normalize(reference);
     if r.path.is_empty() || r.path_is_open() {
         return None;
