@@ -250,7 +250,8 @@ fn judge(
     let settle_unplaced = (!unplaced_images.is_empty()).then(|| {
         format!(
             "link the Dockerfile that builds {images} (skaffold.yaml, a `docker build` in CI, \
-             compose), or scan the repository that builds it"
+             compose), scan the repository that builds it, or describe the image with \
+             `[[known-image]]` in `.wasm-migrate.toml`"
         )
     });
     match weakest {
