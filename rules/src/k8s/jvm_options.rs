@@ -7,8 +7,8 @@ use crate::{ObjectCx, Rule, RuleMeta, Sink, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Flags a container that sets an environment variable only a JVM or its start scripts read
-    /// (`JAVA_OPTS`, `JAVA_TOOL_OPTIONS`, `_JAVA_OPTIONS`, `JDK_JAVA_OPTIONS`, `CATALINA_OPTS`),
-    /// or passes a JVM flag (`-Xmx`, `-Xms`, `-Xss`, `-XX:`) in an env value, its `command` or
+    /// (`JAVA_OPTS`, `JAVA_TOOL_OPTIONS`, `_JAVA_OPTIONS`, `JDK_JAVA_OPTIONS`, `CATALINA_OPTS`,
+    /// and the `SPRING_*` variables Spring Boot binds to its configuration), or passes a JVM flag (`-Xmx`, `-Xms`, `-Xss`, `-XX:`) in an env value, its `command` or
     /// its `args`. The names and flags are data: the `jvm-env` and `jvm-flag` entries of
     /// `rules/data/manifest-signals.toml`, each with its source. It tells a JVM service apart
     /// when its image is built elsewhere and says nothing.
@@ -55,8 +55,16 @@ impl Rule for JvmOptions {
             let who = container_label(&c);
             // A value already reported through its variable's name is not reported again.
             let mut covered = Vec::new();
+            // A prefix entry (`SPRING_`) is reported once per container, at its first variable.
+            let mut prefixes_seen: Vec<&str> = Vec::new();
             for v in env_vars(&c) {
-                if let Some(e) = t.jvm_env.iter().find(|e| e.name == v.name) {
+                if let Some(e) = t.jvm_env.iter().find(|e| e.matches(v.name)) {
+                    if let Some(p) = e.prefix.as_deref() {
+                        if prefixes_seen.contains(&p) {
+                            continue;
+                        }
+                        prefixes_seen.push(p);
+                    }
                     sink.report(
                         cx.object.file,
                         v.name_node.span(),
@@ -128,6 +136,29 @@ mod tests {
             got[1].4
         );
         assert!(got[2].4.contains("in `args`"), "{}", got[2].4);
+    }
+
+    #[test]
+    fn spring_variables_say_jvm_once_per_container() {
+        let yaml = deployment(
+            "env:\n  - name: LOG_LEVEL\n    value: info\n  - name: SPRING_PROFILES_ACTIVE\n    value: kubernetes\n  - name: SPRING_DATASOURCE_URL\n    value: jdbc:mysql://db/petclinic",
+        );
+        let got = findings("WM327", &yaml);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!((got[0].1, got[0].2, got[0].3.as_str()), (14, 21, "jvm"));
+        assert!(
+            got[0].4.contains("sets `SPRING_PROFILES_ACTIVE`"),
+            "{}",
+            got[0].4
+        );
+        // `SPRING_` alone is not a Spring variable.
+        assert!(
+            findings(
+                "WM327",
+                &deployment("env:\n  - name: SPRING_\n    value: x")
+            )
+            .is_empty()
+        );
     }
 
     #[test]

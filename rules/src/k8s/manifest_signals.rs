@@ -13,13 +13,26 @@ use serde::Deserialize;
 
 use crate::knowledge::parse_table;
 
-/// An environment variable that only one runtime reads.
+/// An environment variable that only one runtime reads: by exact `name`, or every name that
+/// starts with `prefix` (a framework that binds its whole configuration from the environment).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvEntry {
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
     pub reason: String,
     pub source: String,
+}
+
+impl EnvEntry {
+    pub fn matches(&self, var: &str) -> bool {
+        match &self.prefix {
+            Some(p) => var.starts_with(p.as_str()) && var.len() > p.len(),
+            None => var == self.name,
+        }
+    }
 }
 
 /// A command-line flag prefix (`-Xmx`).
