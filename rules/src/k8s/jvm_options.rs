@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Flags a container that sets an environment variable only a JVM or its start scripts read
     /// (`JAVA_OPTS`, `JAVA_TOOL_OPTIONS`, `_JAVA_OPTIONS`, `JDK_JAVA_OPTIONS`, `CATALINA_OPTS`,
-    /// and the `SPRING_*` variables Spring Boot binds to its configuration), or passes a JVM flag (`-Xmx`, `-Xms`, `-Xss`, `-XX:`) in an env value, its `command` or
+    /// and the `SPRING_*` variables Spring Boot binds to its configuration), probes a Spring Boot
+    /// Actuator path (`/actuator/health`), or passes a JVM flag (`-Xmx`, `-Xms`, `-Xss`, `-XX:`) in an env value, its `command` or
     /// its `args`. The names and flags are data: the `jvm-env` and `jvm-flag` entries of
     /// `rules/data/manifest-signals.toml`, each with its source. It tells a JVM service apart
     /// when its image is built elsewhere and says nothing.
@@ -74,6 +75,36 @@ impl Rule for JvmOptions {
                         ),
                     );
                     covered.extend(v.value.map(|(_, node)| node.span()));
+                }
+            }
+            // A probe on a path only a JVM framework serves, when nothing above said JVM already.
+            if prefixes_seen.is_empty() && covered.is_empty() {
+                for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                    let Some(path) = c
+                        .node
+                        .get(probe)
+                        .and_then(|p| p.get("httpGet"))
+                        .and_then(|h| h.get("path"))
+                    else {
+                        continue;
+                    };
+                    let Some(value) = path.as_str() else { continue };
+                    if let Some(e) = t
+                        .jvm_probe_path
+                        .iter()
+                        .find(|e| value.starts_with(e.prefix.as_str()))
+                    {
+                        sink.report(
+                            cx.object.file,
+                            path.entry_span(),
+                            format!(
+                                "{who}'s {probe} asks `{}` ({}), so a JVM runs in it",
+                                shorten(value, 60),
+                                e.reason
+                            ),
+                        );
+                        break;
+                    }
                 }
             }
             for text in texts(&c) {
@@ -159,6 +190,25 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn an_actuator_probe_says_jvm() {
+        let yaml = deployment(
+            "livenessProbe:\n  httpGet:\n    path: /actuator/health/liveness\n    port: 8080\nreadinessProbe:\n  httpGet:\n    path: /actuator/health/readiness\n    port: 8080",
+        );
+        let got = findings("WM327", &yaml);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!((got[0].1, got[0].3.as_str()), (13, "jvm"));
+        assert!(
+            got[0]
+                .4
+                .contains("livenessProbe asks `/actuator/health/liveness`"),
+            "{}",
+            got[0].4
+        );
+        let plain = deployment("livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080");
+        assert!(findings("WM327", &plain).is_empty());
     }
 
     #[test]

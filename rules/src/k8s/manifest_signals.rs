@@ -70,6 +70,9 @@ pub struct SignalTable {
     pub jvm_env: Vec<EnvEntry>,
     #[serde(default)]
     pub jvm_flag: Vec<FlagEntry>,
+    /// `httpGet` probe paths only a JVM framework serves (Spring Boot Actuator's `/actuator/`).
+    #[serde(default)]
+    pub jvm_probe_path: Vec<FlagEntry>,
     #[serde(default)]
     pub java_agent: Vec<AgentEntry>,
     #[serde(default)]
