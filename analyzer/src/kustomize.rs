@@ -26,6 +26,9 @@ pub struct Kustomization {
     pub images: Vec<ImageOverride>,
     /// Keys whose effect is not modelled (patches, generators, helmCharts), with their spans.
     pub unmodelled: Vec<(String, Span)>,
+    /// Files this kustomization applies as patches (`patchesStrategicMerge`, `patches[].path`),
+    /// relative to the scan root: partial objects, not workloads of their own.
+    pub patch_files: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -90,6 +93,30 @@ pub fn parse(file: &SourceFile, stream: &YamlStream) -> Kustomization {
                 .and_then(|n| n.as_str())
                 .map(str::to_string),
         });
+    }
+    let patch_paths = root
+        .get("patchesStrategicMerge")
+        .into_iter()
+        .flat_map(|p| {
+            p.str_items()
+                .map(|(s, _)| s.to_string())
+                .collect::<Vec<_>>()
+        })
+        .chain(
+            ["patches", "patchesJson6902"]
+                .iter()
+                .filter_map(|key| root.get(key))
+                .flat_map(|p| p.items().collect::<Vec<_>>())
+                .filter_map(|item| {
+                    item.get("path")
+                        .and_then(|n| n.as_str())
+                        .map(str::to_string)
+                }),
+        );
+    for path in patch_paths {
+        if let Some(p) = join(&k.dir, &path) {
+            k.patch_files.push(p);
+        }
     }
     for key in UNMODELLED {
         if let Some(v) = root.get(key) {

@@ -69,8 +69,17 @@ pub fn link(repo: &mut Repo) {
     let mut workloads = Vec::new();
     let mut used_dockerfiles = BTreeSet::new();
 
+    // Files kustomizations apply as patches hold partial objects (a `containers` entry to merge,
+    // no image): they are part of the workload they patch, not workloads of their own, unless
+    // something also lists them as a resource.
+    let patch_only: BTreeSet<&str> = repo
+        .kustomizations
+        .values()
+        .flat_map(|k| k.patch_files.iter().map(String::as_str))
+        .filter(|p| !repo.kustomize.renderings.contains_key(*p))
+        .collect();
     for (idx, obj) in repo.objects.iter().enumerate() {
-        if !obj.is_workload() {
+        if !obj.is_workload() || patch_only.contains(repo.file(obj.file).path.as_str()) {
             continue;
         }
         let file_path = &repo.file(obj.file).path;
