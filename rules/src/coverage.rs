@@ -139,6 +139,16 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
         .links
         .iter()
         .any(|l| l.linked_by.starts_with("convention"));
+    // What of the code was read, in words, from what was really inspected.
+    let code_read: Vec<&str> = [
+        (Coverage::DependencyManifest, "dependency manifest"),
+        (Coverage::Lockfile, "lockfile"),
+        (Coverage::Source, "source"),
+    ]
+    .iter()
+    .filter(|(c, _)| cov.contains(c))
+    .map(|(_, words)| *words)
+    .collect();
     let (confidence, reason, settle) = judge(
         weakest,
         blocked,
@@ -146,6 +156,7 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
         language.as_deref(),
         &unplaced_images,
         already_wasm,
+        &code_read,
     );
     cov.sort();
     Assessment {
@@ -241,6 +252,7 @@ fn judge(
     language: Option<&str>,
     unplaced_images: &[String],
     already_wasm: bool,
+    code_read: &[&str],
 ) -> (Confidence, String, Option<String>) {
     let images = unplaced_images
         .iter()
@@ -306,8 +318,13 @@ fn judge(
                 "it already runs Wasm (a module, a SpinApp or a Wasm runtime class)".to_string()
             } else {
                 format!(
-                    "the {} code was read: dependency manifest, lockfile and source",
-                    language.unwrap_or("service's")
+                    "the {} code was read: {}",
+                    language.unwrap_or("service's"),
+                    match code_read {
+                        [] => "its build".to_string(),
+                        [one] => (*one).to_string(),
+                        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                    }
                 )
             };
             if by_convention {
