@@ -282,10 +282,14 @@ fn make_variables(text: &str) -> HashMap<String, String> {
     vars
 }
 
+/// Longest expansion kept: an image name is short, and `A = $(B)$(B)$(B)`, `B = $(C)$(C)...`
+/// would otherwise grow exponentially with the depth.
+const MAX_EXPANSION: usize = 1024;
+
 /// Expand `$(NAME)` and `${NAME}` from `vars`, at most 8 levels deep (a variable that refers to
-/// itself stops there).
+/// itself stops there) and at most [`MAX_EXPANSION`] bytes (the rest stays unexpanded).
 fn expand_make(s: &str, vars: &HashMap<String, String>, depth: usize) -> String {
-    if depth > 8 || !s.contains('$') {
+    if depth > 8 || !s.contains('$') || s.len() > MAX_EXPANSION {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
@@ -306,8 +310,10 @@ fn expand_make(s: &str, vars: &HashMap<String, String>, depth: usize) -> String 
             Some(j) => {
                 let name = &after[1..j];
                 match vars.get(name) {
-                    Some(v) => out.push_str(&expand_make(v, vars, depth + 1)),
-                    None => out.push_str(&rest[i..i + 2 + j]),
+                    Some(v) if out.len() < MAX_EXPANSION => {
+                        out.push_str(&expand_make(v, vars, depth + 1));
+                    }
+                    _ => out.push_str(&rest[i..i + 2 + j]),
                 }
                 rest = &after[j + 1..];
             }
@@ -528,6 +534,15 @@ mod tests {
         assert_eq!(links[0].image, "acme/podinfo:$(shell cat VERSION)");
         assert_eq!(links[0].dockerfile, "Dockerfile");
         assert_eq!(expand_make("$(A)", &make_variables("A=$(A)\n"), 0), "$(A)");
+        // Doubling at every level would reach 2^8 x the value: the expansion stops near the cap.
+        let bomb: String = "ABCDEFGHI"
+            .chars()
+            .zip("BCDEFGHIJ".chars())
+            .map(|(a, b)| format!("{a}=$({b})$({b})$({b})$({b})\n"))
+            .collect::<String>()
+            + &format!("J={}\n", "x".repeat(200));
+        let out = expand_make("$(A)", &make_variables(&bomb), 0);
+        assert!(out.len() < 4 * MAX_EXPANSION, "{} bytes", out.len());
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub const IGNORE_FILE: &str = ".wasm-migrate-ignore";
 /// Largest ignore file read; a real one is a few KiB.
 pub const MAX_IGNORE_BYTES: u64 = 256 * 1024;
 
+/// Most ignore-file bytes read in one scan: one file per directory could otherwise add up to
+/// gigabytes outside the scan budget. Past it, further ignore files are not read (a note says so).
+pub const MAX_IGNORE_TOTAL: u64 = 8 * 1024 * 1024;
+
 /// What a file is, by its name and place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
@@ -249,6 +253,8 @@ struct IgnoreFiles {
     by_dir: Mutex<HashMap<PathBuf, Arc<Vec<Gitignore>>>>,
     /// Ignore files not read, and why (reported as notes).
     refused: Mutex<Vec<(PathBuf, String)>>,
+    /// Ignore-file bytes read so far (see [`MAX_IGNORE_TOTAL`]).
+    spent: std::sync::atomic::AtomicU64,
 }
 
 impl IgnoreFiles {
@@ -258,6 +264,7 @@ impl IgnoreFiles {
             root,
             by_dir: Mutex::new(HashMap::new()),
             refused: Mutex::new(Vec::new()),
+            spent: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -298,8 +305,20 @@ impl IgnoreFiles {
             if !fsread::exists_no_follow(&path) {
                 continue;
             }
-            match fsread::read_in_root(&self.root, &path, MAX_IGNORE_BYTES) {
+            let spent = self.spent.load(std::sync::atomic::Ordering::Relaxed);
+            let read = if spent >= MAX_IGNORE_TOTAL {
+                Err(format!(
+                    "ignore file not read: the scan reads at most {} of ignore files",
+                    fsread::human_bytes(MAX_IGNORE_TOTAL)
+                ))
+            } else {
+                fsread::read_in_root(&self.root, &path, MAX_IGNORE_BYTES)
+                    .map_err(|e| format!("ignore file {e}"))
+            };
+            match read {
                 Ok(bytes) => {
+                    self.spent
+                        .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
                     let mut b = GitignoreBuilder::new(dir);
                     for line in String::from_utf8_lossy(&bytes).lines() {
                         let _ = b.add_line(Some(path.clone()), line);
@@ -310,10 +329,7 @@ impl IgnoreFiles {
                 }
                 Err(e) => {
                     if let Ok(mut r) = self.refused.lock() {
-                        r.push((
-                            path,
-                            format!("ignore file {e}; its patterns are not applied"),
-                        ));
+                        r.push((path, format!("{e}; its patterns are not applied")));
                     }
                 }
             }

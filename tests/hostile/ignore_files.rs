@@ -65,3 +65,24 @@ fn ignore_patterns_still_apply_like_git() {
     ids.sort();
     assert_eq!(ids, ["Deployment/default/good", "Deployment/default/kept"]);
 }
+
+#[test]
+fn ignore_files_together_are_bounded_too() {
+    // 40 directories, each with a 220 KB .gitignore: 8.8 MB of patterns, over the 8 MiB total.
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    let patterns: String = (0..20_000).map(|i| format!("gen{i:05}.x\n")).collect();
+    for d in 0..40 {
+        write(&repo.join(format!("d{d:02}/.gitignore")), &patterns);
+    }
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 1024);
+    assert_eq!(workload_ids(&r), ["Deployment/default/good"]);
+    let notes = notes_and_errors(&r);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("the scan reads at most 8 MiB of ignore files")),
+        "{notes:#?}"
+    );
+}
