@@ -154,9 +154,9 @@ fn workload_header(out: &mut String, w: &WorkloadReport) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "━━ {}  {} {}{language}{runtime}",
+        "━━ {}  {}/100 {}{language}{runtime}",
         sanitize(&w.id),
-        score_text(w.score),
+        super::score_text(w.score),
         w.verdict.as_str()
     );
     let _ = writeln!(out, "   sources: {}", sanitize(&w.sources.join(", ")));
@@ -261,7 +261,7 @@ fn summary_table(out: &mut String, report: &Report) {
             out,
             "  {:<width$}  {:>5}  {:<8}  {:>8}  {:>8}  {:>5}",
             sanitize(&w.id),
-            w.score.map_or("-".to_string(), |s| s.to_string()),
+            super::score_text(w.score),
             w.verdict.as_str(),
             count(Severity::Blocker),
             count(Severity::Warning),
@@ -279,14 +279,6 @@ fn summary_table(out: &mut String, report: &Report) {
         report.workloads.len(),
         counts.join(", ")
     );
-}
-
-/// `64/100`, or `-/100` for a workload with no score (`unknown`).
-fn score_text(score: Option<u32>) -> String {
-    match score {
-        Some(s) => format!("{s}/100"),
-        None => "-/100".to_string(),
-    }
 }
 
 /// Source text by path, shared between diagnostics.

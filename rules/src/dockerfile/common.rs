@@ -34,29 +34,9 @@ pub fn packages() -> &'static PackageTable {
     T.get_or_init(|| parse_table("packages.toml", include_str!("../../data/packages.toml")))
 }
 
-/// `*` matches any run of characters; everything else literally.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if p.get(pi) == Some(&b'*') {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p.get(pi) == t.get(ti) {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
-}
+/// `*` matches any run of characters; everything else literally (one matcher for every table:
+/// the image knowledge base's).
+pub use analyzer::images::glob;
 
 fn find<'a>(entries: &'a [PackageEntry], name: &str) -> Option<&'a PackageEntry> {
     entries.iter().find(|e| glob(&e.name, name))

@@ -126,7 +126,7 @@ impl Rule for DatabaseEndpoint {
 #[cfg(test)]
 mod tests {
     use super::classify;
-    use crate::k8s::manifest_signals::testing::{deployment, findings};
+    use crate::k8s::manifest_signals::testing::{deployment, findings, places};
 
     #[test]
     fn addresses_are_classified() {
@@ -166,10 +166,7 @@ mod tests {
             "env:\n  - name: DATABASE_URL\n    value: postgres://app:s3cret@orders-db:5432/orders\n  - name: KAFKA_BROKERS\n    value: \"kafka-0.kafka:9092,kafka-1.kafka:9092\"\n  - name: LISTEN_ADDR\n    value: \"db:5432\"\n  - name: API\n    value: http://api:8080",
         );
         let got = findings("WM330", &yaml);
-        let at: Vec<_> = got
-            .iter()
-            .map(|(r, l, c, cat, _)| (r.as_str(), *l, *c, cat.as_str()))
-            .collect();
+        let at = places(&got);
         assert_eq!(
             at,
             [

@@ -82,7 +82,7 @@ impl Rule for JavaAgent {
 
 #[cfg(test)]
 mod tests {
-    use crate::k8s::manifest_signals::testing::{deployment, findings};
+    use crate::k8s::manifest_signals::testing::{deployment, findings, places};
 
     #[test]
     fn agents_fire_at_their_line_and_column_and_are_named() {
@@ -90,10 +90,7 @@ mod tests {
             "env:\n  - name: JAVA_TOOL_OPTIONS\n    value: \"-Xss1m -javaagent:/otel/opentelemetry-javaagent-2.4.jar\"\ncommand: [\"java\", \"-javaagent:/opt/agent.jar=port=9000\", \"-jar\", \"app.jar\"]",
         );
         let got = findings("WM328", &yaml);
-        let at: Vec<_> = got
-            .iter()
-            .map(|(r, l, c, cat, _)| (r.as_str(), *l, *c, cat.as_str()))
-            .collect();
+        let at = places(&got);
         assert_eq!(
             at,
             [("WM328", 13, 30, "jvm"), ("WM328", 14, 30, "jvm")],

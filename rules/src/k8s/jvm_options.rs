@@ -135,7 +135,7 @@ impl Rule for JvmOptions {
 
 #[cfg(test)]
 mod tests {
-    use crate::k8s::manifest_signals::testing::{deployment, findings};
+    use crate::k8s::manifest_signals::testing::{deployment, findings, places};
 
     #[test]
     fn jvm_variables_and_flags_fire_at_their_line_and_column() {
@@ -143,10 +143,7 @@ mod tests {
             "env:\n  - name: JAVA_TOOL_OPTIONS\n    value: \"-XX:MaxRAMPercentage=75\"\n  - name: OPTS\n    value: -Dx=1 -Xmx512m\nargs: [\"--port\", \"8080\", \"-XX:+UseG1GC\"]",
         );
         let got = findings("WM327", &yaml);
-        let at: Vec<_> = got
-            .iter()
-            .map(|(r, l, c, cat, _)| (r.as_str(), *l, *c, cat.as_str()))
-            .collect();
+        let at = places(&got);
         assert_eq!(
             at,
             [

@@ -208,6 +208,15 @@ pub mod testing {
         out
     }
 
+    /// `(rule, line, column, category)` of each finding: where a user is sent, and what it is.
+    pub fn places(
+        got: &[(String, usize, usize, String, String)],
+    ) -> Vec<(&str, usize, usize, &str)> {
+        got.iter()
+            .map(|(r, l, c, cat, _)| (r.as_str(), *l, *c, cat.as_str()))
+            .collect()
+    }
+
     /// A Deployment with one container `app` whose body (indented by 10) is `container`.
     pub fn deployment(container: &str) -> String {
         let body: String = container

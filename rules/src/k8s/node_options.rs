@@ -49,7 +49,7 @@ impl Rule for NodeOptions {
         for c in spec.containers() {
             let who = container_label(&c);
             for v in env_vars(&c) {
-                if let Some(e) = t.node_env.iter().find(|e| e.name == v.name) {
+                if let Some(e) = t.node_env.iter().find(|e| e.matches(v.name)) {
                     sink.report(
                         cx.object.file,
                         v.name_node.span(),
@@ -66,7 +66,7 @@ impl Rule for NodeOptions {
 
 #[cfg(test)]
 mod tests {
-    use crate::k8s::manifest_signals::testing::{deployment, findings};
+    use crate::k8s::manifest_signals::testing::{deployment, findings, places};
 
     #[test]
     fn node_options_fire_at_their_line_and_column() {
@@ -74,10 +74,7 @@ mod tests {
             "env:\n  - name: PORT\n    value: \"3000\"\n  - name: NODE_OPTIONS\n    value: --max-old-space-size=512",
         );
         let got = findings("WM329", &yaml);
-        let at: Vec<_> = got
-            .iter()
-            .map(|(r, l, c, cat, _)| (r.as_str(), *l, *c, cat.as_str()))
-            .collect();
+        let at = places(&got);
         assert_eq!(at, [("WM329", 14, 21, "language-runtime")], "{got:#?}");
         assert!(got[0].4.starts_with("container `app` sets `NODE_OPTIONS`"));
     }
