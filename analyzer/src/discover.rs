@@ -48,6 +48,8 @@ pub enum FileKind {
     /// A file under a Helm chart's `templates/`: Go templates, not YAML; not parsed.
     HelmTemplate,
     Makefile,
+    /// A shell script (`*.sh`, `*.bash`): read only for the scripts an image starts.
+    ShellScript,
     CargoToml,
     CargoLock,
     Rust,
@@ -98,6 +100,9 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".rs") {
         return Some(FileKind::Rust);
+    }
+    if lower.ends_with(".sh") || lower.ends_with(".bash") {
+        return Some(FileKind::ShellScript);
     }
     if lower.ends_with(".wasm") {
         return Some(FileKind::Wasm);
@@ -391,5 +396,9 @@ mod tests {
         );
         assert_eq!(classify("README.md"), None);
         assert_eq!(classify("Cargo.lock"), Some(FileKind::CargoLock));
+        assert_eq!(
+            classify("svc/docker-entrypoint.sh"),
+            Some(FileKind::ShellScript)
+        );
     }
 }

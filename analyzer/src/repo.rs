@@ -250,6 +250,11 @@ pub struct Repo {
     pub dockerfiles: Vec<FileId>,
     /// Dockerfiles that parsed, by file (see [`crate::dockerfile`]).
     pub parsed_dockerfiles: BTreeMap<FileId, crate::dockerfile::Dockerfile>,
+    /// Shell scripts the Dockerfiles' final images start, by Dockerfile
+    /// ([`crate::dockerfile::entrypoint_scripts`]).
+    pub entrypoint_scripts: BTreeMap<FileId, Vec<crate::dockerfile::EntrypointScript>>,
+    /// The simple commands of each script some image starts, by script file.
+    pub script_commands: BTreeMap<FileId, Vec<crate::dockerfile::ShellCommand>>,
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
     pub helm_charts: Vec<FileId>,
     pub workloads: Vec<Workload>,
@@ -411,6 +416,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         }
     }
 
+    crate::dockerfile::attach_entrypoint_scripts(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::cargo::pipeline::parse(&mut repo);

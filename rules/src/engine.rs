@@ -335,7 +335,7 @@ fn resolve(repo: &Repo, h: Hit, opts: &Options) -> Finding {
         .unwrap_or(h.rule.severity);
     Finding {
         rule: h.rule.code.to_string(),
-        category: h.rule.category,
+        category: h.category.unwrap_or(h.rule.category),
         severity,
         penalty: if severity == Severity::Note {
             0

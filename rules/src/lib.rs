@@ -9,6 +9,7 @@ pub mod docs;
 pub mod engine;
 pub mod knowledge;
 pub mod report;
+pub mod runtimes;
 pub mod score;
 pub mod suppress;
 
@@ -287,6 +288,9 @@ pub struct Hit {
     pub chain: Vec<String>,
     /// Overrides the rule's severity (a rule may downgrade when evidence is uncertain).
     pub severity: Option<Severity>,
+    /// Overrides the rule's category, for rules whose knowledge table says what each hit is
+    /// (a start script's `iptables` is `net-caps`, its `nsenter` `privileged`).
+    pub category: Option<Category>,
 }
 
 impl Hit {
@@ -307,6 +311,11 @@ impl Hit {
 
     pub fn severity(&mut self, severity: Severity) -> &mut Self {
         self.severity = Some(severity);
+        self
+    }
+
+    pub fn category(&mut self, category: Category) -> &mut Self {
+        self.category = Some(category);
         self
     }
 }
@@ -332,6 +341,7 @@ impl<'a> Sink<'a> {
             related: Vec::new(),
             chain: Vec::new(),
             severity: None,
+            category: None,
         });
         let last = self.hits.len() - 1;
         &mut self.hits[last]

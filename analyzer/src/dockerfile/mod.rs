@@ -13,6 +13,7 @@
 mod facts;
 mod lexer;
 mod runtime;
+mod scripts;
 mod subst;
 mod text;
 
@@ -27,6 +28,8 @@ pub use facts::{
 };
 pub use lexer::{Comment, Directive, Heredoc};
 pub use runtime::{ImageClass, Language, LanguageRuntime};
+pub(crate) use scripts::attach_entrypoint_scripts;
+pub use scripts::{EntrypointScript, ScriptRef, entrypoint_scripts, script_commands};
 pub use text::{ShellCommand, Word};
 
 use crate::error::{ErrorKind, FileError};

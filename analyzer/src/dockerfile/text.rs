@@ -27,7 +27,6 @@ impl Mapped {
     }
 
     /// `s` as it stands in the file at offset `at`.
-    #[cfg(test)]
     pub(crate) fn original(s: &str, at: usize) -> Self {
         let mut m = Mapped::empty_at(at);
         m.push_original(s, at);

@@ -2,7 +2,7 @@
 //! native program the application calls).
 
 use crate::dockerfile::common::{OsPackage, classify_os_package, image_part};
-use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -21,6 +21,11 @@ declare_rule! {
     /// - the benign list: `ca-certificates`, `curl`, `wget`, `tzdata`, `tini`, locale data and
     ///   the C runtime every native binary already has (`libc6`, `libgcc*`, `libstdc++*`);
     /// - Python packages of the OS (`python3-numpy`): python-native-package (WM106) judges them.
+    ///
+    /// A blocker, except where the package table says a warning: a library whose job the Wasm
+    /// build gets from the host or from a pure replacement in the program's language with a
+    /// local change (`libssl3`: the host's TLS or rustls; `libcurl4`: wasi:http), and headers
+    /// packages (`*-dev`), which only mean compiling in the final image.
     ///
     /// ## Why it matters for Wasm
     /// A Wasm module cannot load a shared library from the image and cannot start a native
@@ -60,12 +65,19 @@ impl Rule for AptNativePkg {
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
         let df = cx.dockerfile;
         for (install, pkg) in df.runtime_packages() {
-            let (what, alternative) = match classify_os_package(&pkg.name) {
-                OsPackage::Native(e) => (e.reason.clone(), e.alternative.clone()),
-                OsPackage::Library => ("a shared library package".to_string(), None),
+            let (what, alternative, severity) = match classify_os_package(&pkg.name) {
+                OsPackage::Native(e) => (
+                    e.reason.clone(),
+                    e.alternative.clone(),
+                    e.severity.as_deref().and_then(Severity::parse),
+                ),
+                OsPackage::Library => ("a shared library package".to_string(), None, None),
+                // Headers in the final image mean native code is compiled there: moving that to a
+                // build stage is a local change; the library they are for fires on its own.
                 OsPackage::Headers => (
                     "development headers for compiling native code in the image".to_string(),
-                    None,
+                    Some("compile in a build stage and copy the result out".to_string()),
+                    Some(Severity::Warning),
                 ),
                 OsPackage::Benign | OsPackage::Python | OsPackage::Unknown => continue,
             };
@@ -78,6 +90,9 @@ impl Rule for AptNativePkg {
             let hit = sink.report(cx.file.id, pkg.word.span, msg);
             if let Some(alt) = alternative {
                 hit.help(format!("{alt}, then drop the install"));
+            }
+            if let Some(severity) = severity.filter(|s| *s != Self::META.severity) {
+                hit.severity(severity);
             }
         }
     }

@@ -16,6 +16,15 @@ pub struct PackageEntry {
     pub reason: String,
     #[serde(default)]
     pub alternative: Option<String>,
+    /// `warning` for a native library the program's own language replaces with a local change
+    /// (OpenSSL by rustls or the host's TLS); absent: a blocker.
+    #[serde(default)]
+    pub severity: Option<String>,
+    /// Where the entry's judgement comes from (required with `severity`; checked by the
+    /// table's test, not shown).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -185,5 +194,24 @@ mod tests {
     fn shorten_keeps_characters_whole() {
         assert_eq!(shorten("a  b\n c", 10), "a b c");
         assert_eq!(shorten("ééééé", 3), "éé…");
+    }
+
+    #[test]
+    fn a_lowered_package_severity_is_valid_and_has_a_source() {
+        let lowered: Vec<_> = packages()
+            .native
+            .iter()
+            .filter(|e| e.severity.is_some())
+            .collect();
+        assert!(lowered.iter().any(|e| e.name == "libssl*"));
+        for e in lowered {
+            let sev = e.severity.as_deref().and_then(crate::Severity::parse);
+            assert!(sev.is_some(), "{}: severity", e.name);
+            assert!(
+                e.source.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "{}: a lowered severity needs a source",
+                e.name
+            );
+        }
     }
 }

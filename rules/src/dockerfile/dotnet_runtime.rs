@@ -2,6 +2,7 @@
 
 use analyzer::dockerfile::Language;
 
+use crate::runtimes;
 use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
@@ -10,6 +11,11 @@ declare_rule! {
     /// container starts (`dotnet Api.dll`) or a .NET runtime installed with the OS package
     /// manager on a base that is not itself a .NET image. The SDK image used only to build does
     /// not fire.
+    ///
+    /// A plain .NET runtime is a warning (a small console service may build with
+    /// componentize-dotnet); ASP.NET Core (`aspnetcore-runtime-*` installed) is a blocker, as the
+    /// `mcr.microsoft.com/dotnet/aspnet` image is: both from the runtime table,
+    /// `rules/data/runtimes.toml`.
     ///
     /// A runtime stage built on a known .NET image (`mcr.microsoft.com/dotnet/*`: `aspnet`,
     /// `runtime`, `runtime-deps`, `sdk`; Red Hat UBI .NET images: the image knowledge base,
@@ -49,13 +55,36 @@ impl Rule for DotnetRuntime {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
-        let lr = cx.dockerfile.language_runtime();
-        if lr.language == Language::Dotnet && !lr.judged_by_image_entry() {
-            sink.report(
-                cx.file.id,
-                lr.span,
-                format!("the final image runs on .NET: {}", lr.reason),
-            );
+        let df = cx.dockerfile;
+        let lr = df.language_runtime();
+        if lr.language != Language::Dotnet || lr.judged_by_image_entry() {
+            return;
+        }
+        // ASP.NET Core is judged as the `mcr.microsoft.com/dotnet/aspnet` image is: the same
+        // runtime-table entry, whichever evidence shows it.
+        let aspnet = df
+            .runtime_packages()
+            .into_iter()
+            .find(|(_, p)| p.name.starts_with("aspnetcore-runtime"));
+        let variant = if aspnet.is_some() {
+            "aspnetcore"
+        } else {
+            "dotnet"
+        };
+        let Some(entry) = runtimes::runtime(variant) else {
+            return;
+        };
+        let hit = sink.report(
+            cx.file.id,
+            lr.span,
+            format!("the final image runs on {}: {}", entry.name, lr.reason),
+        );
+        hit.help(entry.path.clone());
+        if entry.severity() != Self::META.severity {
+            hit.severity(entry.severity());
+        }
+        if let Some((_, p)) = &aspnet {
+            hit.related(cx.file.id, p.word.span, "ASP.NET Core is installed here");
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use analyzer::dockerfile::Language;
 
+use crate::runtimes;
 use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
@@ -50,11 +51,17 @@ impl Rule for JvmRuntime {
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {
         let lr = cx.dockerfile.language_runtime();
         if lr.language == Language::Jvm && !lr.judged_by_image_entry() {
-            sink.report(
+            let hit = sink.report(
                 cx.file.id,
                 lr.span,
                 format!("the final image runs on the JVM: {}", lr.reason),
             );
+            // One severity for the JVM whatever shows it (rules/data/runtimes.toml).
+            if let Some(entry) = runtimes::runtime("jvm")
+                && entry.severity() != Self::META.severity
+            {
+                hit.severity(entry.severity());
+            }
         }
     }
 }

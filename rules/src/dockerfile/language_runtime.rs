@@ -2,6 +2,7 @@
 
 use analyzer::dockerfile::Language;
 
+use crate::runtimes::{self, RuntimeEntry};
 use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
@@ -14,6 +15,9 @@ declare_rule! {
     /// - Rust, and a native binary of unknown origin on an image without runtime (`scratch`,
     ///   distroless): a note, since a rebuild for `wasm32-wasip2` is the whole path and the
     ///   Cargo rules (WM2xx) judge what stands in the way.
+    ///
+    /// Severity, toolchain and path come from the runtime table, `rules/data/runtimes.toml`,
+    /// the same entry that judges the runtime when an image or a manifest shows it.
     ///
     /// The JVM, .NET and images that already hold a Wasm module have rules of their own
     /// (WM104, WM105, WM111); an image whose runtime cannot be told does not fire. A runtime
@@ -53,46 +57,13 @@ declare_rule! {
     }
 }
 
-/// The language's name in a message, its Wasm path, and whether it is only a note.
-fn path_to_wasm(language: Language) -> Option<(&'static str, &'static str, bool)> {
-    Some(match language {
-        Language::Go => (
-            "Go",
-            "build with TinyGo (`tinygo build -target=wasip2`, as the Spin Go SDK does) or Go's `GOOS=wasip1 GOARCH=wasm`; Go's own wasip1 port cannot open network listeners itself, and cgo does not build for WASI",
-            false,
-        ),
-        Language::Node => (
-            "JavaScript (Node.js)",
-            "bundle the code into a component with ComponentizeJS / `jco` or the Spin JS SDK; Node built-ins (`fs`, `net`, `child_process`) and native addons are not available",
-            false,
-        ),
-        Language::Python => (
-            "Python",
-            "build a component with componentize-py (used by the Spin Python SDK); only pure-Python packages come along",
-            false,
-        ),
-        Language::Ruby => (
-            "Ruby",
-            "run the code on ruby.wasm (CRuby built for WASI); native gems and servers that open their own sockets do not come along",
-            false,
-        ),
-        Language::Php => (
-            "PHP",
-            "run the code on a WASI build of the PHP interpreter; extensions and sockets are limited",
-            false,
-        ),
-        Language::Rust => (
-            "a Rust binary",
-            "rebuild it with `cargo build --target wasm32-wasip2`; the Cargo rules (WM2xx) name what stands in the way",
-            true,
-        ),
-        Language::Static => (
-            "a native binary",
-            "rebuild it from source for a WASI target, if its language has one",
-            true,
-        ),
-        Language::Jvm | Language::Dotnet | Language::Wasm | Language::Unknown => return None,
-    })
+/// The runtime table's entry for a language this rule reports (the JVM, .NET and Wasm have rules
+/// of their own; an unknown runtime does not fire).
+fn entry_for(language: Language) -> Option<&'static RuntimeEntry> {
+    match language {
+        Language::Jvm | Language::Dotnet | Language::Wasm | Language::Unknown => None,
+        other => runtimes::runtime(other.as_str()),
+    }
 }
 
 impl Rule for LanguageRuntime {
@@ -106,17 +77,17 @@ impl Rule for LanguageRuntime {
             // The base image's entry is reported by the image rule of its category.
             return;
         }
-        let Some((name, path, note)) = path_to_wasm(lr.language) else {
+        let Some(entry) = entry_for(lr.language) else {
             return;
         };
         let hit = sink.report(
             cx.file.id,
             lr.span,
-            format!("the final image runs {name}: {}", lr.reason),
+            format!("the final image runs {}: {}", entry.name, lr.reason),
         );
-        hit.help(path);
-        if note {
-            hit.severity(Severity::Note);
+        hit.help(entry.path.clone());
+        if entry.severity() != Severity::Warning {
+            hit.severity(entry.severity());
         }
     }
 }

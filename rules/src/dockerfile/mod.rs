@@ -15,6 +15,7 @@ mod expose_udp;
 mod jvm_runtime;
 mod language_runtime;
 mod python_native_package;
+mod script_command;
 mod shell_entrypoint;
 mod wasm_image;
 
@@ -27,12 +28,14 @@ pub use expose_udp::ExposeUdp;
 pub use jvm_runtime::JvmRuntime;
 pub use language_runtime::LanguageRuntime;
 pub use python_native_package::PythonNativePackage;
+pub use script_command::ScriptCommand;
 pub use shell_entrypoint::ShellEntrypoint;
 pub use wasm_image::WasmImage;
 
 pub static RULES: &[&dyn Rule] = &[
     &AptNativePkg,
     &ShellEntrypoint,
+    &ScriptCommand,
     &CopiedSharedLibrary,
     &JvmRuntime,
     &DotnetRuntime,

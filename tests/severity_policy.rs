@@ -1,0 +1,169 @@
+//! The severity policy of docs/categories.md end to end, for the Dockerfile side: a start script's
+//! host commands, OS libraries the Wasm build replaces, and .NET judged the same whatever shows it.
+//! Each test writes its own small repository and asserts verdict, category, severity and
+//! `file:line:col`.
+
+mod common;
+
+
+use common::{run_in, stderr};
+use serde_json::Value;
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: NAME\nspec:\n  template:\n    spec:\n      containers:\n      - name: NAME\n        image: ghcr.io/acme/NAME:1.0\n";
+
+/// Write `files` under a fresh `repo/` and scan it as JSON.
+fn scan(files: &[(&str, &str)]) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join("repo").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn workload<'v>(report: &'v Value, id: &str) -> &'v Value {
+    report["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("no workload {id} in {report}"))
+}
+
+fn finding<'v>(w: &'v Value, rule: &str, at: &str) -> &'v Value {
+    w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule && location(f) == at)
+        .unwrap_or_else(|| panic!("no {rule} at {at} in {w}"))
+}
+
+fn location(f: &Value) -> String {
+    format!(
+        "{}:{}:{}",
+        f["file"].as_str().unwrap_or(""),
+        f["line"],
+        f["column"]
+    )
+}
+
+fn manifest(name: &str) -> String {
+    DEPLOYMENT.replace("NAME", name)
+}
+
+const GO_BUILD: &str = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/agent ./cmd/agent\n\n";
+
+#[test]
+fn a_start_script_that_changes_the_nodes_packet_filter_blocks_at_its_line() {
+    let dockerfile = format!(
+        "{GO_BUILD}FROM alpine:3.20\nCOPY --from=build /out/agent /usr/local/bin/agent\nCOPY scripts/entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]\n"
+    );
+    let script = "#!/bin/sh\nset -e\n# route port 80 to the agent\niptables -t nat -A PREROUTING -p tcp --dport 80 -j REDIRECT --to-port 8080\nexec /usr/local/bin/agent --runtime-socket /run/containerd/containerd.sock\n";
+    let r = scan(&[
+        ("k8s/agent.yaml", &manifest("agent")),
+        ("agent/Dockerfile", &dockerfile),
+        ("agent/scripts/entrypoint.sh", script),
+    ]);
+    let w = workload(&r, "Deployment/default/agent");
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    let f = finding(w, "WM112", "agent/scripts/entrypoint.sh:4:1");
+    assert_eq!(f["category"], "net-caps");
+    assert_eq!(f["severity"], "blocker");
+    let f = finding(w, "WM112", "agent/scripts/entrypoint.sh:5:44");
+    assert_eq!(f["category"], "hostpath");
+    assert_eq!(f["severity"], "blocker");
+}
+
+#[test]
+fn a_wrapper_script_that_only_forwards_signals_is_a_warning_and_other_scripts_are_not_read() {
+    // `kill` in a wrapper is signal forwarding: a warning. The unrelated script beside it, which
+    // no image starts, is never judged, though it runs nsenter.
+    let dockerfile = format!(
+        "{GO_BUILD}FROM alpine:3.20\nCOPY --from=build /out/agent /agent\nWORKDIR /app\nCOPY run.sh .\nCMD [\"sh\", \"run.sh\"]\n"
+    );
+    let script = "#!/bin/sh\n/agent &\nchild=$!\nkill -0 \"$child\"\nwait \"$child\"\n";
+    let r = scan(&[
+        ("k8s/agent.yaml", &manifest("agent")),
+        ("agent/Dockerfile", &dockerfile),
+        ("agent/run.sh", script),
+        ("agent/debug.sh", "nsenter -t 1 -m -u -i -n -p sh\n"),
+    ]);
+    let w = workload(&r, "Deployment/default/agent");
+    assert_eq!(w["verdict"], "portable", "{w}");
+    let f = finding(w, "WM112", "agent/run.sh:4:1");
+    assert_eq!(f["category"], "signal-handling");
+    assert_eq!(f["severity"], "warning");
+    let wm112: Vec<_> = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "WM112")
+        .collect();
+    assert_eq!(wm112.len(), 1, "{w}");
+}
+
+#[test]
+fn openssl_installed_for_the_program_is_a_warning_a_database_client_library_a_blocker() {
+    let tls = "FROM golang:1.23 AS build\nRUN go build -o /out/api .\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libssl3 ca-certificates\nCOPY --from=build /out/api /api\nENTRYPOINT [\"/api\"]\n";
+    let r = scan(&[("k8s/api.yaml", &manifest("api")), ("api/Dockerfile", tls)]);
+    let w = workload(&r, "Deployment/default/api");
+    let f = finding(w, "WM101", "api/Dockerfile:4:66");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["category"], "apt-native-pkg");
+    assert_eq!(w["verdict"], "portable", "{w}");
+
+    let pq = tls.replace("libssl3", "libpq5 ");
+    let r = scan(&[("k8s/api.yaml", &manifest("api")), ("api/Dockerfile", &pq)]);
+    let w = workload(&r, "Deployment/default/api");
+    assert_eq!(
+        finding(w, "WM101", "api/Dockerfile:4:66")["severity"],
+        "blocker"
+    );
+    assert_eq!(w["verdict"], "blocked", "{w}");
+}
+
+#[test]
+fn aspnet_core_is_a_blocker_from_an_os_package_as_from_its_image() {
+    let dockerfile = |pkg: &str| {
+        format!(
+            "FROM debian:12-slim\nRUN apt-get update && apt-get install -y {pkg}\nCOPY out/ /app/\nENTRYPOINT [\"dotnet\", \"/app/Api.dll\"]\n"
+        )
+    };
+    let r = scan(&[
+        ("k8s/api.yaml", &manifest("api")),
+        ("api/Dockerfile", &dockerfile("aspnetcore-runtime-8.0")),
+    ]);
+    let w = workload(&r, "Deployment/default/api");
+    let f = finding(w, "WM105", "api/Dockerfile:4:13");
+    assert_eq!(f["severity"], "blocker", "{f}");
+    assert_eq!(f["category"], "dotnet");
+    assert_eq!(w["verdict"], "blocked");
+
+    let r = scan(&[
+        ("k8s/api.yaml", &manifest("api")),
+        ("api/Dockerfile", &dockerfile("dotnet-runtime-8.0")),
+    ]);
+    let w = workload(&r, "Deployment/default/api");
+    assert_eq!(
+        finding(w, "WM105", "api/Dockerfile:4:13")["severity"],
+        "warning"
+    );
+
+    // The image says the same as the package: mcr.microsoft.com/dotnet/aspnet is a blocker.
+    let r = scan(&[
+        ("k8s/api.yaml", &manifest("api")),
+        (
+            "api/Dockerfile",
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out/ /app/\nENTRYPOINT [\"dotnet\", \"/app/Api.dll\"]\n",
+        ),
+    ]);
+    let w = workload(&r, "Deployment/default/api");
+    assert_eq!(
+        finding(w, "WM323", "api/Dockerfile:1:6")["severity"],
+        "blocker"
+    );
+}
