@@ -5,7 +5,6 @@
 
 mod common;
 
-
 use common::{run_in, stderr};
 use serde_json::Value;
 
@@ -166,4 +165,62 @@ fn aspnet_core_is_a_blocker_from_an_os_package_as_from_its_image() {
         finding(w, "WM323", "api/Dockerfile:1:6")["severity"],
         "blocker"
     );
+}
+
+const JOB: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: init-tables\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: init\n        image: registry.example.com/shop/init-tables:2\n";
+
+#[test]
+fn a_job_whose_program_is_a_shell_script_running_tools_is_blocked_at_the_scripts_line() {
+    let dockerfile = "FROM python:3.12-alpine\nRUN pip install awscli\nCOPY wait.sh create.sh ./\nCMD ./wait.sh && ./create.sh\n";
+    let wait = "#!/bin/sh\nwhile ! curl -sf \"$ENDPOINT\"; do\n  echo -n .\n  sleep 1\ndone\n";
+    let create =
+        "#!/bin/sh -e\naws dynamodb create-table --cli-input-json file://t.json\ntouch /done\n";
+    let r = scan(&[
+        ("k8s/job.yaml", JOB),
+        ("init-tables/Dockerfile", dockerfile),
+        ("init-tables/wait.sh", wait),
+        ("init-tables/create.sh", create),
+    ]);
+    let w = workload(&r, "Job/default/init-tables");
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    let f = finding(w, "WM113", "init-tables/wait.sh:2:9");
+    assert_eq!(f["category"], "process-spawn");
+    assert_eq!(f["severity"], "blocker");
+    assert!(
+        f["message"].as_str().unwrap().contains("`curl`, `sleep`"),
+        "{f}"
+    );
+    let f = finding(w, "WM113", "init-tables/create.sh:2:1");
+    assert!(
+        f["message"].as_str().unwrap().contains("`aws`, `touch`"),
+        "{f}"
+    );
+    assert_eq!(f["related"][0]["file"], "init-tables/Dockerfile");
+    assert_eq!(f["related"][0]["line"], 4);
+}
+
+#[test]
+fn a_wrapper_that_execs_the_application_is_not_the_program() {
+    let dockerfile = "FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"./docker-entrypoint.sh\"]\nCMD [\"node\", \"server.js\"]\n";
+    let script =
+        "#!/bin/sh\nset -e\ncurl -sf http://config/app.json -o /tmp/app.json\nexec \"$@\"\n";
+    let r = scan(&[
+        ("k8s/web.yaml", &manifest("web")),
+        ("web/Dockerfile", dockerfile),
+        ("web/docker-entrypoint.sh", script),
+        (
+            "web/server.js",
+            "require('http').createServer(() => {}).listen(8080)\n",
+        ),
+    ]);
+    let w = workload(&r, "Deployment/default/web");
+    let rules: Vec<_> = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"WM113"), "{w}");
+    assert!(rules.contains(&"WM102"), "{w}");
+    assert_eq!(w["verdict"], "portable", "{w}");
 }

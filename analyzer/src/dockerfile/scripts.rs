@@ -32,38 +32,42 @@ pub struct ScriptRef {
 pub fn entrypoint_scripts(df: &Dockerfile, dockerfile_dir: &str) -> Vec<ScriptRef> {
     let mut out = Vec::new();
     for u in df.shell_uses() {
-        if u.kind != ShellUseKind::Script {
-            continue;
-        }
         let Some(ins) = df.instruction(u.at) else {
             continue;
         };
         let (InstructionKind::Entrypoint(c) | InstructionKind::Cmd(c)) = &ins.kind else {
             continue;
         };
-        let Some(word) = script_word(c, u.span) else {
-            continue;
+        let words: Vec<&Word> = match u.kind {
+            ShellUseKind::Script => script_word(c, u.span).into_iter().collect(),
+            // `CMD ./wait.sh && ./init.sh`, `sh -c "./run.sh"`: each script the line runs.
+            ShellUseKind::ShellForm | ShellUseKind::DashC => {
+                c.commands.iter().filter_map(script_of_command).collect()
+            }
+            ShellUseKind::Shell => Vec::new(),
         };
         let workdir = workdir_before(df, u.at.stage, u.at.index);
-        let image_path = absolute(&workdir, &word.value);
-        let mut candidates = Vec::new();
-        for src in copied_from_context(df, &image_path) {
-            for base in [dockerfile_dir, ""] {
-                let p = normalize(&join(base, &src));
-                if let Some(p) = p
-                    && !candidates.contains(&p)
-                {
-                    candidates.push(p);
+        for word in words {
+            let image_path = absolute(&workdir, &word.value);
+            let mut candidates = Vec::new();
+            for src in copied_from_context(df, &image_path) {
+                for base in [dockerfile_dir, ""] {
+                    let p = normalize(&join(base, &src));
+                    if let Some(p) = p
+                        && !candidates.contains(&p)
+                    {
+                        candidates.push(p);
+                    }
                 }
             }
-        }
-        if !candidates.is_empty() {
-            out.push(ScriptRef {
-                image_path,
-                word: word.span,
-                keyword: u.keyword.clone(),
-                candidates,
-            });
+            if !candidates.is_empty() {
+                out.push(ScriptRef {
+                    image_path,
+                    word: word.span,
+                    keyword: u.keyword.clone(),
+                    candidates,
+                });
+            }
         }
     }
     out
@@ -131,6 +135,28 @@ pub fn script_commands(text: &str) -> Vec<ShellCommand> {
     shell_commands(&Mapped::original(text, 0))
 }
 
+/// The script a simple command runs: `./init.sh`, or `sh init.sh` / `bash -e init.sh`.
+fn script_of_command(c: &ShellCommand) -> Option<&Word> {
+    let first = c.words.first()?;
+    let base = |w: &Word| w.value.rsplit('/').next().unwrap_or(&w.value).to_string();
+    let is_script = |w: &Word| {
+        let b = base(w);
+        b.ends_with(".sh") || b.ends_with(".bash")
+    };
+    if is_script(first) {
+        return Some(first);
+    }
+    if matches!(base(first).as_str(), "sh" | "bash" | "ash" | "dash" | "zsh") {
+        return c
+            .words
+            .iter()
+            .skip(1)
+            .find(|w| !w.value.starts_with('-'))
+            .filter(|w| is_script(w));
+    }
+    None
+}
+
 fn script_word(c: &CommandLine, span: Span) -> Option<&Word> {
     match c.form {
         Form::Exec => c.argv.iter().find(|w| w.span == span),
@@ -192,7 +218,11 @@ fn copied_from_context(df: &Dockerfile, image_path: &str) -> Vec<String> {
             if join(&dest, base) == image_path || dest == image_path {
                 out.push(src.to_string());
             } else if let Some(rest) = image_path
+                // Folders are `.`, `dir/` or names without an extension.
                 .strip_prefix(dest.trim_end_matches('/'))
+                .filter(|_| {
+                    src.is_empty() || src == "." || src.ends_with('/') || !base.contains('.')
+                })
                 .and_then(|r| r.strip_prefix('/'))
             {
                 // A folder copied over an ancestor of the script (`COPY . /app`).
@@ -213,10 +243,13 @@ fn absolute(workdir: &str, p: &str) -> String {
 
 fn join(a: &str, b: &str) -> String {
     let b = b.trim_start_matches("./");
+    let b = if b == "." { "" } else { b };
+    let rooted = a.starts_with('/');
     match (a.trim_end_matches('/'), b) {
-        ("", b) if a.starts_with('/') => format!("/{b}"),
+        ("", "") if rooted => "/".to_string(),
+        ("", b) if rooted => format!("/{b}"),
         ("", b) => b.to_string(),
-        (a, "" | ".") => a.to_string(),
+        (a, "") => a.to_string(),
         (a, b) => format!("{a}/{b}"),
     }
 }
@@ -258,6 +291,17 @@ mod tests {
             ["svc/scripts/entrypoint.sh", "scripts/entrypoint.sh"]
         );
         assert_eq!(s[0].keyword, "ENTRYPOINT");
+    }
+
+    #[test]
+    fn every_script_a_shell_form_start_command_runs_resolves() {
+        let d = df(
+            "FROM python:3.12-alpine\nCOPY wait.sh .\nCOPY init.sh .\nCMD ./wait.sh && sh -e ./init.sh\n",
+        );
+        let s = entrypoint_scripts(&d, "job");
+        let paths: Vec<_> = s.iter().map(|r| r.image_path.as_str()).collect();
+        assert_eq!(paths, ["/wait.sh", "/init.sh"]);
+        assert_eq!(s[1].candidates, ["job/init.sh", "init.sh"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::Rule;
 
 pub(crate) mod common;
+pub(crate) mod script_table;
 
 mod apt_native_pkg;
 mod copied_shared_library;
@@ -16,6 +17,7 @@ mod jvm_runtime;
 mod language_runtime;
 mod python_native_package;
 mod script_command;
+mod script_program;
 mod shell_entrypoint;
 mod wasm_image;
 
@@ -29,6 +31,7 @@ pub use jvm_runtime::JvmRuntime;
 pub use language_runtime::LanguageRuntime;
 pub use python_native_package::PythonNativePackage;
 pub use script_command::ScriptCommand;
+pub use script_program::ScriptProgram;
 pub use shell_entrypoint::ShellEntrypoint;
 pub use wasm_image::WasmImage;
 
@@ -36,6 +39,7 @@ pub static RULES: &[&dyn Rule] = &[
     &AptNativePkg,
     &ShellEntrypoint,
     &ScriptCommand,
+    &ScriptProgram,
     &CopiedSharedLibrary,
     &JvmRuntime,
     &DotnetRuntime,

@@ -1,11 +1,7 @@
 //! `WM112` script-command: the shell script an image starts runs a command that needs the host.
 
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
-use crate::knowledge::parse_table;
-use crate::{Category, DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
+use crate::dockerfile::script_table::{basename, program, table};
+use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -50,38 +46,6 @@ declare_rule! {
     }
 }
 
-/// One entry of `rules/data/script-commands.toml`.
-#[derive(Debug, Deserialize)]
-struct CommandEntry {
-    commands: Vec<String>,
-    #[serde(default)]
-    mentions: Vec<String>,
-    category: Category,
-    severity: String,
-    reason: String,
-    #[allow(dead_code)] // checked by the tests: every entry has one
-    source: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct CommandTable {
-    #[serde(default)]
-    command: Vec<CommandEntry>,
-}
-
-fn table() -> &'static CommandTable {
-    static T: OnceLock<CommandTable> = OnceLock::new();
-    T.get_or_init(|| {
-        parse_table(
-            "script-commands.toml",
-            include_str!("../../data/script-commands.toml"),
-        )
-    })
-}
-
-/// Prefixes that run the next word as the command.
-const WRAPPERS: &[&str] = &["exec", "sudo", "env", "command", "nohup", "time"];
-
 impl Rule for ScriptCommand {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -98,11 +62,8 @@ impl Rule for ScriptCommand {
             };
             let script_path = &cx.repo.file(s.script).path;
             for c in commands {
-                let program = c
-                    .words
-                    .iter()
-                    .find(|w| !WRAPPERS.contains(&w.value.as_str()) && !w.value.starts_with('-'));
-                let name = program.map(|w| w.value.rsplit('/').next().unwrap_or(&w.value));
+                let program = program(c);
+                let name = program.map(basename);
                 let by_command = program.zip(name).and_then(|(w, n)| {
                     t.command
                         .iter()
@@ -140,22 +101,6 @@ impl Rule for ScriptCommand {
                     h.severity(sev);
                 }
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_entry_has_a_valid_severity_and_a_source() {
-        let t = table();
-        assert!(t.command.len() >= 7);
-        for e in &t.command {
-            assert!(Severity::parse(&e.severity).is_some(), "{:?}", e.commands);
-            assert!(!e.source.trim().is_empty(), "{:?}", e.commands);
-            assert!(!e.commands.is_empty() || !e.mentions.is_empty());
         }
     }
 }
