@@ -224,3 +224,25 @@ fn a_wrapper_that_execs_the_application_is_not_the_program() {
     assert!(rules.contains(&"WM102"), "{w}");
     assert_eq!(w["verdict"], "portable", "{w}");
 }
+
+#[test]
+fn a_cronjob_running_a_generated_configmap_script_is_blocked_at_the_scripts_line() {
+    let cronjob = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: report\nspec:\n  schedule: \"@daily\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: report\n            image: alpine:3.20\n            command: [\"/bin/sh\", \"/scripts/report.sh\"]\n            volumeMounts:\n            - name: scripts\n              mountPath: /scripts\n          volumes:\n          - name: scripts\n            configMap:\n              name: report-script\n";
+    let kustomization = "resources:\n  - cronjob.yaml\nconfigMapGenerator:\n  - name: report-script\n    files:\n      - scripts/report.sh\n    options:\n      disableNameSuffixHash: true\n";
+    let script = "#!/bin/sh\nset -e\nTODAY=\"$(date +%F)\"\npsql \"$DATABASE_URL\" -c 'select 1' > \"/tmp/$TODAY.csv\"\n";
+    let r = scan(&[
+        ("deploy/cronjob.yaml", cronjob),
+        ("deploy/kustomization.yaml", kustomization),
+        ("deploy/scripts/report.sh", script),
+    ]);
+    let w = workload(&r, "CronJob/default/report");
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    let f = finding(w, "WM340", "deploy/scripts/report.sh:3:10");
+    assert_eq!(f["category"], "process-spawn");
+    assert!(
+        f["message"].as_str().unwrap().contains("`date`, `psql`"),
+        "{f}"
+    );
+    assert_eq!(f["related"][0]["file"], "deploy/cronjob.yaml");
+    assert_eq!(f["related"][0]["line"], 15);
+}

@@ -1,11 +1,11 @@
 //! `WM113` script-program: the image's program is a shell script that does its work by running
 //! other programs.
 
-use analyzer::dockerfile::{InstructionKind, ShellCommand, ShellUseKind, Word};
+use analyzer::dockerfile::{InstructionKind, ShellUseKind};
 use analyzer::source::FileId;
 use analyzer::span::Span;
 
-use crate::dockerfile::script_table::{basename, program, table};
+use crate::dockerfile::script_table::{Tool, tools_run};
 use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
@@ -51,52 +51,10 @@ declare_rule! {
     }
 }
 
-/// The tools a script runs when it is the program, in order, one word per tool; empty for a
-/// wrapper, a script that runs no tools, or one that ends by starting something else.
-pub(crate) fn tools_run(commands: &[ShellCommand]) -> Vec<&Word> {
-    let t = &table().program;
-    let is = |list: &[String], name: &str| list.iter().any(|b| b == name);
-    // `exec prog`: the script hands the process over, so it is a wrapper.
-    if commands
-        .iter()
-        .any(|c| c.words.first().is_some_and(|w| w.value == "exec") && c.words.len() > 1)
-    {
-        return Vec::new();
-    }
-    let external: Vec<&Word> = commands
-        .iter()
-        .filter_map(program)
-        .filter(|w| {
-            let n = basename(w);
-            !is(&t.builtins, n)
-                && !w.value.starts_with('$')
-                && !n.ends_with(".sh")
-                && !n.contains('=')
-        })
-        .collect();
-    let Some(last) = external.last() else {
-        return Vec::new();
-    };
-    if !is(&t.utilities, basename(last)) {
-        // It ends by starting something that is not a tool: the application, without `exec`.
-        return Vec::new();
-    }
-    let mut seen: Vec<&str> = Vec::new();
-    let mut out = Vec::new();
-    for w in external {
-        let n = basename(w);
-        if is(&t.utilities, n) && !seen.contains(&n) {
-            seen.push(n);
-            out.push(w);
-        }
-    }
-    out
-}
-
 fn report(
     sink: &mut Sink<'_>,
     file: FileId,
-    tools: &[&Word],
+    tools: &[Tool],
     what: &str,
     start: (FileId, Span, String),
 ) {
@@ -106,7 +64,7 @@ fn report(
     let names: Vec<String> = tools
         .iter()
         .take(6)
-        .map(|w| format!("`{}`", basename(w)))
+        .map(|t| format!("`{}`", t.name))
         .collect();
     let more = tools.len().saturating_sub(6);
     let more = if more > 0 {
@@ -142,7 +100,7 @@ impl Rule for ScriptProgram {
             let Some(commands) = cx.repo.script_commands.get(&s.script) else {
                 continue;
             };
-            let tools = tools_run(commands);
+            let tools = tools_run(commands, &cx.repo.file(s.script).text, 0);
             let path = &cx.repo.file(s.script).path;
             report(
                 sink,
@@ -167,7 +125,12 @@ impl Rule for ScriptProgram {
             let (InstructionKind::Entrypoint(c) | InstructionKind::Cmd(c)) = &ins.kind else {
                 continue;
             };
-            let tools = tools_run(&c.commands);
+            // The command line as written (continuations included), where its spans point.
+            let (text, base) = c
+                .script
+                .as_ref()
+                .map_or(("", 0), |w| (cx.file.slice(w.span), w.span.start));
+            let tools = tools_run(&c.commands, text, base);
             report(
                 sink,
                 cx.file.id,

@@ -7,6 +7,7 @@ pub mod images;
 pub mod manifest_signals;
 
 mod broker_image;
+mod container_script_program;
 mod daemonset;
 mod database_endpoint;
 mod database_image;
@@ -35,6 +36,7 @@ mod wasm_module;
 mod writes_filesystem;
 
 pub use broker_image::BrokerImage;
+pub use container_script_program::ContainerScriptProgram;
 pub use daemonset::Daemonset;
 pub use database_endpoint::DatabaseEndpoint;
 pub use database_image::DatabaseImage;
@@ -73,6 +75,7 @@ pub static RULES: &[&dyn Rule] = &[
     &InitContainer,
     &ExecProbe,
     &ShellCommand,
+    &ContainerScriptProgram,
     &NonHttpPort,
     &Udp,
     &Gpu,
