@@ -23,7 +23,10 @@ declare_rule! {
     /// tool, in the manifest or in the script file, and names the others; the container's
     /// `command` is the related location when the script is a file.
     ///
-    /// The same judgement as script-program (WM113) makes for a Dockerfile's start script.
+    /// In an init container the finding is a warning: an init step can stay a Linux container
+    /// beside the Wasm one in a mixed pod (WASM-FACTS.md §2), as the image rules judge init
+    /// images. The same judgement as script-program (WM113) makes for a Dockerfile's start
+    /// script.
     /// That a container starts a shell at all is shell-command's finding (WM310).
     ///
     /// ## Why it matters for Wasm
@@ -187,6 +190,13 @@ fn locate(text: &str, within: Span, word: &str) -> Span {
     within
 }
 
+/// An init step only has to start as a Linux container beside the Wasm one.
+fn lower_for_init(hit: &mut crate::Hit) {
+    hit.severity(crate::Severity::Warning).help(
+        "as an init step it can stay a Linux container beside the Wasm one if your shim runs mixed pods (runwasi and the Spin shim do); or drop a wait-for loop and let the module retry",
+    );
+}
+
 fn message(what: &str, tools: &[Tool]) -> String {
     let names: Vec<String> = tools
         .iter()
@@ -208,6 +218,9 @@ impl Rule for ContainerScriptProgram {
         let Some(spec) = cx.pod_spec() else { return };
         for c in spec.containers() {
             let who = container_label(&c);
+            // An init step (a wait-for loop, a schema load) can stay a Linux container beside the
+            // Wasm one in a mixed pod (WASM-FACTS.md §2), as the image rules judge init images.
+            let init = c.is_init() || c.role == analyzer::k8s::ContainerRole::Ephemeral;
             match script_of(&c) {
                 Some(Script::Inline(node)) => {
                     let Some(text) = node.as_str() else { continue };
@@ -215,11 +228,14 @@ impl Rule for ContainerScriptProgram {
                     let tools = tools_run(&commands, text, 0);
                     let Some(first) = tools.first() else { continue };
                     let span = locate(&cx.file.text, node.span(), &first.name);
-                    sink.report(
+                    let hit = sink.report(
                         cx.object.file,
                         span,
                         message(&format!("the `sh -c` script of {who}"), &tools),
                     );
+                    if init {
+                        lower_for_init(hit);
+                    }
                 }
                 Some(Script::File(path, word)) => {
                     let Some((cm, key)) = mounted_config_map(&spec, &c, path) else {
@@ -241,19 +257,23 @@ impl Rule for ContainerScriptProgram {
                         Some(w) => locate(&cx.repo.file(file).text, w, &first.name),
                         None => first.span,
                     };
-                    sink.report(
-                        file,
-                        span,
-                        message(
-                            &format!("`{path}` (ConfigMap `{cm}`, key `{key}`), run by {who},"),
-                            &tools,
-                        ),
-                    )
-                    .related(
-                        cx.object.file,
-                        word.span(),
-                        format!("{who} runs `{path}` here"),
-                    );
+                    let hit = sink
+                        .report(
+                            file,
+                            span,
+                            message(
+                                &format!("`{path}` (ConfigMap `{cm}`, key `{key}`), run by {who},"),
+                                &tools,
+                            ),
+                        )
+                        .related(
+                            cx.object.file,
+                            word.span(),
+                            format!("{who} runs `{path}` here"),
+                        );
+                    if init {
+                        lower_for_init(hit);
+                    }
                 }
                 None => {}
             }
