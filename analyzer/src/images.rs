@@ -77,6 +77,10 @@ pub struct ImageEntry {
     /// `blocker`, `warning` or `note`; `None` with no category.
     #[serde(default)]
     pub severity: Option<String>,
+    /// The entry of `rules/data/runtimes.toml` a runtime image is judged by when it is not the
+    /// runtime's own (`aspnetcore` for images that carry ASP.NET Core); `None`: the `runtime`.
+    #[serde(default)]
+    pub runtime_variant: Option<String>,
     /// A noun phrase read after the name: "a native database server that ...".
     pub reason: String,
     /// What to do instead: lower-case, no trailing period.
