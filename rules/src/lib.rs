@@ -68,6 +68,8 @@ pub enum Category {
     ParseError,
     Suppression,
     IncompatibleCrate,
+    Grpc,
+    Controller,
 }
 
 impl Category {
@@ -107,6 +109,8 @@ impl Category {
             Category::ParseError => "parse-error",
             Category::Suppression => "suppression",
             Category::IncompatibleCrate => "incompatible-crate",
+            Category::Grpc => "grpc",
+            Category::Controller => "controller",
         }
     }
 }

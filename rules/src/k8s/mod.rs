@@ -5,14 +5,17 @@ use crate::Rule;
 mod common;
 pub mod images;
 pub mod manifest_signals;
+pub mod pod;
 
 mod broker_image;
+mod controller;
 mod daemonset;
 mod database_endpoint;
 mod database_image;
 mod dotnet_image;
 mod exec_probe;
 mod gpu;
+mod grpc_port;
 mod host_network;
 mod hostpath;
 mod init_container;
@@ -35,12 +38,14 @@ mod wasm_module;
 mod writes_filesystem;
 
 pub use broker_image::BrokerImage;
+pub use controller::Controller;
 pub use daemonset::Daemonset;
 pub use database_endpoint::DatabaseEndpoint;
 pub use database_image::DatabaseImage;
 pub use dotnet_image::DotnetImage;
 pub use exec_probe::ExecProbe;
 pub use gpu::Gpu;
+pub use grpc_port::GrpcPort;
 pub use host_network::HostNetwork;
 pub use hostpath::Hostpath;
 pub use init_container::InitContainer;
@@ -74,6 +79,8 @@ pub static RULES: &[&dyn Rule] = &[
     &ExecProbe,
     &ShellCommand,
     &NonHttpPort,
+    &GrpcPort,
+    &Controller,
     &Udp,
     &Gpu,
     &LargeMemory,
