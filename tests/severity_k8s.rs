@@ -64,14 +64,26 @@ fn servers_of_non_http_protocols_are_blockers_with_the_state_they_keep() {
     let db = workload(&r, "StatefulSet/default/orders-db");
     assert_eq!(db["verdict"], "blocked");
     has(db, "non-http-port", "WM320", "blocker", "postgres.yaml:12");
-    has(db, "persistent-volume", "WM305", "blocker", "postgres.yaml:17");
+    has(
+        db,
+        "persistent-volume",
+        "WM305",
+        "blocker",
+        "postgres.yaml:17",
+    );
     // A database image is a server, not an embedded database library.
     assert!(found(db, "embedded-db").is_empty());
 
     let cache = workload(&r, "Deployment/default/cache");
     assert_eq!(cache["verdict"], "blocked");
     has(cache, "non-http-port", "WM320", "blocker", "redis.yaml:12");
-    has(cache, "writes-filesystem", "WM315", "warning", "redis.yaml:12");
+    has(
+        cache,
+        "writes-filesystem",
+        "WM315",
+        "warning",
+        "redis.yaml:12",
+    );
 
     // The workload's own port: a blocker; `http-admin` on 6379 and the tcpSocket probe: nothing.
     let relay = workload(&r, "Deployment/default/relay");
@@ -128,7 +140,13 @@ fn only_recognized_sidecars_are_relieved_and_the_report_says_which_and_why() {
     // Named like a mesh proxy, but the image is unknown: never relieved.
     let lookalike = workload(&r, "Deployment/default/lookalike");
     assert_eq!(lookalike["verdict"], "blocked");
-    has(lookalike, "non-http-port", "WM311", "blocker", "mesh.yaml:47");
+    has(
+        lookalike,
+        "non-http-port",
+        "WM311",
+        "blocker",
+        "mesh.yaml:47",
+    );
 }
 
 #[test]
@@ -173,7 +191,13 @@ fn controllers_are_blocked_by_flag_webhook_or_bound_watch_rbac() {
 
     let admission = workload(&r, "Deployment/ops/admission");
     assert_eq!(admission["verdict"], "blocked");
-    has(admission, "controller", "WM318", "blocker", "webhook.yaml:37");
+    has(
+        admission,
+        "controller",
+        "WM318",
+        "blocker",
+        "webhook.yaml:37",
+    );
 
     let clean = scan("fixtures/rules/WM318-controller/clean");
     let app = workload(&clean, "Deployment/shop/app");
@@ -185,7 +209,19 @@ fn scratch_writes_are_warnings_and_a_shell_exec_probe_is_two_findings() {
     let r = scan("fixtures/severity-k8s/scratch");
     let render = workload(&r, "Deployment/default/render");
     assert_eq!(render["verdict"], "portable");
-    has(render, "writes-filesystem", "WM315", "warning", "render.yaml:15");
+    has(
+        render,
+        "writes-filesystem",
+        "WM315",
+        "warning",
+        "render.yaml:15",
+    );
     has(render, "exec-probe", "WM309", "warning", "render.yaml:17");
-    has(render, "shell-command", "WM310", "warning", "render.yaml:18");
+    has(
+        render,
+        "shell-command",
+        "WM310",
+        "warning",
+        "render.yaml:18",
+    );
 }

@@ -88,7 +88,7 @@ impl PortTable {
     /// Whether an `appProtocol` value announces gRPC or cleartext HTTP/2.
     pub fn app_protocol_is_grpc(&self, value: &str) -> bool {
         let v = value.trim().to_ascii_lowercase();
-        self.grpc_app_protocols.iter().any(|g| v == *g)
+        self.grpc_app_protocols.contains(&v)
     }
 
     /// Whether a port name says the port speaks something other than HTTP. HTTP and gRPC names
@@ -137,7 +137,12 @@ pub struct SidecarTable {
 /// Recognized sidecars (`rules/data/pod-sidecars.toml`).
 pub fn sidecars() -> &'static SidecarTable {
     static T: OnceLock<SidecarTable> = OnceLock::new();
-    T.get_or_init(|| parse_table("pod-sidecars.toml", include_str!("../data/pod-sidecars.toml")))
+    T.get_or_init(|| {
+        parse_table(
+            "pod-sidecars.toml",
+            include_str!("../data/pod-sidecars.toml"),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -84,15 +84,17 @@ impl Rule for Controller {
                 sink.report(
                     cx.object.file,
                     span_of(cx.file, node, word),
-                    format!(
-                        "{} runs with `{word}`: {reason}",
-                        container_label(&c)
-                    ),
+                    format!("{} runs with `{word}`: {reason}", container_label(&c)),
                 );
             }
         }
         webhooks(cx, sink);
-        watch_rbac(cx, spec.get("serviceAccountName").or(spec.get("serviceAccount")), sink);
+        watch_rbac(
+            cx,
+            spec.get("serviceAccountName")
+                .or(spec.get("serviceAccount")),
+            sink,
+        );
     }
 }
 
@@ -259,7 +261,10 @@ fn bound_watch(cx: &ObjectCx<'_>, sa: &str, ns: &str) -> Option<(FileId, Span, S
             return Some((
                 role.file,
                 node.entry_span(),
-                format!("{} `{}` (through {} `{}`)", role.kind, role.name, b.kind, b.name),
+                format!(
+                    "{} `{}` (through {} `{}`)",
+                    role.kind, role.name, b.kind, b.name
+                ),
             ));
         }
     }

@@ -3,8 +3,8 @@
 
 use crate::k8s::common::container_label;
 use crate::k8s::manifest_signals::{env_vars, signals, span_of};
-use crate::knowledge::ports;
 use crate::k8s::pod::wasm_evidence;
+use crate::knowledge::ports;
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {

@@ -66,7 +66,11 @@ fn grpc_evidence(item: YRef<'_>) -> Option<(YRef<'_>, String)> {
 
 fn number_text(item: YRef<'_>, key: &str) -> String {
     item.get(key)
-        .and_then(|n| n.as_i64().map(|n| n.to_string()).or(n.as_str().map(str::to_string)))
+        .and_then(|n| {
+            n.as_i64()
+                .map(|n| n.to_string())
+                .or(n.as_str().map(str::to_string))
+        })
         .unwrap_or_else(|| "?".into())
 }
 

@@ -201,7 +201,8 @@ impl Rule for NonHttpPort {
                 // The container port the Service sends this port to, when the pod declares it:
                 // an HTTP or gRPC name there wins, and its container decides the relief.
                 let target = target_port(&spec, item);
-                if target.is_some_and(|(_, node, port)| says_http(port) || http_probed(node, port)) {
+                if target.is_some_and(|(_, node, port)| says_http(port) || http_probed(node, port))
+                {
                     continue;
                 }
                 let msg = describe(&who, "routes", " to this workload", &why, item, "port");
@@ -232,9 +233,8 @@ fn target_port<'a>(spec: &PodSpec<'a>, item: YRef<'_>) -> Option<(&'a str, YRef<
         .find_map(|c| {
             let port = c.node.get("ports")?.items().find(|p| {
                 by_name.is_some_and(|n| p.get("name").and_then(|v| v.as_str()) == Some(n))
-                    || by_number.is_some_and(|n| {
-                        p.get("containerPort").and_then(|v| v.as_i64()) == Some(n)
-                    })
+                    || by_number
+                        .is_some_and(|n| p.get("containerPort").and_then(|v| v.as_i64()) == Some(n))
             })?;
             Some((c.name(), c.node, port))
         })

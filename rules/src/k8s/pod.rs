@@ -52,11 +52,9 @@ pub fn recognize(name: &str, image: Option<&str>) -> Option<&'static SidecarEntr
     }
     let full = r.full();
     let table = &sidecars().sidecar;
-    let by_image = table.iter().find(|e| {
-        e.images
-            .iter()
-            .any(|p| glob(p, &r.path) || glob(p, &full))
-    });
+    let by_image = table
+        .iter()
+        .find(|e| e.images.iter().any(|p| glob(p, &r.path) || glob(p, &full)));
     by_image.or_else(|| {
         let name = name.to_ascii_lowercase();
         analyzer::images::lookup(image)?;
@@ -136,7 +134,9 @@ pub fn wasm_evidence(repo: &analyzer::Repo, object: &K8sObject, doc: &YamlDoc) -
                     .is_some_and(is_wasm_runtime_name)
         });
         if is_wasm_runtime_name(class) || handler_is_wasm {
-            return Some(format!("`runtimeClassName: {class}` runs it on a Wasm shim"));
+            return Some(format!(
+                "`runtimeClassName: {class}` runs it on a Wasm shim"
+            ));
         }
     }
     if let Some(selector) = spec.get("nodeSelector") {

@@ -133,13 +133,26 @@ impl Rule for ShellCommand {
             report(cx, sink, &items, &who, "");
             for (route, what) in [
                 (&["livenessProbe", "exec", "command"][..], "liveness probe"),
-                (&["readinessProbe", "exec", "command"][..], "readiness probe"),
+                (
+                    &["readinessProbe", "exec", "command"][..],
+                    "readiness probe",
+                ),
                 (&["startupProbe", "exec", "command"][..], "startup probe"),
-                (&["lifecycle", "postStart", "exec", "command"][..], "postStart hook"),
-                (&["lifecycle", "preStop", "exec", "command"][..], "preStop hook"),
+                (
+                    &["lifecycle", "postStart", "exec", "command"][..],
+                    "postStart hook",
+                ),
+                (
+                    &["lifecycle", "preStop", "exec", "command"][..],
+                    "preStop hook",
+                ),
             ] {
-                let items: Vec<(&str, YRef<'_>)> =
-                    c.node.path(route).into_iter().flat_map(|l| l.str_items()).collect();
+                let items: Vec<(&str, YRef<'_>)> = c
+                    .node
+                    .path(route)
+                    .into_iter()
+                    .flat_map(|l| l.str_items())
+                    .collect();
                 report(cx, sink, &items, &who, &format!(" in its {what}"));
             }
         }
@@ -147,7 +160,13 @@ impl Rule for ShellCommand {
 }
 
 /// Report the shell use of one argv, if any, at the token that starts the shell.
-fn report(cx: &ObjectCx<'_>, sink: &mut Sink<'_>, items: &[(&str, YRef<'_>)], who: &str, place: &str) {
+fn report(
+    cx: &ObjectCx<'_>,
+    sink: &mut Sink<'_>,
+    items: &[(&str, YRef<'_>)],
+    who: &str,
+    place: &str,
+) {
     let argv: Vec<&str> = items.iter().map(|(s, _)| *s).collect();
     let Some((i, usage)) = classify(&argv) else {
         return;

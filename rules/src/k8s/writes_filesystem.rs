@@ -117,7 +117,9 @@ const SCRATCH_WRITES: &[&str] = &["/tmp", "/var/tmp", "/dev/shm"];
 
 fn is_scratch_path(path: &str) -> bool {
     let p = path.trim();
-    SCRATCH_WRITES.iter().any(|s| under(p.trim_end_matches('/'), s))
+    SCRATCH_WRITES
+        .iter()
+        .any(|s| under(p.trim_end_matches('/'), s))
 }
 
 /// Who a mount belongs to, for the scratch check: only application containers count, not init
