@@ -155,7 +155,9 @@ fn already_wasm_workloads_keep_volumes_sidecars_and_file_writes_as_notes() {
     let spin = workload(&r, "Deployment/default/spin-app");
     assert_eq!(spin["verdict"], "ready", "{spin:#}");
     has(spin, "wasm-module", "WM316", "note", "spin.yaml:10");
-    has(spin, "persistent-volume", "WM305", "note", "spin.yaml:24");
+    has(spin, "persistent-volume", "WM305", "note", "spin.yaml:26");
+    // The Redis container beside the Wasm one: its image and its port are notes.
+    has(spin, "non-http-port", "WM311", "note", "spin.yaml:23");
     has(spin, "writes-filesystem", "WM315", "note", "spin.yaml:17");
     has(spin, "writes-filesystem", "WM315", "note", "spin.yaml:19");
     has(spin, "non-http-port", "WM320", "note", "spin.yaml:21");

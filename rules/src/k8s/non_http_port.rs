@@ -2,11 +2,12 @@
 //! other than HTTP, known by its number (`rules/data/ports.toml`) or its name (`redis`, `tcp-*`):
 //! a blocker for the application, a warning for a recognized sidecar or an already-Wasm pod.
 
+use analyzer::images::ImageKind;
 use analyzer::k8s::{ContainerRole, PodSpec};
 use analyzer::yaml::YRef;
 
 use crate::k8s::common::{container_label, selecting_services};
-use crate::k8s::pod::{Member, sidecar_relief, wasm_evidence};
+use crate::k8s::pod::{Member, has_company, sidecar_relief, wasm_evidence};
 use crate::knowledge::{PortInfo, ports};
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
@@ -33,8 +34,9 @@ declare_rule! {
     /// since the protocol is not known. A Service port counts only for the workload its selector
     /// matches. The blocker is lowered to a warning when the port belongs to a recognized
     /// sidecar beside the application (`rules/data/pod-sidecars.toml`; the help names the
-    /// container and the entry) or when the workload already runs Wasm; init containers serve
-    /// nothing and are skipped.
+    /// container and the entry) or when the workload already runs Wasm, and to a note for a
+    /// known native image beside the Wasm container of an already-Wasm pod (it stays a Linux
+    /// container in the mixed pod); init containers serve nothing and are skipped.
     ///
     /// ## Why it matters for Wasm
     /// The Wasm shims serve HTTP: the wasmtime shim runs a `wasi:http/incoming-handler` component
@@ -257,7 +259,21 @@ fn relieve(
         .iter()
         .find(|m| m.name == container && m.role != ContainerRole::Init)
         .copied();
-    if let Some(relief) = me.and_then(|me| sidecar_relief(members, &me)) {
+    // In a pod that already runs Wasm, a container whose image is a known native program runs
+    // beside the Wasm one as a Linux container (mixed pods, WASM-FACTS.md §2).
+    let native_beside_wasm = me.filter(|me| {
+        wasm.is_some()
+            && has_company(members, me)
+            && me
+                .image
+                .and_then(analyzer::images::lookup)
+                .is_some_and(|e| e.kind != ImageKind::Wasm)
+    });
+    if let (Some(why), Some(_)) = (wasm, native_beside_wasm) {
+        hit.severity(Severity::Note).help(format!(
+            "the workload already runs Wasm ({why}); `{container}` runs beside it as a Linux container, which runwasi and the Spin shim allow in a mixed pod (WASM-FACTS.md §2)"
+        ));
+    } else if let Some(relief) = me.and_then(|me| sidecar_relief(members, &me)) {
         hit.severity(Severity::Warning)
             .help(relief.help(container, &alternative));
     } else if let Some(why) = wasm {
