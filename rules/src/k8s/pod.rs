@@ -196,6 +196,33 @@ mod tests {
         assert_eq!(name_of("istio-proxy", "ghcr.io/acme/proxy:1"), None);
         assert_eq!(name_of("fluent-bit", "ghcr.io/acme/app:1"), None);
         assert_eq!(recognize("envoy", None).map(|e| e.name.as_str()), None);
+        // Two helpers side by side: neither is the application, so neither is relieved.
+        let pod = [
+            Member {
+                name: "exporter",
+                image: Some("prom/blackbox-exporter:v0.25.0"),
+                role: ContainerRole::Main,
+            },
+            Member {
+                name: "reload",
+                image: Some("ghcr.io/jimmidyson/configmap-reload:v0.13.1"),
+                role: ContainerRole::Main,
+            },
+        ];
+        assert!(sidecar_relief(&pod, &pod[0]).is_none());
+        let with_app = [
+            pod[0],
+            Member {
+                name: "app",
+                image: Some("ghcr.io/acme/app:1"),
+                role: ContainerRole::Main,
+            },
+        ];
+        let relief = sidecar_relief(&with_app, &with_app[0]).expect("relieved");
+        assert_eq!(
+            (relief.entry.name.as_str(), relief.app.as_str()),
+            ("Prometheus exporter", "app")
+        );
         // The application's own images are not sidecars.
         assert_eq!(name_of("app", "redis:7"), None);
         assert_eq!(name_of("app", "ghcr.io/acme/shop:1"), None);
