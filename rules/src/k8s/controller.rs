@@ -29,7 +29,9 @@ declare_rule! {
     ///
     /// RBAC objects may sit in other files: they are linked by name and namespace only. A
     /// ClusterRoleBinding subject without a namespace, a Role or binding the scan does not hold,
-    /// or a pod without `serviceAccountName` links nothing: nothing is guessed. Recognized
+    /// a pod without `serviceAccountName`, or a ServiceAccount that other workloads of the scan
+    /// run under too (its RBAC then says what one of them does, not which) links nothing:
+    /// nothing is guessed. Recognized
     /// sidecars (`kube-rbac-proxy`, ...) and init containers are not judged by their flags.
     ///
     /// ## Why it matters for Wasm
@@ -184,6 +186,9 @@ fn watch_rbac(cx: &ObjectCx<'_>, account: Option<YRef<'_>>, sink: &mut Sink<'_>)
         return;
     };
     let ns = namespace_of(cx.object);
+    if shared_account(cx, sa, ns) {
+        return;
+    }
     let Some((file, span, role)) = bound_watch(cx, sa, ns) else {
         return;
     };
@@ -195,6 +200,26 @@ fn watch_rbac(cx: &ObjectCx<'_>, account: Option<YRef<'_>>, sink: &mut Sink<'_>)
         ),
     )
     .related(file, span, format!("{role} grants `watch` here"));
+}
+
+/// Whether other workloads of the scan run under the same ServiceAccount: then its RBAC says
+/// what one of them does, not which one, and nothing is guessed.
+fn shared_account(cx: &ObjectCx<'_>, sa: &str, ns: &str) -> bool {
+    cx.repo.objects.iter().any(|o| {
+        o.name != cx.object.name
+            && o.is_workload()
+            && namespace_of(o) == ns
+            && cx
+                .repo
+                .doc_of(o)
+                .and_then(|d| o.pod_spec(d))
+                .is_some_and(|spec| {
+                    spec.get("serviceAccountName")
+                        .or(spec.get("serviceAccount"))
+                        .and_then(|s| s.as_str())
+                        == Some(sa)
+                })
+    })
 }
 
 fn bound_watch(cx: &ObjectCx<'_>, sa: &str, ns: &str) -> Option<(FileId, Span, String)> {
