@@ -191,6 +191,12 @@ fn controllers_are_blocked_by_flag_webhook_or_bound_watch_rbac() {
     assert_eq!(related["file"], "rbac.yaml");
     assert_eq!(related["line"], 17, "{related}"); // `- watch`
 
+    // A shared ServiceAccount counts for the workload it is named after, not for the other.
+    let reconciler = workload(&r, "Deployment/ops/reconciler");
+    has(reconciler, "controller", "WM318", "blocker", "rbac.yaml:41");
+    let pooler = workload(&r, "Deployment/ops/pooler");
+    assert!(found(pooler, "controller").is_empty(), "{pooler:#}");
+
     let admission = workload(&r, "Deployment/ops/admission");
     assert_eq!(admission["verdict"], "blocked");
     has(

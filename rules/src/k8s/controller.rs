@@ -31,7 +31,8 @@ declare_rule! {
     /// ClusterRoleBinding subject without a namespace, a Role or binding the scan does not hold,
     /// a pod without `serviceAccountName`, or a ServiceAccount that other workloads of the scan
     /// run under too (its RBAC then says what one of them does, not which) links nothing:
-    /// nothing is guessed. Recognized
+    /// nothing is guessed. A shared ServiceAccount still counts for the one workload it is named
+    /// after, as charts and operator bundles name it. Recognized
     /// sidecars (`kube-rbac-proxy`, ...) and init containers are not judged by their flags.
     ///
     /// ## Why it matters for Wasm
@@ -186,7 +187,9 @@ fn watch_rbac(cx: &ObjectCx<'_>, account: Option<YRef<'_>>, sink: &mut Sink<'_>)
         return;
     };
     let ns = namespace_of(cx.object);
-    if shared_account(cx, sa, ns) {
+    // A shared account belongs to the workload it is named after (charts and operator bundles
+    // name it so); for the others it proves nothing.
+    if sa != cx.object.name && shared_account(cx, sa, ns) {
         return;
     }
     let Some((file, span, role)) = bound_watch(cx, sa, ns) else {
