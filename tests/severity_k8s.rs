@@ -135,7 +135,7 @@ fn only_recognized_sidecars_are_relieved_and_the_report_says_which_and_why() {
 
     let gateway = workload(&r, "Deployment/default/gateway");
     assert_eq!(gateway["verdict"], "blocked");
-    has(gateway, "native-lib", "WM324", "blocker", "mesh.yaml:30");
+    has(gateway, "non-http-port", "WM321", "blocker", "mesh.yaml:31");
 
     // Named like a mesh proxy, but the image is unknown: never relieved.
     let lookalike = workload(&r, "Deployment/default/lookalike");
@@ -145,7 +145,7 @@ fn only_recognized_sidecars_are_relieved_and_the_report_says_which_and_why() {
         "non-http-port",
         "WM311",
         "blocker",
-        "mesh.yaml:47",
+        "mesh.yaml:48",
     );
 }
 
