@@ -137,6 +137,20 @@ fn only_recognized_sidecars_are_relieved_and_the_report_says_which_and_why() {
     assert_eq!(gateway["verdict"], "blocked");
     has(gateway, "non-http-port", "WM321", "blocker", "mesh.yaml:31");
 
+    // An injected mesh: its init step's capabilities and its proxy are warnings.
+    let meshed = workload(&r, "Deployment/default/meshed");
+    assert_eq!(meshed["verdict"], "portable", "{meshed:#}");
+    has(meshed, "net-caps", "WM303", "warning", "mesh.yaml:64");
+    has(meshed, "native-lib", "WM324", "warning", "mesh.yaml:69");
+    let caps = finding(meshed, "WM303")["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        caps.contains("(Istio proxy:") && caps.contains("needs validation"),
+        "{caps}"
+    );
+
     // Named like a mesh proxy, but the image is unknown: never relieved.
     let lookalike = workload(&r, "Deployment/default/lookalike");
     assert_eq!(lookalike["verdict"], "blocked");

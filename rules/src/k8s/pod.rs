@@ -107,6 +107,20 @@ pub fn sidecar_relief(members: &[Member<'_>], me: &Member<'_>) -> Option<Relief>
     })
 }
 
+/// The relief for a recognized helper's init container (a mesh's traffic-redirect step) beside
+/// an application container, for the rules that judge init containers as blockers.
+pub fn helper_init_relief(members: &[Member<'_>], me: &Member<'_>) -> Option<Relief> {
+    if me.role != ContainerRole::Init {
+        return None;
+    }
+    let entry = recognize(me.name, me.image)?;
+    let app = application_beside(members, me)?;
+    Some(Relief {
+        entry,
+        app: app.to_string(),
+    })
+}
+
 /// Whether the pod has more than one main container: in an already-Wasm pod, the others run
 /// beside the Wasm one.
 pub fn has_company(members: &[Member<'_>], me: &Member<'_>) -> bool {
