@@ -187,14 +187,14 @@ fn watch_rbac(cx: &ObjectCx<'_>, account: Option<YRef<'_>>, sink: &mut Sink<'_>)
         return;
     };
     let ns = namespace_of(cx.object);
-    // A shared account belongs to the workload it is named after (charts and operator bundles
-    // name it so); for the others it proves nothing.
-    if sa != cx.object.name && shared_account(cx, sa, ns) {
-        return;
-    }
     let Some((file, span, role)) = bound_watch(cx, sa, ns) else {
         return;
     };
+    // A shared account belongs to the workload it is named after (charts and operator bundles
+    // name it so); for the others it proves nothing. Checked last: it reads every workload.
+    if sa != cx.object.name && shared_account(cx, sa, ns) {
+        return;
+    }
     sink.report(
         cx.object.file,
         account.entry_span(),
