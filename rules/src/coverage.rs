@@ -81,10 +81,21 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             .iter()
             .any(|f| f.category == Category::WasmModule && f.suppressed.is_none());
 
+    // A pod is judged by its main containers (DESIGN.md §4): a recognized sidecar beside an
+    // application container (`rules/data/pod-sidecars.toml`) does not decide what the code is.
+    let members = crate::k8s::pod::Member::of_workload(w);
     let main: Vec<&Container> = w
         .containers
         .iter()
         .filter(|c| c.role == ContainerRole::Main)
+        .filter(|c| {
+            let me = crate::k8s::pod::Member {
+                name: &c.name,
+                image: c.image.as_deref(),
+                role: c.role,
+            };
+            crate::k8s::pod::sidecar_relief(&members, &me).is_none()
+        })
         .collect();
     let mut language: Option<String> = (!w.crates.is_empty()).then(|| "rust".to_string());
     let mut placements = Vec::new();

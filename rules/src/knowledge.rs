@@ -33,6 +33,9 @@ pub struct PortInfo {
     pub reason: String,
     #[serde(default)]
     pub alternative: Option<String>,
+    /// Where the port assignment is documented.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 fn tcp() -> String {
@@ -49,6 +52,13 @@ pub struct PortTable {
     /// Port names that announce HTTP (`http`, `https`, `grpc-web`, `http-*`).
     #[serde(default)]
     pub http_names: Vec<String>,
+    /// Port-name prefixes that announce gRPC, which is HTTP/2 (WASM-FACTS.md §7): `grpc`,
+    /// `grpc-*`, `grpcs`. `grpc-web` is HTTP/1 and listed among the HTTP names.
+    #[serde(default)]
+    pub grpc_names: Vec<String>,
+    /// `appProtocol` values that announce HTTP/2 or gRPC (`grpc`, `kubernetes.io/h2c`).
+    #[serde(default)]
+    pub grpc_app_protocols: Vec<String>,
 }
 
 impl PortTable {
@@ -56,14 +66,36 @@ impl PortTable {
         self.port.iter().find(|p| p.port == port)
     }
 
-    /// Whether a port name says the port speaks something other than HTTP.
-    pub fn name_is_non_http(&self, name: &str) -> bool {
+    /// Whether a port name announces HTTP (`http`, `https-admin`, `metrics`, `grpc-web`).
+    pub fn name_is_http(&self, name: &str) -> bool {
         let n = name.to_ascii_lowercase();
-        if self
-            .http_names
+        self.http_names
             .iter()
             .any(|h| n == *h || n.starts_with(&format!("{h}-")))
-        {
+    }
+
+    /// Whether a port name announces gRPC (`grpc`, `grpc-api`, `grpcs`), which is HTTP/2 and
+    /// never a non-HTTP protocol. HTTP names (`grpc-web`) win.
+    pub fn name_is_grpc(&self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        !self.name_is_http(&n)
+            && self
+                .grpc_names
+                .iter()
+                .any(|g| n == *g || n.starts_with(&format!("{g}-")))
+    }
+
+    /// Whether an `appProtocol` value announces gRPC or cleartext HTTP/2.
+    pub fn app_protocol_is_grpc(&self, value: &str) -> bool {
+        let v = value.trim().to_ascii_lowercase();
+        self.grpc_app_protocols.contains(&v)
+    }
+
+    /// Whether a port name says the port speaks something other than HTTP. HTTP and gRPC names
+    /// never do, whatever else they contain.
+    pub fn name_is_non_http(&self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        if self.name_is_http(&n) || self.name_is_grpc(&n) {
             return false;
         }
         self.non_http_names.iter().any(|p| {
@@ -82,6 +114,37 @@ pub fn ports() -> &'static PortTable {
     T.get_or_init(|| parse_table("ports.toml", include_str!("../data/ports.toml")))
 }
 
+/// A container recognized as a sidecar (`rules/data/pod-sidecars.toml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidecarEntry {
+    pub name: String,
+    /// Image repository patterns (as in `images.toml`).
+    pub images: Vec<String>,
+    /// Container-name patterns, which count only for an image the knowledge base knows.
+    #[serde(default)]
+    pub containers: Vec<String>,
+    pub reason: String,
+    pub source: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SidecarTable {
+    #[serde(default)]
+    pub sidecar: Vec<SidecarEntry>,
+}
+
+/// Recognized sidecars (`rules/data/pod-sidecars.toml`).
+pub fn sidecars() -> &'static SidecarTable {
+    static T: OnceLock<SidecarTable> = OnceLock::new();
+    T.get_or_init(|| {
+        parse_table(
+            "pod-sidecars.toml",
+            include_str!("../data/pod-sidecars.toml"),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +161,28 @@ mod tests {
         assert!(p.name_is_non_http("tcp-metrics"));
         assert!(!p.name_is_non_http("http-metrics"));
         assert!(!p.name_is_non_http("http"));
+        // gRPC is HTTP/2 (WASM-FACTS.md §7): its own category, never non-HTTP.
+        for n in ["grpc", "grpc-api", "GRPC", "grpcs"] {
+            assert!(p.name_is_grpc(n), "{n}");
+            assert!(!p.name_is_non_http(n), "{n}");
+        }
+        assert!(!p.name_is_grpc("grpc-web"));
+        assert!(!p.name_is_grpc("grpcurl-tcp"));
+        assert!(p.app_protocol_is_grpc("kubernetes.io/h2c"));
+        assert!(p.app_protocol_is_grpc("GRPC"));
+        assert!(!p.app_protocol_is_grpc("http"));
+    }
+
+    #[test]
+    fn sidecar_table_parses_and_every_entry_has_a_source() {
+        let t = sidecars();
+        assert!(t.sidecar.len() >= 10);
+        for e in &t.sidecar {
+            assert!(e.source.starts_with("https://"), "{}", e.name);
+            assert!(!e.images.is_empty(), "{}: images", e.name);
+            for p in e.images.iter().chain(&e.containers) {
+                assert_eq!(*p, p.to_ascii_lowercase(), "{}", e.name);
+            }
+        }
     }
 }

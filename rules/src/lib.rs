@@ -69,6 +69,8 @@ pub enum Category {
     ParseError,
     Suppression,
     IncompatibleCrate,
+    Grpc,
+    Controller,
 }
 
 impl Category {
@@ -108,6 +110,8 @@ impl Category {
             Category::ParseError => "parse-error",
             Category::Suppression => "suppression",
             Category::IncompatibleCrate => "incompatible-crate",
+            Category::Grpc => "grpc",
+            Category::Controller => "controller",
         }
     }
 }

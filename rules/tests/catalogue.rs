@@ -160,6 +160,8 @@ fn every_category_is_documented() {
         Category::ParseError,
         Category::Suppression,
         Category::IncompatibleCrate,
+        Category::Grpc,
+        Category::Controller,
     ];
     for c in all {
         // the serde name and as_str agree, and the doc has a row for it

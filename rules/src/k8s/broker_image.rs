@@ -7,9 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a container whose image is a well-known message broker or coordination service
     /// (RabbitMQ, Kafka, Redpanda, ZooKeeper, NATS, MQTT brokers, Pulsar, ActiveMQ) that no
-    /// Dockerfile in the repository builds: the `raw-socket` entries of `rules/data/images.toml`.
-    /// Init containers and containers beside an application container get a warning instead of
-    /// a blocker, as for `database-image`.
+    /// Dockerfile in the repository builds: the `non-http-port` entries of kind `broker` in
+    /// `rules/data/images.toml`. The category is `non-http-port`: a broker is a server of a
+    /// protocol the Wasm shims do not route (a client of one is `raw-socket`). Init containers
+    /// get a warning instead of a blocker, as for `database-image`.
     ///
     /// The same entry judges a Dockerfile: when the base of its runtime stage (the final stage,
     /// or the stage it is built `FROM`) is such an image, the rule reports that `FROM` reference,
@@ -35,7 +36,7 @@ declare_rule! {
     pub struct BrokerImage {
         code: "WM321",
         name: "broker-image",
-        category: RawSocket,
+        category: NonHttpPort,
         severity: Blocker,
         penalty: 50,
         summary: "a container runs a well-known message broker or coordination service",

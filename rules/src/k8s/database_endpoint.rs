@@ -3,8 +3,9 @@
 
 use crate::k8s::common::container_label;
 use crate::k8s::manifest_signals::{env_vars, signals, span_of};
+use crate::k8s::pod::wasm_evidence;
 use crate::knowledge::ports;
-use crate::{ObjectCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -17,6 +18,10 @@ declare_rule! {
     /// 9092, 5672, 27017, ...). Listen addresses (`0.0.0.0:5432`, variables named `*LISTEN*` or
     /// `*BIND*`) are not client addresses and do not fire. The message never repeats a
     /// password written in the URL.
+    ///
+    /// In a workload that already runs Wasm (a Wasm `runtimeClassName`, a SpinApp, a Wasm node
+    /// selector or toleration, a Wasm image) the address is a note: the module already reaches
+    /// the server, through `wasi:sockets` TCP or its runtime's outbound API.
     ///
     /// ## Why it matters for Wasm
     /// The program opens raw TCP connections and speaks the server's own protocol through a
@@ -94,6 +99,7 @@ impl Rule for DatabaseEndpoint {
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let Some(spec) = cx.pod_spec() else { return };
+        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
         for c in spec.containers() {
             let who = container_label(&c);
             for v in env_vars(&c) {
@@ -110,7 +116,7 @@ impl Rule for DatabaseEndpoint {
                 let Some((item, (protocol, shown))) = hit else {
                     continue;
                 };
-                sink.report(
+                let hit = sink.report(
                     cx.object.file,
                     span_of(cx.file, node, item),
                     format!(
@@ -118,6 +124,11 @@ impl Rule for DatabaseEndpoint {
                         v.name
                     ),
                 );
+                if let Some(why) = &wasm {
+                    hit.severity(Severity::Note).help(format!(
+                        "the workload already runs Wasm ({why}): the module reaches this server through `wasi:sockets` or its runtime's outbound API (WASM-FACTS.md §5)"
+                    ));
+                }
             }
         }
     }

@@ -1,12 +1,19 @@
 //! `WM304` hostpath: the pod mounts a directory, file or socket of the node (`hostPath`).
 
 use crate::k8s::common::{holders, volume_source, volumes};
-use crate::{ObjectCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::pod::wasm_evidence;
+use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Flags every `hostPath` volume of a pod spec (or a SpinApp's `volumes`), naming the node
     /// path and the containers that mount it.
+    ///
+    /// In a workload that already runs Wasm (a Wasm `runtimeClassName`, a SpinApp, a `wasm32-*`
+    /// node selector, a Wasm image), a host *directory* or file is a warning instead: every shim
+    /// preopens the container root filesystem, mounts included (WASM-FACTS.md §1), so the module
+    /// reads and writes it through WASI; what remains is the tie to one node's files. A socket,
+    /// a device, `/proc` or `/sys` stays a blocker: WASI cannot open those at all.
     ///
     /// ## Why it matters for Wasm
     /// A `hostPath` ties the workload to the files of one node: its logs, its container runtime
@@ -39,6 +46,8 @@ declare_rule! {
     }
 }
 
+const FILES: &str = "files that live on one node";
+
 /// What a node path most likely gives the pod, for the message.
 fn what_it_is(path: &str, kind: Option<&str>) -> &'static str {
     let p = path.trim_end_matches('/');
@@ -55,7 +64,7 @@ fn what_it_is(path: &str, kind: Option<&str>) -> &'static str {
     } else if p == "/" {
         "the node's whole filesystem"
     } else {
-        "files that live on one node"
+        FILES
     }
 }
 
@@ -66,6 +75,7 @@ impl Rule for Hostpath {
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let holders = holders(cx);
+        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
         for v in volumes(cx) {
             let Some(("hostPath", src)) = volume_source(v) else {
                 continue;
@@ -73,14 +83,19 @@ impl Rule for Hostpath {
             let name = v.get("name").and_then(|n| n.as_str()).unwrap_or("");
             let path = src.get("path").and_then(|p| p.as_str()).unwrap_or("");
             let kind = src.get("type").and_then(|t| t.as_str());
+            let what = what_it_is(path, kind);
             let hit = sink.report(
                 cx.object.file,
                 src.entry_span(),
-                format!(
-                    "volume `{name}` mounts host path `{path}` from the node: {}",
-                    what_it_is(path, kind)
-                ),
+                format!("volume `{name}` mounts host path `{path}` from the node: {what}"),
             );
+            if let Some(why) = &wasm
+                && what == FILES
+            {
+                hit.severity(Severity::Warning).help(format!(
+                    "the workload already runs Wasm ({why}) and the shim preopens the mount for the module; keep the data off one node's disk (a PersistentVolumeClaim or a service) so the pod can move"
+                ));
+            }
             // Point at each mount so the reader sees who uses the node's files.
             for h in &holders {
                 for m in h.get("volumeMounts").into_iter().flat_map(|m| m.items()) {

@@ -14,12 +14,16 @@ use serde::de::IntoDeserializer;
 
 use crate::dockerfile::common::image_part;
 use crate::k8s::common::role_word;
+use crate::k8s::pod::{Member, has_company, sidecar_relief, wasm_evidence};
 use crate::{Category, DockerfileCx, ImageCx, RuleMeta, Severity, Sink};
 
 /// The categories image rules report, and the rule code for each (checked by a test).
+///
+/// `non-http-port` has two rules: brokers (kind `broker`) are WM321, every other server WM320
+/// ([`rule_of`]).
 pub const IMAGE_CATEGORIES: &[(Category, &str)] = &[
-    (Category::EmbeddedDb, "WM320"),
-    (Category::RawSocket, "WM321"),
+    (Category::NonHttpPort, "WM320"),
+    (Category::NonHttpPort, "WM321"),
     (Category::Jvm, "WM322"),
     (Category::Dotnet, "WM323"),
     (Category::NativeLib, "WM324"),
@@ -37,6 +41,23 @@ pub fn category_of(entry: &ImageEntry) -> Option<Category> {
         .ok()
 }
 
+/// The code of the image rule that reports an entry, if its category is one an image rule
+/// reports.
+pub fn rule_of(entry: &ImageEntry) -> Option<&'static str> {
+    let category = category_of(entry)?;
+    if category == Category::NonHttpPort {
+        return Some(if entry.kind == ImageKind::Broker {
+            "WM321"
+        } else {
+            "WM320"
+        });
+    }
+    IMAGE_CATEGORIES
+        .iter()
+        .find(|(c, _)| *c == category)
+        .map(|(_, code)| *code)
+}
+
 /// An entry's severity, if it names one.
 pub fn severity_of(entry: &ImageEntry) -> Option<Severity> {
     entry.severity.as_deref().and_then(Severity::parse)
@@ -52,33 +73,33 @@ pub fn lookup(image: &ImageName) -> Option<&'static ImageEntry> {
     analyzer::images::lookup(&reference)
 }
 
-/// Whether a container of the pod carries the application: an image built in the repository,
-/// one the table does not know, or a program on an empty base (ko).
-fn carries_the_app(image: Option<&str>) -> bool {
-    image.is_none_or(|i| analyzer::images::lookup(i).is_none_or(|e| e.kind == ImageKind::Static))
-}
-
-/// Report the container's image if the table knows it under the rule's category.
+/// Report the container's image if the table knows it under the rule.
 ///
-/// A blocker is lowered to a warning when the container does not carry the workload: an init
-/// container only runs a step before it, and a database or proxy beside an application
-/// container (one built in the repository, or whose image the table does not know) can stay a
-/// Linux container in a mixed pod, which current runwasi and Spin shims run.
+/// A blocker is lowered when the container does not decide where the workload's code can go
+/// (DESIGN.md §4): to a warning for an init container (a step before the workload) and for a
+/// recognized sidecar beside an application container ([`crate::k8s::pod`]), and to a note for a
+/// container beside the Wasm one in a pod that already runs Wasm. A database, broker or any image
+/// the sidecar table does not recognize stays a blocker beside the application: it is a server of
+/// its own that has to stay on Linux.
 pub fn judge(cx: &ImageCx<'_>, sink: &mut Sink<'_>, rule: &RuleMeta) {
     let c = cx.container;
     let written = c.image.as_deref().unwrap_or_default();
-    let Some(info) =
-        analyzer::images::lookup(written).filter(|i| category_of(i) == Some(rule.category))
+    let Some(info) = analyzer::images::lookup(written).filter(|i| rule_of(i) == Some(rule.code))
     else {
         return;
     };
     let severity = severity_of(info).unwrap_or(rule.severity);
     let label = format!("{} `{}`", role_word(c.role), c.name);
     let message = format!("{label} runs `{written}` ({}), {}", info.name, info.reason);
-    let app = cx.workload.containers.iter().find(|o| {
-        o.role == ContainerRole::Main
-            && !(o.name == c.name && o.role == c.role)
-            && (o.dockerfile.is_some() || carries_the_app(o.image.as_deref()))
+    let members = Member::of_workload(cx.workload);
+    let me = Member {
+        name: &c.name,
+        image: c.image.as_deref(),
+        role: c.role,
+    };
+    let wasm = cx.workload.object.and_then(|idx| {
+        let object = &cx.repo.objects[idx];
+        wasm_evidence(cx.repo, object, cx.repo.doc_of(object)?)
     });
     let not_the_workload = matches!(c.role, ContainerRole::Init | ContainerRole::Ephemeral);
     let hit = sink.report(cx.file, cx.span, message);
@@ -88,13 +109,19 @@ pub fn judge(cx: &ImageCx<'_>, sink: &mut Sink<'_>, rule: &RuleMeta) {
             "{}; as an init step it only has to start as a Linux container beside the Wasm one",
             info.alternative
         ));
-    } else if severity == Severity::Blocker
-        && let Some(app) = app
+    } else if severity != Severity::Note
+        && info.kind != ImageKind::Wasm
+        && let Some(why) = wasm.filter(|_| has_company(&members, &me))
     {
-        hit.severity(Severity::Warning).help(format!(
-            "{}; beside container `{}` it can stay a Linux container if your shim runs mixed pods (runwasi and the Spin shim do)",
-            info.alternative, app.name
+        hit.severity(Severity::Note).help(format!(
+            "the workload already runs Wasm ({why}); `{}` runs beside it as a Linux container, which runwasi and the Spin shim allow in a mixed pod (WASM-FACTS.md §2)",
+            c.name
         ));
+    } else if severity == Severity::Blocker
+        && let Some(relief) = sidecar_relief(&members, &me)
+    {
+        hit.severity(Severity::Warning)
+            .help(relief.help(&c.name, &info.alternative));
     } else if severity != rule.severity {
         // The entry knows better than the rule's default (a Rust toolchain is only a note).
         hit.severity(severity);
@@ -115,7 +142,7 @@ pub fn judge_dockerfile(cx: &DockerfileCx<'_>, sink: &mut Sink<'_>, rule: &RuleM
     }
     let base = &root.base;
     let Some(info) = analyzer::images::lookup(base.name())
-        .filter(|i| i.judges_dockerfile() && category_of(i) == Some(rule.category))
+        .filter(|i| i.judges_dockerfile() && rule_of(i) == Some(rule.code))
     else {
         return;
     };
@@ -154,10 +181,9 @@ mod tests {
                 assert!(info.severity.is_none(), "{}", info.name);
                 continue;
             };
-            let category = category_of(info)
-                .unwrap_or_else(|| panic!("{}: unknown category {cat}", info.name));
+            category_of(info).unwrap_or_else(|| panic!("{}: unknown category {cat}", info.name));
             assert!(
-                IMAGE_CATEGORIES.iter().any(|(c, _)| *c == category),
+                rule_of(info).is_some(),
                 "{} has category {cat}, which no image rule reports",
                 info.name,
             );
@@ -191,7 +217,7 @@ mod tests {
             let rule = crate::find_rule(code).unwrap_or_else(|| panic!("{code} missing"));
             assert_eq!(rule.meta().category, *cat, "{code}");
             assert!(
-                t.iter().any(|i| category_of(i) == Some(*cat)),
+                t.iter().any(|i| rule_of(i) == Some(*code)),
                 "no entry for {code}"
             );
         }

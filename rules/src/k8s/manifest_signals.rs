@@ -79,6 +79,10 @@ pub struct SignalTable {
     pub node_env: Vec<EnvEntry>,
     #[serde(default)]
     pub client_scheme: Vec<SchemeEntry>,
+    /// Command-line flags of Kubernetes controllers and admission webhook servers
+    /// (`--leader-elect`), matched as a whole word or followed by `=` or `-`.
+    #[serde(default)]
+    pub controller_flag: Vec<FlagEntry>,
 }
 
 pub fn signals() -> &'static SignalTable {
@@ -239,6 +243,7 @@ mod tests {
         let t: SignalTable = toml::from_str(text).unwrap();
         assert!(t.jvm_env.len() >= 4 && !t.jvm_flag.is_empty() && !t.java_agent.is_empty());
         assert!(!t.node_env.is_empty() && t.client_scheme.len() >= 7);
+        assert!(t.controller_flag.len() >= 4);
         let sources = t
             .jvm_env
             .iter()
@@ -246,7 +251,8 @@ mod tests {
             .map(|e| &e.source)
             .chain(t.jvm_flag.iter().map(|e| &e.source))
             .chain(t.java_agent.iter().map(|e| &e.source))
-            .chain(t.client_scheme.iter().map(|e| &e.source));
+            .chain(t.client_scheme.iter().map(|e| &e.source))
+            .chain(t.controller_flag.iter().map(|e| &e.source));
         for s in sources {
             assert!(s.starts_with("https://"), "{s}");
         }

@@ -5,15 +5,18 @@ use crate::Rule;
 mod common;
 pub mod images;
 pub mod manifest_signals;
+pub mod pod;
 
 mod broker_image;
 mod container_script_program;
+mod controller;
 mod daemonset;
 mod database_endpoint;
 mod database_image;
 mod dotnet_image;
 mod exec_probe;
 mod gpu;
+mod grpc_port;
 mod host_network;
 mod hostpath;
 mod init_container;
@@ -37,12 +40,14 @@ mod writes_filesystem;
 
 pub use broker_image::BrokerImage;
 pub use container_script_program::ContainerScriptProgram;
+pub use controller::Controller;
 pub use daemonset::Daemonset;
 pub use database_endpoint::DatabaseEndpoint;
 pub use database_image::DatabaseImage;
 pub use dotnet_image::DotnetImage;
 pub use exec_probe::ExecProbe;
 pub use gpu::Gpu;
+pub use grpc_port::GrpcPort;
 pub use host_network::HostNetwork;
 pub use hostpath::Hostpath;
 pub use init_container::InitContainer;
@@ -77,6 +82,8 @@ pub static RULES: &[&dyn Rule] = &[
     &ShellCommand,
     &ContainerScriptProgram,
     &NonHttpPort,
+    &GrpcPort,
+    &Controller,
     &Udp,
     &Gpu,
     &LargeMemory,

@@ -1,11 +1,15 @@
 //! `WM311` non-http-port: a container port or a Service port of the workload serves a protocol
-//! other than HTTP, known by its number (`rules/data/ports.toml`) or its name (`redis`, `tcp-*`).
+//! other than HTTP, known by its number (`rules/data/ports.toml`) or its name (`redis`, `tcp-*`):
+//! a blocker for the application, a warning for a recognized sidecar or an already-Wasm pod.
 
+use analyzer::images::ImageKind;
+use analyzer::k8s::{ContainerRole, PodSpec};
 use analyzer::yaml::YRef;
 
 use crate::k8s::common::{container_label, selecting_services};
+use crate::k8s::pod::{Member, has_company, sidecar_relief, wasm_evidence};
 use crate::knowledge::{PortInfo, ports};
-use crate::{ObjectCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -17,7 +21,22 @@ declare_rule! {
     ///   workload's namespace, whose selector matches the workload's pod labels.
     ///
     /// A port named as HTTP (`http`, `https`, `metrics`, `http-*`) is never flagged, whatever its
-    /// number.
+    /// number: the name is the owner's statement of what the port speaks, and HTTP on 6379 is
+    /// still HTTP. A port named as gRPC (`grpc`, `grpc-*`) or with `appProtocol: grpc` or
+    /// `kubernetes.io/h2c` is HTTP/2 and belongs to `grpc` (WM317), never here. Nor is a port the
+    /// container's own `httpGet` probe checks (by number or name): it answers HTTP. UDP ports are
+    /// `udp` (WM312). A `tcpSocket` probe is the kubelet opening a socket to check liveness, not
+    /// evidence of what the port speaks, and is ignored.
+    ///
+    /// Severity: serving a known non-HTTP protocol (by number or by a protocol name such as
+    /// `redis`) is a blocker: the workload is a database, cache, broker or other server the Wasm
+    /// shims cannot route to. A port only named as opaque TCP (`tcp-*`, `tls-*`) is a warning,
+    /// since the protocol is not known. A Service port counts only for the workload its selector
+    /// matches. The blocker is lowered to a warning when the port belongs to a recognized
+    /// sidecar beside the application (`rules/data/pod-sidecars.toml`; the help names the
+    /// container and the entry) or when the workload already runs Wasm, and to a note for a
+    /// known native image beside the Wasm container of an already-Wasm pod (it stays a Linux
+    /// container in the mixed pod); init containers serve nothing and are skipped.
     ///
     /// ## Why it matters for Wasm
     /// The Wasm shims serve HTTP: the wasmtime shim runs a `wasi:http/incoming-handler` component
@@ -41,20 +60,49 @@ declare_rule! {
         code: "WM311",
         name: "non-http-port",
         category: NonHttpPort,
-        severity: Warning,
-        penalty: 25,
+        severity: Blocker,
+        penalty: 40,
         summary: "a container or Service port serves a protocol other than HTTP",
         help: "serve the API over HTTP; keep a database or broker as a separate Linux workload and reach it through a sidecar or a platform binding",
     }
 }
 
-/// Whether a port name announces HTTP (`http`, `https-admin`, `metrics`).
-fn name_says_http(name: &str) -> bool {
+/// Whether a port's own name or `appProtocol` says it speaks HTTP or gRPC (HTTP/2): then its
+/// number does not matter.
+fn says_http(item: YRef<'_>) -> bool {
+    let t = ports();
+    let named = item
+        .get("name")
+        .and_then(|n| n.as_str())
+        .is_some_and(|n| t.name_is_http(n) || t.name_is_grpc(n));
+    let app = item
+        .get("appProtocol")
+        .and_then(|a| a.as_str())
+        .is_some_and(|a| t.app_protocol_is_grpc(a) || a.eq_ignore_ascii_case("http"));
+    named || app
+}
+
+/// Whether the kubelet checks the container port over HTTP (an `httpGet` probe on its number or
+/// name): the owner says the port speaks HTTP, as a name would.
+fn http_probed(container: YRef<'_>, port: YRef<'_>) -> bool {
+    let number = port.get("containerPort").and_then(|n| n.as_i64());
+    let name = port.get("name").and_then(|n| n.as_str());
+    ["livenessProbe", "readinessProbe", "startupProbe"]
+        .iter()
+        .filter_map(|k| container.path(&[k, "httpGet", "port"]))
+        .any(|p| {
+            (number.is_some() && p.as_i64() == number) || (name.is_some() && p.as_str() == name)
+        })
+}
+
+/// Whether a name only says "opaque TCP" (`tcp-*`, `tls-*`) without naming a protocol.
+fn only_transport(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     ports()
-        .http_names
+        .non_http_names
         .iter()
-        .any(|h| n == *h || n.starts_with(&format!("{h}-")))
+        .filter(|p| p.ends_with('-'))
+        .any(|p| n.starts_with(p.as_str()))
 }
 
 fn is_udp(port: YRef<'_>) -> bool {
@@ -82,7 +130,7 @@ fn judge<'a>(item: YRef<'a>, number_keys: &[&str]) -> Option<Why<'a>> {
         return None;
     }
     let name = item.get("name").and_then(|n| n.as_str().map(|s| (s, n)));
-    if name.is_some_and(|(s, _)| name_says_http(s)) {
+    if says_http(item) {
         return None;
     }
     // A known number gives the better reason and help, so it wins over the name.
@@ -115,8 +163,17 @@ impl Rule for NonHttpPort {
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let Some(spec) = cx.pod_spec() else { return };
+        let members = Member::of_spec(&spec);
+        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
         for c in spec.containers() {
+            // An init step runs to completion before the pod serves: it serves nothing.
+            if matches!(c.role, ContainerRole::Init | ContainerRole::Ephemeral) {
+                continue;
+            }
             for item in c.node.get("ports").into_iter().flat_map(|p| p.items()) {
+                if http_probed(c.node, item) {
+                    continue;
+                }
                 let Some(why) = judge(item, &["containerPort"]) else {
                     continue;
                 };
@@ -128,7 +185,8 @@ impl Rule for NonHttpPort {
                     item,
                     "containerPort",
                 );
-                report(sink, cx.object.file, &why, msg);
+                let hit = report(sink, cx.object.file, &why, msg);
+                relieve(hit, &why, &members, c.name(), wasm.as_deref());
             }
         }
         for svc in selecting_services(cx) {
@@ -142,8 +200,16 @@ impl Rule for NonHttpPort {
                 let Some(why) = judge(item, &["port", "targetPort"]) else {
                     continue;
                 };
+                // The container port the Service sends this port to, when the pod declares it:
+                // an HTTP or gRPC name there wins, and its container decides the relief.
+                let target = target_port(&spec, item);
+                if target.is_some_and(|(_, node, port)| says_http(port) || http_probed(node, port))
+                {
+                    continue;
+                }
                 let msg = describe(&who, "routes", " to this workload", &why, item, "port");
-                report(sink, svc.object.file, &why, msg).related(
+                let hit = report(sink, svc.object.file, &why, msg);
+                hit.related(
                     svc.object.file,
                     svc.selector.entry_span(),
                     format!(
@@ -151,8 +217,75 @@ impl Rule for NonHttpPort {
                         svc.object.name
                     ),
                 );
+                let owner = target.map_or("", |(name, _, _)| name);
+                relieve(hit, &why, &members, owner, wasm.as_deref());
             }
         }
+    }
+}
+
+/// The container (by name and node) and its port item that a Service port item routes to:
+/// `targetPort` by name or number, else the same number as `port`.
+fn target_port<'a>(spec: &PodSpec<'a>, item: YRef<'_>) -> Option<(&'a str, YRef<'a>, YRef<'a>)> {
+    let target = item.get("targetPort").or_else(|| item.get("port"))?;
+    let by_name = target.as_str();
+    let by_number = target.as_i64();
+    spec.containers()
+        .filter(|c| !matches!(c.role, ContainerRole::Init | ContainerRole::Ephemeral))
+        .find_map(|c| {
+            let port = c.node.get("ports")?.items().find(|p| {
+                by_name.is_some_and(|n| p.get("name").and_then(|v| v.as_str()) == Some(n))
+                    || by_number
+                        .is_some_and(|n| p.get("containerPort").and_then(|v| v.as_i64()) == Some(n))
+            })?;
+            Some((c.name(), c.node, port))
+        })
+}
+
+/// Lower the blocker where the port does not decide: a name that only says "TCP", a recognized
+/// sidecar's port beside the application, a pod that already runs Wasm.
+fn relieve(
+    hit: &mut crate::Hit,
+    why: &Why<'_>,
+    members: &[Member<'_>],
+    container: &str,
+    wasm: Option<&str>,
+) {
+    let alternative = hit
+        .help
+        .clone()
+        .unwrap_or_else(|| NonHttpPort::META.help.to_string());
+    let me = members
+        .iter()
+        .find(|m| m.name == container && m.role != ContainerRole::Init)
+        .copied();
+    // In a pod that already runs Wasm, a container whose image is a known native program runs
+    // beside the Wasm one as a Linux container (mixed pods, WASM-FACTS.md §2).
+    let native_beside_wasm = me.filter(|me| {
+        wasm.is_some()
+            && has_company(members, me)
+            && me
+                .image
+                .and_then(analyzer::images::lookup)
+                .is_some_and(|e| e.kind != ImageKind::Wasm)
+    });
+    if let (Some(why), Some(_)) = (wasm, native_beside_wasm) {
+        hit.severity(Severity::Note).help(format!(
+            "the workload already runs Wasm ({why}); `{container}` runs beside it as a Linux container, which runwasi and the Spin shim allow in a mixed pod (WASM-FACTS.md §2)"
+        ));
+    } else if let Some(relief) = me.and_then(|me| sidecar_relief(members, &me)) {
+        hit.severity(Severity::Warning)
+            .help(relief.help(container, &alternative));
+    } else if let Some(why) = wasm {
+        hit.severity(Severity::Warning).help(format!(
+            "the workload already runs Wasm ({why}); a module serving this protocol needs `wasi:sockets` (a `wasi:cli` command component) and a shim that routes the port: {alternative}"
+        ));
+    } else if let Why::Named(name, _) = why
+        && only_transport(name)
+    {
+        hit.severity(Severity::Warning).help(format!(
+            "the name `{name}` says plain TCP but not which protocol: {alternative}"
+        ));
     }
 }
 

@@ -2,13 +2,19 @@
 //! one per pod (`volumeClaimTemplates`).
 
 use crate::k8s::common::{claim_templates, volume_source, volumes};
-use crate::{ObjectCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::k8s::pod::wasm_evidence;
+use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Flags `persistentVolumeClaim` volumes of a pod spec (or a SpinApp's `volumes`) and every
     /// entry of a StatefulSet's `volumeClaimTemplates`. When the claimed
     /// PersistentVolumeClaim is defined in the repository, the finding points at it too.
+    ///
+    /// In a workload that already runs Wasm (a Wasm `runtimeClassName`, a SpinApp, a `wasm32-*`
+    /// node selector, a Wasm image) the claim is a note: every shim preopens the container root
+    /// filesystem, mounts included (WASM-FACTS.md §1), so the module already keeps its files
+    /// there through WASI.
     ///
     /// ## Why it matters for Wasm
     /// A persistent volume means the workload keeps state on a local filesystem across restarts.
@@ -46,6 +52,14 @@ impl Rule for PersistentVolume {
     }
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
+        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
+        let relieve = |hit: &mut crate::Hit| {
+            if let Some(why) = &wasm {
+                hit.severity(Severity::Note).help(format!(
+                    "the workload already runs Wasm ({why}): the shim preopens the mounted claim for the module (WASM-FACTS.md §1); nothing to change"
+                ));
+            }
+        };
         for v in volumes(cx) {
             let Some(("persistentVolumeClaim", src)) = volume_source(v) else {
                 continue;
@@ -64,6 +78,7 @@ impl Rule for PersistentVolume {
                     format!("PersistentVolumeClaim `{claim}` is defined here"),
                 );
             }
+            relieve(hit);
         }
         for (name, template) in claim_templates(cx) {
             let at = template.path(&["metadata", "name"]).unwrap_or(template);
@@ -80,7 +95,7 @@ impl Rule for PersistentVolume {
                     cx.object.name
                 ),
             };
-            sink.report(cx.object.file, at.entry_span(), msg);
+            relieve(sink.report(cx.object.file, at.entry_span(), msg));
         }
     }
 }

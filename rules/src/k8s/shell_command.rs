@@ -9,8 +9,13 @@ declare_rule! {
     /// ## What it does
     /// Reads each container's `command` followed by its `args` (init containers included) and
     /// flags a shell (`sh`, `bash`, `/bin/sh`, `ash`, `dash`, `zsh`, `ksh`, also behind `env`,
-    /// `tini --` or `dumb-init`) or a `*.sh` script as the program that runs. Exec probes are
-    /// left to `exec-probe` (WM309).
+    /// `tini --` or `dumb-init`) or a `*.sh` script as the program that runs.
+    ///
+    /// It reads the `exec.command` of liveness, readiness and startup probes and of `postStart`/
+    /// `preStop` hooks the same way: an exec probe that runs `sh -c` is both an exec probe
+    /// (`exec-probe`, WM309, reported at its `exec` entry) and a shell command (this rule,
+    /// reported at the shell), because removing the probe does not remove the shell script it
+    /// ran, and the check has to be rewritten without a shell.
     ///
     /// ## Why it matters for Wasm
     /// A shell command line starts a shell that then starts other programs. A Wasm module is a
@@ -119,40 +124,78 @@ impl Rule for ShellCommand {
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let Some(spec) = cx.pod_spec() else { return };
         for c in spec.containers() {
+            let who = container_label(&c);
             let items: Vec<(&str, YRef<'_>)> = ["command", "args"]
                 .iter()
                 .filter_map(|k| c.node.get(k))
                 .flat_map(|l| l.str_items())
                 .collect();
-            let argv: Vec<&str> = items.iter().map(|(s, _)| *s).collect();
-            let Some((i, usage)) = classify(&argv) else {
-                continue;
-            };
-            let Some((_, node)) = items.get(i) else {
-                continue;
-            };
-            let who = container_label(&c);
-            let msg = match usage {
-                ShellUse::Inline { shell, script } if script.trim().is_empty() => {
-                    format!("{who} runs a shell command through `{shell} -c`")
-                }
-                ShellUse::Inline { shell, script } => {
-                    format!(
-                        "{who} runs a shell command: `{shell} -c \"{}\"`",
-                        shorten(&script, 60)
-                    )
-                }
-                ShellUse::Script { shell, script } => {
-                    format!("{who} runs the script `{script}` with `{shell}`")
-                }
-                ShellUse::DirectScript(script) => {
-                    format!("{who} runs the shell script `{script}` as its entrypoint")
-                }
-                ShellUse::Bare(shell) => format!("{who} starts the shell `{shell}`"),
-            };
-            sink.report(cx.object.file, node.span(), msg);
+            report(cx, sink, &items, &who, "");
+            for (route, what) in [
+                (&["livenessProbe", "exec", "command"][..], "liveness probe"),
+                (
+                    &["readinessProbe", "exec", "command"][..],
+                    "readiness probe",
+                ),
+                (&["startupProbe", "exec", "command"][..], "startup probe"),
+                (
+                    &["lifecycle", "postStart", "exec", "command"][..],
+                    "postStart hook",
+                ),
+                (
+                    &["lifecycle", "preStop", "exec", "command"][..],
+                    "preStop hook",
+                ),
+            ] {
+                let items: Vec<(&str, YRef<'_>)> = c
+                    .node
+                    .path(route)
+                    .into_iter()
+                    .flat_map(|l| l.str_items())
+                    .collect();
+                report(cx, sink, &items, &who, &format!(" in its {what}"));
+            }
         }
     }
+}
+
+/// Report the shell use of one argv, if any, at the token that starts the shell.
+fn report(
+    cx: &ObjectCx<'_>,
+    sink: &mut Sink<'_>,
+    items: &[(&str, YRef<'_>)],
+    who: &str,
+    place: &str,
+) {
+    let argv: Vec<&str> = items.iter().map(|(s, _)| *s).collect();
+    let Some((i, usage)) = classify(&argv) else {
+        return;
+    };
+    let Some((_, node)) = items.get(i) else {
+        return;
+    };
+    let msg = match usage {
+        ShellUse::Inline { shell, script } if script.trim().is_empty() => {
+            format!("{who} runs a shell command through `{shell} -c`{place}")
+        }
+        ShellUse::Inline { shell, script } => {
+            format!(
+                "{who} runs a shell command{place}: `{shell} -c \"{}\"`",
+                shorten(&script, 60)
+            )
+        }
+        ShellUse::Script { shell, script } => {
+            format!("{who} runs the script `{script}` with `{shell}`{place}")
+        }
+        ShellUse::DirectScript(script) if place.is_empty() => {
+            format!("{who} runs the shell script `{script}` as its entrypoint")
+        }
+        ShellUse::DirectScript(script) => {
+            format!("{who} runs the shell script `{script}`{place}")
+        }
+        ShellUse::Bare(shell) => format!("{who} starts the shell `{shell}`{place}"),
+    };
+    sink.report(cx.object.file, node.span(), msg);
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ declare_rule! {
     ///   the repository whose `handler` is such a name;
     /// - an object of kind `SpinApp` (`core.spinkube.dev`);
     /// - a pod whose `nodeSelector` asks for a `wasm32-*` architecture on `kubernetes.io/arch`
-    ///   (a Wasm kubelet such as krustlet registers its nodes with `wasm32-wasi`).
+    ///   (a Wasm kubelet such as krustlet registers its nodes with `wasm32-wasi`), or tolerates
+    ///   the taint such a node carries (a `tolerations` entry with key `kubernetes.io/arch` and a
+    ///   `wasm32-*` value: krustlet taints its nodes so that only Wasm pods land there).
     ///
     /// ## Why it matters for Wasm
     /// These workloads are already on a Wasm shim: the RuntimeClass `handler` selects a
@@ -77,7 +79,9 @@ impl Rule for WasmModule {
         }
         let Some(spec) = cx.pod_spec() else { return };
         let Some(node) = spec.get("runtimeClassName") else {
-            wasm_node_selector(cx, spec.get("nodeSelector"), sink);
+            if !wasm_node_selector(cx, spec.get("nodeSelector"), sink) {
+                wasm_toleration(cx, spec.get("tolerations"), sink);
+            }
             return;
         };
         let Some(class) = node.as_str() else { return };
@@ -121,8 +125,10 @@ fn wasm_node_selector(
     cx: &ObjectCx<'_>,
     selector: Option<analyzer::yaml::YRef<'_>>,
     sink: &mut Sink<'_>,
-) {
-    let Some(selector) = selector else { return };
+) -> bool {
+    let Some(selector) = selector else {
+        return false;
+    };
     for label in ARCH_LABELS {
         let Some(value) = selector.get(label) else {
             continue;
@@ -135,8 +141,38 @@ fn wasm_node_selector(
                     "`nodeSelector` `{label}: {arch}` schedules the pod on a Wasm node (a Wasm kubelet such as krustlet)"
                 ),
             );
-            return;
+            return true;
         }
+    }
+    false
+}
+
+/// A toleration of a Wasm node's architecture taint (`kubernetes.io/arch=wasm32-wasi`): only a
+/// pod built for such a node tolerates it (krustlet's demos).
+pub fn wasm_toleration_value<'a>(
+    tolerations: Option<analyzer::yaml::YRef<'a>>,
+) -> Option<(&'a str, analyzer::yaml::YRef<'a>)> {
+    tolerations?.items().find_map(|t| {
+        let key = t.get("key")?.as_str()?;
+        let value = t.get("value")?;
+        let arch = value.as_str().filter(|a| a.starts_with("wasm32-"))?;
+        ARCH_LABELS.contains(&key).then_some((arch, value))
+    })
+}
+
+fn wasm_toleration(
+    cx: &ObjectCx<'_>,
+    tolerations: Option<analyzer::yaml::YRef<'_>>,
+    sink: &mut Sink<'_>,
+) {
+    if let Some((arch, value)) = wasm_toleration_value(tolerations) {
+        sink.report(
+            cx.object.file,
+            value.entry_span(),
+            format!(
+                "the pod tolerates the `{arch}` architecture taint of a Wasm node (a Wasm kubelet such as krustlet)"
+            ),
+        );
     }
 }
 
