@@ -68,6 +68,7 @@ pub enum Category {
     ParseError,
     Suppression,
     IncompatibleCrate,
+    HttpListener,
 }
 
 impl Category {
@@ -107,6 +108,7 @@ impl Category {
             Category::ParseError => "parse-error",
             Category::Suppression => "suppression",
             Category::IncompatibleCrate => "incompatible-crate",
+            Category::HttpListener => "http-listener",
         }
     }
 }
@@ -320,6 +322,18 @@ pub struct Sink<'a> {
 impl<'a> Sink<'a> {
     pub fn new(rule: &'static RuleMeta, hits: &'a mut Vec<Hit>) -> Self {
         Sink { rule, hits }
+    }
+
+    /// How many hits were reported so far (for [`Sink::amend_since`]).
+    pub(crate) fn count(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Change the hits reported since `start` (a count from [`Sink::count`]).
+    pub(crate) fn amend_since(&mut self, start: usize, mut f: impl FnMut(&mut Hit)) {
+        for h in self.hits.iter_mut().skip(start) {
+            f(h);
+        }
     }
 
     pub fn report(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Hit {

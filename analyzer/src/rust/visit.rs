@@ -752,6 +752,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             Item::Fn(f) => {
                 if f.sig.ident == "main" && c.mod_depth == 0 {
                     c.out.has_main = true;
+                    if let Some((ex, by)) = c.exclusions.last()
+                        && ex.is_unix_only()
+                    {
+                        c.out.unix_main.get_or_insert(*by);
+                    }
                 }
                 c.check_fn_attrs(&f.attrs);
                 visit::visit_item_fn(c, f);

@@ -14,6 +14,14 @@ declare_rule! {
     /// (`windows-sys`, `core-foundation-sys`, `js-sys`, ...) and build-time helpers (`cc`,
     /// `bindgen`) do not count. The finding points at the manifest line that starts the chain.
     ///
+    /// The severity follows what the C code costs (docs/categories.md, "Severity policy"): a
+    /// **warning** when it builds for wasm with a wasm C toolchain (`ring` 0.17, `zstd-sys`,
+    /// `libz-sys`, `lz4-sys`, `bzip2-sys`, mimalloc) or can be left out of the wasm build
+    /// locally (a jemalloc global allocator); a **blocker** when it links a system library with
+    /// no WASI port (`openssl-sys`, `pq-sys`, `mysqlclient-sys`, `rdkafka-sys`, `curl-sys`) and
+    /// for `-sys` crates the table does not know. A native crate the build reaches only through
+    /// an HTTP server framework or client that WM212 reports is listed in that finding instead.
+    ///
     /// ## Why it matters for Wasm
     /// A `-sys` crate builds a C or C++ library, or links a system one. For `wasm32-wasip2` that
     /// needs a wasm C toolchain (clang with a WASI sysroot, e.g. wasi-sdk) and a port of the
@@ -27,8 +35,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Prefer the pure-Rust alternative the finding names (miniz_oxide for zlib, ruzstd, RustCrypto
-    /// for ring). Where the C library is needed, install wasi-sdk and point `CC_wasm32_wasip2` at
-    /// its clang, and check that the library supports WASI.
+    /// for ring). Where the C library is needed and builds for WASI, install wasi-sdk and set
+    /// `CC_wasm32_wasip2=$WASI_SDK_PATH/bin/clang`, `AR_wasm32_wasip2=$WASI_SDK_PATH/bin/llvm-ar`
+    /// and `CFLAGS_wasm32_wasip2=--sysroot=$WASI_SDK_PATH/share/wasi-sysroot`.
     pub struct SysCrate {
         code: "WM201",
         name: "sys-crate",
@@ -50,6 +59,7 @@ fn unknown_sys() -> &'static CrateEntry {
         alternative: Some("use a pure-Rust crate for the same job, or build with wasi-sdk if the C library supports WASI".into()),
         builds: false,
         severity: None,
+        source: None,
         direct_only: false,
         when_default: false,
         when_features: Vec::new(),
@@ -65,7 +75,9 @@ impl Rule for SysCrate {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
-        let mut hits = cx.dependency_hits("sys-crate");
+        // A native crate reached only through a component the migration replaces anyway is
+        // reported in that component's `incompatible-crate` finding (WM212) instead.
+        let mut hits = cx.dependency_hits_where("sys-crate", |n| cx.replaced_by(n).is_none());
         // `-sys` crates the table does not know, judged by name.
         let table = crates();
         for &node in cx.reach.order.iter().skip(1) {
@@ -74,7 +86,7 @@ impl Rule for SysCrate {
                 continue;
             }
             // A local `-sys` package is judged by its `links` key below, not by its name.
-            if cx.is_local(node) {
+            if cx.is_local(node) || cx.replaced_by(node).is_some() {
                 continue;
             }
             let chain = cx.repo.cargo.chain(cx.krate.ws, &cx.reach, node);
