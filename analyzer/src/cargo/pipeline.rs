@@ -244,7 +244,9 @@ pub fn link(repo: &mut Repo) {
     let mut extra = Vec::new();
     for (wi, ws) in repo.cargo.workspaces.iter().enumerate() {
         for (mi, m) in ws.members.iter().enumerate() {
-            if !m.has_binary() || linked.contains(&(wi, mi)) {
+            // A package whose sources are not in the scan may be a binary: it gets a workload
+            // (judged by its dependencies, never ready) instead of being skipped silently.
+            if !(m.has_binary() || m.sources_absent) || linked.contains(&(wi, mi)) {
                 continue;
             }
             extra.push(Workload {

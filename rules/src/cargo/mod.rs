@@ -19,7 +19,7 @@ pub mod features;
 mod embedded_db;
 mod incompatible_crate;
 mod multi_thread_runtime;
-mod sources_absent;
+mod sources_not_present;
 mod sys_crate;
 mod tls_native;
 
@@ -27,7 +27,7 @@ pub use crates::{CrateEntry, CrateTable, WasmEdges, crates, is_sys_name, wasm_ed
 pub use embedded_db::EmbeddedDb;
 pub use incompatible_crate::IncompatibleCrate;
 pub use multi_thread_runtime::MultiThreadRuntime;
-pub use sources_absent::SourcesAbsent;
+pub use sources_not_present::SourcesNotPresent;
 pub use sys_crate::SysCrate;
 pub use tls_native::TlsNative;
 
@@ -37,7 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MultiThreadRuntime,
     &EmbeddedDb,
     &IncompatibleCrate,
-    &SourcesAbsent,
+    &SourcesNotPresent,
 ];
 
 /// The text every finding about a crate that breaks the build carries; the accuracy check

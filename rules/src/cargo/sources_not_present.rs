@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Scan the package's source files too (check `.wasm-migrate.toml` and ignore files).
-    pub struct SourcesAbsent {
+    pub struct SourcesNotPresent {
         code: "WM214",
         name: "sources-not-present",
         category: ParseError,
@@ -34,7 +34,7 @@ declare_rule! {
     }
 }
 
-impl Rule for SourcesAbsent {
+impl Rule for SourcesNotPresent {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
