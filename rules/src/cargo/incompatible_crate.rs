@@ -10,8 +10,8 @@ declare_rule! {
     /// axum with its default `tokio` feature, hyper-util's tokio glue, tonic's transport), tokio's
     /// `net`/`fs`/`process`/`signal` features, and HTTP clients that are not built on `wasi:http`
     /// (reqwest, ureq). Native crates (`sys-crate`, `tls-native`) that the build reaches only
-    /// through the server framework or client named here are listed in this finding instead of
-    /// being reported on their own: replacing the component removes them (actix-web's
+    /// through the server framework or client named here are listed in this finding (WM201 and
+    /// WM202 report them as notes only): replacing the component removes them (actix-web's
     /// compression pulls in `zstd-sys`; its `openssl` feature, OpenSSL).
     ///
     /// ## Why it matters for Wasm

@@ -433,7 +433,12 @@ impl<'r> CrateCx<'r> {
     }
 
     /// [`CrateCx::report_dependency`] with `suffix` added to the message.
-    pub fn report_dependency_with(&self, sink: &mut Sink<'_>, hit: &DepHit<'_>, suffix: &str) {
+    pub fn report_dependency_with<'s>(
+        &self,
+        sink: &'s mut Sink<'_>,
+        hit: &DepHit<'_>,
+        suffix: &str,
+    ) -> &'s mut crate::Hit {
         let message = format!("{}{suffix}", dependency_message(hit));
         let chain: Vec<String> = hit.chain.iter().map(ChainStep::label).collect();
         let h = sink.report(hit.origin.0, hit.origin.1, message);
@@ -446,6 +451,31 @@ impl<'r> CrateCx<'r> {
         }
         if let Some((file, span, msg)) = self.lock_entry(hit.node) {
             h.related(file, span, msg);
+        }
+        h
+    }
+
+    /// Report native-code hits (`sys-crate`, `tls-native`): `own` as their entries say, and
+    /// `under` (crates reached only through a component a migration replaces, see
+    /// [`CrateCx::replaced_by`]) as notes that name the component, whose WM212 finding lists
+    /// them: replacing it removes them, so they cost nothing of their own. One finding per
+    /// manifest line: a line with a finding of its own shows no note.
+    pub fn report_native(&self, sink: &mut Sink<'_>, own: &[DepHit<'_>], under: &[DepHit<'_>]) {
+        for hit in own {
+            self.report_dependency(sink, hit);
+        }
+        for hit in under {
+            if own.iter().any(|o| o.origin == hit.origin) {
+                continue;
+            }
+            let Some(by) = self.replaced_by(hit.node) else {
+                continue;
+            };
+            let note = format!(
+                "; the build reaches it only through `{by}`, which a move to Wasm replaces (WM212 lists it), so it goes with it"
+            );
+            self.report_dependency_with(sink, hit, &note)
+                .severity(crate::Severity::Note);
         }
     }
 

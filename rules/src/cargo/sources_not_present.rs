@@ -55,7 +55,7 @@ impl Rule for SourcesNotPresent {
             file,
             span,
             format!(
-                "sources not present: package `{}` has no target source in the scan (`{dir}/src/` is missing); its dependencies were judged, its code was not read",
+                "sources not present: package `{}` has no target source in the scan (`{dir}src/` is missing); its dependencies were judged, its code was not read",
                 m.name
             ),
         );

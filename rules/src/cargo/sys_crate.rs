@@ -20,7 +20,8 @@ declare_rule! {
     /// locally (a jemalloc global allocator); a **blocker** when it links a system library with
     /// no WASI port (`openssl-sys`, `pq-sys`, `mysqlclient-sys`, `rdkafka-sys`, `curl-sys`) and
     /// for `-sys` crates the table does not know. A native crate the build reaches only through
-    /// an HTTP server framework or client that WM212 reports is listed in that finding instead.
+    /// an HTTP server framework or client that WM212 reports is listed in that finding, and is
+    /// only a note here: replacing the component removes it.
     ///
     /// ## Why it matters for Wasm
     /// A `-sys` crate builds a C or C++ library, or links a system one. For `wasm32-wasip2` that
@@ -75,9 +76,12 @@ impl Rule for SysCrate {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
-        // A native crate reached only through a component the migration replaces anyway is
-        // reported in that component's `incompatible-crate` finding (WM212) instead.
-        let mut hits = cx.dependency_hits_where("sys-crate", |n| cx.replaced_by(n).is_none());
+        // A native crate reached only through a component the migration replaces anyway (an
+        // HTTP server framework or client) is listed in that component's WM212 finding; here it
+        // is only a note.
+        let replaced = |n| cx.replaced_by(n).is_some();
+        let mut hits = cx.dependency_hits_where("sys-crate", |n| !replaced(n));
+        let mut under = cx.dependency_hits_where("sys-crate", replaced);
         // `-sys` crates the table does not know, judged by name.
         let table = crates();
         for &node in cx.reach.order.iter().skip(1) {
@@ -86,7 +90,7 @@ impl Rule for SysCrate {
                 continue;
             }
             // A local `-sys` package is judged by its `links` key below, not by its name.
-            if cx.is_local(node) || cx.replaced_by(node).is_some() {
+            if cx.is_local(node) {
                 continue;
             }
             let chain = cx.repo.cargo.chain(cx.krate.ws, &cx.reach, node);
@@ -97,10 +101,15 @@ impl Rule for SysCrate {
             else {
                 continue;
             };
-            if hits.iter().any(|h| h.origin == origin) {
+            let list = if replaced(node) {
+                &mut under
+            } else {
+                &mut hits
+            };
+            if list.iter().any(|h| h.origin == origin) {
                 continue;
             }
-            hits.push(DepHit {
+            list.push(DepHit {
                 entry: unknown_sys(),
                 name,
                 node,
@@ -110,9 +119,7 @@ impl Rule for SysCrate {
                 too_old: None,
             });
         }
-        for hit in &hits {
-            cx.report_dependency(sink, hit);
-        }
+        cx.report_native(sink, &hits, &under);
         // Packages of the repository in this build that declare a native library.
         for &manifest in cx.reach.local_features.keys() {
             let Some(m) = cx.repo.cargo.manifests.get(manifest) else {

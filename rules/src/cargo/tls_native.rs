@@ -12,7 +12,8 @@ declare_rule! {
     /// not reported here: on wasm32 it builds its browser backend, and its native-tls dependency is
     /// declared for other targets only (that is WM212's case). OpenSSL that the build reaches
     /// only through an HTTP server framework or client WM212 reports (actix-web's `openssl`
-    /// feature) is listed in that finding instead: on Wasm the host terminates TLS. `openssl-sys`
+    /// feature) is listed in that finding and is only a note here: on Wasm the host terminates
+    /// TLS. `openssl-sys`
     /// is also a `sys-crate` finding (WM201): one piece of evidence, two categories.
     ///
     /// ## Why it matters for Wasm
@@ -48,10 +49,11 @@ impl Rule for TlsNative {
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
         // OpenSSL reached only through a component the migration replaces anyway (an HTTP server
-        // framework or client: the host terminates TLS) is reported in that component's
-        // `incompatible-crate` finding (WM212) instead.
-        for hit in cx.dependency_hits_where("tls-native", |n| cx.replaced_by(n).is_none()) {
-            cx.report_dependency(sink, &hit);
-        }
+        // framework or client: the host terminates TLS) is listed in that component's WM212
+        // finding; here it is only a note.
+        let replaced = |n| cx.replaced_by(n).is_some();
+        let own = cx.dependency_hits_where("tls-native", |n| !replaced(n));
+        let under = cx.dependency_hits_where("tls-native", replaced);
+        cx.report_native(sink, &own, &under);
     }
 }
