@@ -185,3 +185,28 @@ fn a_package_whose_sources_are_absent_is_noted_and_never_ready() {
         "{w}"
     );
 }
+
+#[test]
+fn features_are_resolved_per_workspace_member_and_build_dependencies_are_build_only() {
+    let ws = scan("per-member");
+    // `api` turns on tower-http's `compression-zstd`: zstd-sys is in its build.
+    let api = workload(&ws, "Deployment/default/api");
+    assert_eq!(api["verdict"], "portable", "{:#?}", findings(api));
+    let zstd = at(api, "sys-crate", "api/Cargo.toml:7");
+    assert!(
+        text(&zstd["message"])
+            .contains("`tower-http` (default features, compression-zstd) pulls in `zstd-sys`"),
+        "{zstd}"
+    );
+    // `web` shares the Cargo.lock (where tower-http lists async-compression for `api`) but asks
+    // only for `cors`: nothing of api's feature is blamed on it, and its build-dependency on
+    // openssl-sys runs on the build host, not in the wasm build.
+    let web = workload(&ws, "Deployment/default/web");
+    let cats: Vec<String> = findings(web).into_iter().map(|f| f.1).collect();
+    assert!(
+        !cats.iter().any(|c| c == "sys-crate" || c == "tls-native"),
+        "{:#?}",
+        findings(web)
+    );
+    assert_eq!(web["verdict"], "ready", "{:#?}", findings(web));
+}
