@@ -164,6 +164,11 @@ fn a_unix_only_program_is_counted_and_says_why() {
     );
     let spawn = at(w, "process-spawn", "agent/src/control.rs:10");
     assert!(text(&spawn["message"]).contains("unix-only code"));
+    // The program itself: a wasm build compiles the stub.
+    let main = at(w, "unix-only", "agent/src/main.rs:5");
+    assert_eq!(main["rule"], "WM215");
+    assert_eq!(main["severity"], "warning");
+    assert!(text(&main["message"]).contains("a wasm build compiles the other `main`"));
 }
 
 #[test]

@@ -69,6 +69,7 @@ pub enum Category {
     Suppression,
     IncompatibleCrate,
     HttpListener,
+    UnixOnly,
 }
 
 impl Category {
@@ -109,6 +110,7 @@ impl Category {
             Category::Suppression => "suppression",
             Category::IncompatibleCrate => "incompatible-crate",
             Category::HttpListener => "http-listener",
+            Category::UnixOnly => "unix-only",
         }
     }
 }

@@ -20,6 +20,7 @@ mod raw_socket;
 mod signal_handling;
 mod threads;
 mod udp_socket;
+mod unix_only_program;
 
 pub use file_writes::FileWrites;
 pub use http_listener::HttpListener;
@@ -29,6 +30,7 @@ pub use raw_socket::RawSocket;
 pub use signal_handling::SignalHandling;
 pub use threads::Threads;
 pub use udp_socket::UdpSocket;
+pub use unix_only_program::UnixOnlyProgram;
 
 pub static RULES: &[&dyn Rule] = &[
     &Threads,
@@ -39,6 +41,7 @@ pub static RULES: &[&dyn Rule] = &[
     &SignalHandling,
     &FileWrites,
     &NativeLib,
+    &UnixOnlyProgram,
 ];
 
 /// At most this many findings per rule and file: the first ones locate the problem, the rest
