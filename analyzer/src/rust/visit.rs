@@ -752,10 +752,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             Item::Fn(f) => {
                 if f.sig.ident == "main" && c.mod_depth == 0 {
                     c.out.has_main = true;
-                    if let Some((ex, by)) = c.exclusions.last()
+                    // Judged once per file (the first unix-only `main` is the one shown).
+                    if c.out.unix_main.is_none()
+                        && let Some((ex, by)) = c.exclusions.last()
                         && ex.is_unix_only()
                     {
-                        c.out.unix_main.get_or_insert(*by);
+                        c.out.unix_main = Some(*by);
                     }
                 }
                 c.check_fn_attrs(&f.attrs);

@@ -498,17 +498,23 @@ impl<'r> CrateCx<'r> {
         let mut out = Vec::new();
         let (wi, mi) = (self.krate.ws, self.krate.member);
         let rust = &self.repo.rust;
+        // Facts share their cfg attribute: judge each attribute (by file and span) once, as a
+        // file may hold many facts under one long attribute.
+        let mut judged: HashMap<(FileId, Span), bool> = HashMap::new();
+        let mut unix_only = |file: FileId, e: &analyzer::rust::ExcludedFact| {
+            *judged
+                .entry((file, e.by))
+                .or_insert_with(|| e.reason.is_unix_only())
+        };
         for (file, role, facts) in rust.files_of(wi, mi) {
             if role != FileRole::Source {
                 continue;
             }
-            out.extend(
-                facts
-                    .excluded
-                    .iter()
-                    .filter(|e| e.reason.is_unix_only())
-                    .map(|e| (file, &e.fact)),
-            );
+            for e in &facts.excluded {
+                if unix_only(file, e) {
+                    out.push((file, &e.fact));
+                }
+            }
         }
         for (file, role, facts) in rust.unix_only_files_of(wi, mi) {
             if role != FileRole::Source {
@@ -516,13 +522,11 @@ impl<'r> CrateCx<'r> {
             }
             out.extend(facts.facts.iter().map(|f| (file, f)));
             // Code in such a file behind a further unix-only cfg is just as unix-only.
-            out.extend(
-                facts
-                    .excluded
-                    .iter()
-                    .filter(|e| e.reason.is_unix_only())
-                    .map(|e| (file, &e.fact)),
-            );
+            for e in &facts.excluded {
+                if unix_only(file, e) {
+                    out.push((file, &e.fact));
+                }
+            }
         }
         out
     }
