@@ -97,6 +97,10 @@ fn absorbed_natives(cx: &CrateCx<'_>) -> Vec<(String, String, &'static str)> {
         } else {
             continue;
         };
+        // Two locked versions of one crate are named once.
+        if out.iter().any(|(_, n, _)| *n == name) {
+            continue;
+        }
         if let Some(by) = cx.replaced_by(node) {
             out.push((by, name, category));
         }
