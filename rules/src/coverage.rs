@@ -160,6 +160,7 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
     .filter(|(c, _)| cov.contains(c))
     .map(|(_, words)| *words)
     .collect();
+    let sources_missing = !w.crates.is_empty() && !crate_sources_read(repo, w);
     let (confidence, reason, settle) = judge(
         weakest,
         blocked,
@@ -169,6 +170,19 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
         already_wasm,
         &code_read,
     );
+    // A Cargo package whose sources are not in the scan: its dependencies were judged, its code
+    // was not, so nothing proves it builds for Wasm (WM214 says so as a finding).
+    let (confidence, reason, settle) = if sources_missing && !already_wasm {
+        (
+            confidence.max(Confidence::Medium),
+            format!(
+                "{reason}; its source files are not in the scan, so only its dependencies were judged"
+            ),
+            settle.or_else(|| Some("scan the package's source files (src/) too".into())),
+        )
+    } else {
+        (confidence, reason, settle)
+    };
     cov.sort();
     Assessment {
         coverage: cov,
@@ -189,7 +203,12 @@ fn place_container(
 ) -> (Placement, Option<String>, bool, bool) {
     // A Cargo package linked through this container's Dockerfile (or the only container).
     if !w.crates.is_empty() && (c.dockerfile.is_some() || main_count == 1) {
-        return (Placement::ByCode, Some("rust".into()), true, false);
+        return (
+            Placement::ByCode,
+            Some("rust".into()),
+            crate_sources_read(repo, w),
+            false,
+        );
     }
     // The container's Dockerfile, then the Dockerfiles of the base images it is built FROM.
     for df in c
@@ -240,7 +259,11 @@ fn dockerfile_chain(w: &Workload, df: analyzer::source::FileId) -> Vec<analyzer:
 
 fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<String>, bool) {
     if !w.crates.is_empty() {
-        return (Placement::ByCode, Some("rust".into()), true);
+        return (
+            Placement::ByCode,
+            Some("rust".into()),
+            crate_sources_read(repo, w),
+        );
     }
     let mut best = (Placement::Unplaced, None, false);
     for df in &w.dockerfiles {
@@ -253,6 +276,18 @@ fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<Str
         }
     }
     best
+}
+
+/// Whether the sources of a linked Cargo package are in the scan: a package whose sources are
+/// not present is judged by its dependencies only, which proves nothing builds for Wasm.
+fn crate_sources_read(repo: &Repo, w: &Workload) -> bool {
+    w.crates.iter().any(|c| {
+        repo.cargo
+            .workspaces
+            .get(c.ws)
+            .and_then(|ws| ws.members.get(c.member))
+            .is_some_and(|m| !m.sources_absent)
+    })
 }
 
 /// Confidence, its reason in words, and what would settle the verdict.

@@ -71,6 +71,8 @@ pub enum Category {
     IncompatibleCrate,
     Grpc,
     Controller,
+    HttpListener,
+    UnixOnly,
 }
 
 impl Category {
@@ -112,6 +114,8 @@ impl Category {
             Category::IncompatibleCrate => "incompatible-crate",
             Category::Grpc => "grpc",
             Category::Controller => "controller",
+            Category::HttpListener => "http-listener",
+            Category::UnixOnly => "unix-only",
         }
     }
 }
@@ -333,6 +337,18 @@ pub struct Sink<'a> {
 impl<'a> Sink<'a> {
     pub fn new(rule: &'static RuleMeta, hits: &'a mut Vec<Hit>) -> Self {
         Sink { rule, hits }
+    }
+
+    /// How many hits were reported so far (for [`Sink::amend_since`]).
+    pub(crate) fn count(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Change the hits reported since `start` (a count from [`Sink::count`]).
+    pub(crate) fn amend_since(&mut self, start: usize, mut f: impl FnMut(&mut Hit)) {
+        for h in self.hits.iter_mut().skip(start) {
+            f(h);
+        }
     }
 
     pub fn report(&mut self, file: FileId, span: Span, message: impl Into<String>) -> &mut Hit {

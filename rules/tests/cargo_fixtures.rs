@@ -89,7 +89,9 @@ fn assert_absent(report: &Report, needle: &str) {
 
 const OPENSSL_SYS: &str = "which links the system OpenSSL C library, which has no wasm32-wasip2 build; this does not compile for wasm32-wasip2";
 const REQWEST: &str = "has no wasm32-wasip2 backend: on wasm32 it compiles its browser backend, which needs JavaScript's fetch and fails at run time";
-const ZSTD_SYS: &str = "which builds zstd from C; this does not compile for wasm32-wasip2";
+/// openssl-sys is also `sys-crate` (WM201): one piece of evidence, two categories.
+const OPENSSL_SYS_C: &str = "which links the system OpenSSL C library (or builds it with `vendored`); OpenSSL has no WASI port, so a wasm C toolchain does not help; this does not compile for wasm32-wasip2";
+const ZSTD_SYS: &str = "which builds zstd from C; zstd is plain C that builds for wasm32-wasi with a wasm C toolchain; this does not compile for wasm32-wasip2";
 
 /// The same app with its Cargo.lock in formats v1, v2 and v3 gives the same findings with the
 /// same chains; only the line of the Cargo.lock entry shown as related location differs.
@@ -115,6 +117,24 @@ fn lockfile_formats_v1_v2_v3_give_the_same_findings() {
         assert_eq!(
             got(&report),
             vec![
+                expect(
+                    "crate:app",
+                    "WM201",
+                    "Cargo.toml:13:1",
+                    &format!(
+                        "`hyper-tls` (default features) pulls in `openssl-sys`, {OPENSSL_SYS_C}"
+                    ),
+                    &[
+                        "app",
+                        "hyper-tls (default features)",
+                        "native-tls",
+                        "openssl",
+                        "openssl-sys",
+                    ],
+                    &[&format!(
+                        "Cargo.lock:{openssl_sys_line}:8 `openssl-sys 0.9.104` in Cargo.lock"
+                    )],
+                ),
                 expect(
                     "crate:app",
                     "WM202",
@@ -205,6 +225,20 @@ fn renamed_dependencies_name_the_real_crate_at_the_renaming_line() {
         got(&report),
         vec![
             // `tls = { package = "hyper-tls", ... }`
+            expect(
+                "crate:renamer",
+                "WM201",
+                "Cargo.toml:12:1",
+                &format!("`hyper-tls` (default features) pulls in `openssl-sys`, {OPENSSL_SYS_C}"),
+                &[
+                    "renamer",
+                    "hyper-tls (default features)",
+                    "native-tls",
+                    "openssl",
+                    "openssl-sys",
+                ],
+                &["Cargo.lock:35:8 `openssl-sys 0.9.104` in Cargo.lock"],
+            ),
             expect(
                 "crate:renamer",
                 "WM202",
@@ -301,7 +335,17 @@ fn a_cargo_metadata_graph_replaces_the_static_feature_resolution() {
         &chain,
         &["Cargo.lock:30:8 `openssl-sys 0.9.104` in Cargo.lock"],
     );
-    assert_eq!(got(&report), vec![static_finding]);
+    let static_sys = expect(
+        "crate:gateway",
+        "WM201",
+        "Cargo.toml:11:1",
+        &format!(
+            "`acme-client` (default-features = false, rustls) pulls in `openssl-sys`, {OPENSSL_SYS_C}"
+        ),
+        &chain,
+        &["Cargo.lock:30:8 `openssl-sys 0.9.104` in Cargo.lock"],
+    );
+    assert_eq!(got(&report), vec![static_sys, static_finding]);
 
     let graph = |acme_deps: &[&str]| {
         let pkg = |features: &[&str], deps: &[&str]| ResolvedPackage {
@@ -341,6 +385,6 @@ fn a_cargo_metadata_graph_replaces_the_static_feature_resolution() {
         .resolved
         .insert((0, 0), graph(&["rustls", "openssl"]));
     let report = rerun(&repo);
-    assert_eq!(got(&report).len(), 1);
-    assert_eq!(got(&report)[0].chain, chain.join(" -> "));
+    assert_eq!(got(&report).len(), 2);
+    assert!(got(&report).iter().all(|g| g.chain == chain.join(" -> ")));
 }

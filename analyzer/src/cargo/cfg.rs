@@ -105,6 +105,50 @@ impl Cfg {
         }
     }
 
+    /// Evaluate for the Linux targets a container image is built for (`x86_64` / `aarch64`,
+    /// `gnu` / `musl`), in a normal source build: what `#[cfg(unix)]` code a container runs.
+    /// `None` when it depends on features or custom flags.
+    pub fn holds_on_linux(&self) -> Option<bool> {
+        match self {
+            Cfg::Name(n) => match n.as_str() {
+                "unix" => Some(true),
+                "windows" | "test" | "miri" | "doc" | "doctest" | "proc_macro" => Some(false),
+                _ => None,
+            },
+            Cfg::KeyValue(k, v) => match k.as_str() {
+                "target_os" => Some(v == "linux"),
+                "target_family" => Some(v == "unix"),
+                "target_arch" => Some(matches!(v.as_str(), "x86_64" | "aarch64")),
+                "target_env" => Some(matches!(v.as_str(), "gnu" | "musl")),
+                "target_vendor" => Some(v == "unknown"),
+                "target_pointer_width" => Some(v == "64"),
+                "target_endian" => Some(v == "little"),
+                _ => None,
+            },
+            Cfg::Not(c) => c.holds_on_linux().map(|b| !b),
+            Cfg::All(cs) => {
+                let vals: Vec<Option<bool>> = cs.iter().map(Cfg::holds_on_linux).collect();
+                if vals.contains(&Some(false)) {
+                    Some(false)
+                } else if vals.contains(&None) {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            Cfg::Any(cs) => {
+                let vals: Vec<Option<bool>> = cs.iter().map(Cfg::holds_on_linux).collect();
+                if vals.contains(&Some(true)) {
+                    Some(true)
+                } else if vals.contains(&None) {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+        }
+    }
+
     /// True when the expression mentions `test` outside a `not(...)`: the item exists only in
     /// test builds (`cfg(test)`, `cfg(all(test, unix))`).
     pub fn requires_test(&self) -> bool {
@@ -415,5 +459,28 @@ mod tests {
             Cfg::parse(&deep).unwrap_err(),
             "cfg expression nested too deeply"
         );
+    }
+
+    #[test]
+    fn unix_code_holds_on_linux_but_not_on_wasi() {
+        let on = |s: &str| Cfg::parse(s).unwrap().holds_on_linux();
+        let wasi = |s: &str| {
+            Cfg::parse(s)
+                .unwrap()
+                .eval(WasiTarget::P2, CfgContext::Source)
+        };
+        for unix in [
+            "unix",
+            r#"target_os = "linux""#,
+            r#"target_family = "unix""#,
+            r#"all(unix, not(target_os = "macos"))"#,
+        ] {
+            assert_eq!(on(unix), Some(true), "{unix}");
+            assert_eq!(wasi(unix), Some(false), "{unix}");
+        }
+        assert_eq!(on("windows"), Some(false));
+        assert_eq!(on(r#"target_os = "wasi""#), Some(false));
+        assert_eq!(on(r#"all(unix, feature = "x")"#), None);
+        assert_eq!(on(r#"any(unix, feature = "x")"#), Some(true));
     }
 }

@@ -57,6 +57,26 @@ impl RustIndex {
             })
     }
 
+    /// The files of one package that a unix-only cfg compiles out of a WASI build
+    /// (`#[cfg(unix)] mod server;`), with their facts.
+    pub fn unix_only_files_of(
+        &self,
+        ws: usize,
+        member: usize,
+    ) -> impl Iterator<Item = (FileId, FileRole, &RustFacts)> {
+        self.by_member
+            .get(&(ws, member))
+            .into_iter()
+            .flatten()
+            .filter_map(|id| {
+                if !self.excluded_files.get(id)?.is_unix_only() {
+                    return None;
+                }
+                let (_, _, role) = self.roles.get(id)?;
+                self.facts.get(id).map(|f| (*id, *role, f))
+            })
+    }
+
     /// Every (workspace, member) whose manifest is `manifest`.
     pub fn members_with_manifest(&self, manifest: usize) -> &[(usize, usize)] {
         self.members_by_manifest
@@ -224,7 +244,9 @@ pub fn link(repo: &mut Repo) {
     let mut extra = Vec::new();
     for (wi, ws) in repo.cargo.workspaces.iter().enumerate() {
         for (mi, m) in ws.members.iter().enumerate() {
-            if !m.has_binary() || linked.contains(&(wi, mi)) {
+            // A package whose sources are not in the scan may be a binary: it gets a workload
+            // (judged by its dependencies, never ready) instead of being skipped silently.
+            if !(m.has_binary() || m.sources_absent) || linked.contains(&(wi, mi)) {
                 continue;
             }
             extra.push(Workload {
@@ -282,6 +304,12 @@ impl<'c> MemberNames<'c> {
             for (mi, m) in w.members.iter().enumerate() {
                 packages.entry(m.name.as_str()).or_default().push((wi, mi));
                 let mut seen: Vec<&str> = Vec::new();
+                // Without its sources the package's targets are unknown; cargo's default binary
+                // is named after the package, which is what a Dockerfile building it names.
+                if m.sources_absent {
+                    seen.push(&m.name);
+                    bins.entry(m.name.as_str()).or_default().push((wi, mi));
+                }
                 for t in &m.targets {
                     if t.kind == crate::cargo::TargetKind::Bin && !seen.contains(&t.name.as_str()) {
                         seen.push(&t.name);
@@ -370,7 +398,7 @@ fn crates_built_by(repo: &Repo, names: &MemberNames<'_>, df: FileId) -> Vec<(Cra
                 .workspaces
                 .get(wi)
                 .and_then(|w| w.members.get(mi))
-                .is_some_and(|m| m.dir == dir && m.has_binary())
+                .is_some_and(|m| m.dir == dir && (m.has_binary() || m.sources_absent))
         {
             push(
                 &mut out,

@@ -66,6 +66,10 @@ pub struct Member {
     pub links: Option<(String, Span)>,
     /// Index of this member in the lock's packages.
     pub lock_package: Option<usize>,
+    /// The manifest is in the scan but none of the package's target sources are (no
+    /// `src/main.rs`, `src/lib.rs`, `src/bin/`, declared target file): its dependencies can be
+    /// judged, its code cannot.
+    pub sources_absent: bool,
 }
 
 impl Member {
@@ -903,6 +907,9 @@ fn build_member(
         });
         Some(exact.unwrap_or(first))
     });
+    let sources_absent = targets
+        .iter()
+        .all(|t| t.path.is_empty() || !paths.contains(t.path.as_str()));
     Some(Member {
         manifest: i,
         name: pkg.name.clone(),
@@ -912,6 +919,7 @@ fn build_member(
         build_script,
         links: pkg.links.clone(),
         lock_package,
+        sources_absent,
     })
 }
 

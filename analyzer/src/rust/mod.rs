@@ -115,6 +115,24 @@ pub enum Exclusion {
     CfgOff(String),
 }
 
+impl Exclusion {
+    /// Code behind a cfg that is off on WASI but on for the Linux a container runs
+    /// (`#[cfg(unix)]`, `#[cfg(target_os = "linux")]`): unix-only code.
+    pub fn is_unix_only(&self) -> bool {
+        let Exclusion::CfgOff(attr) = self else {
+            return false;
+        };
+        // The attribute as written: `#[cfg(unix)]` (or `#![cfg(unix)]`).
+        let inner = attr
+            .trim()
+            .trim_start_matches('#')
+            .trim_start_matches('!')
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        crate::cargo::Cfg::parse(inner).is_ok_and(|c| c.holds_on_linux() == Some(true))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExcludedFact {
     pub fact: SourceFact,
@@ -157,6 +175,10 @@ pub struct RustFacts {
     pub suppressions: Vec<Suppression>,
     /// True when the file has `fn main`.
     pub has_main: bool,
+    /// The attribute that compiles the file's top-level `fn main` only on unix
+    /// (`#[cfg(unix)] fn main`): the real program is unix-only, and a WASI build gets the other
+    /// `main`, if any.
+    pub unix_main: Option<Span>,
 }
 
 impl RustFacts {

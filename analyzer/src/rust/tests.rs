@@ -671,3 +671,42 @@ fn pathological_shapes_never_overflow_the_stack() {
         }
     }
 }
+
+#[test]
+fn a_unix_only_main_is_recorded_and_unix_cfgs_are_unix_only() {
+    let src = "#[cfg(unix)]\nmod server;\n\n#[cfg(unix)]\nfn main() { server::run(); }\n\n#[cfg(not(unix))]\nfn main() { eprintln!(\"unix only\"); }\n";
+    let f = SourceFile::new(FileId(0), "src/main.rs", src);
+    let facts = analyze_source(&f).unwrap();
+    assert!(facts.has_main);
+    let by = facts.unix_main.expect("the unix-only main is recorded");
+    assert_eq!(f.slice(by), "#[cfg(unix)]");
+    // The module the unix main runs is compiled out for the same reason.
+    assert!(
+        facts.mods[0]
+            .excluded
+            .as_ref()
+            .is_some_and(Exclusion::is_unix_only)
+    );
+
+    // A main that exists on every target is not unix-only; a wasm-only cfg is not unix.
+    let f = SourceFile::new(FileId(0), "src/main.rs", "fn main() {}\n");
+    assert_eq!(analyze_source(&f).unwrap().unix_main, None);
+    let f = SourceFile::new(
+        FileId(0),
+        "src/main.rs",
+        "#[cfg(windows)]\nfn main() {}\n#[cfg(not(windows))]\nfn main() {}\n",
+    );
+    assert_eq!(analyze_source(&f).unwrap().unix_main, None);
+    assert!(Exclusion::CfgOff("#[cfg(target_os = \"linux\")]".into()).is_unix_only());
+    assert!(Exclusion::CfgOff("#![cfg(unix)]".into()).is_unix_only());
+    assert!(!Exclusion::CfgOff("#[cfg(windows)]".into()).is_unix_only());
+    // Native-only code (on for Linux, off for wasm32) counts the same way.
+    assert!(Exclusion::CfgOff("#[cfg(not(target_arch = \"wasm32\"))]".into()).is_unix_only());
+    assert!(!Exclusion::Test.is_unix_only());
+}
+
+#[test]
+fn unix_sockets_of_every_runtime_are_facts() {
+    let src = "async fn a() {\n    let s = tokio::net::UnixSocket::new_stream();\n    let c = hyperlocal::UnixClientExt::unix();\n}\n";
+    assert_eq!(kinds(src), vec![UnixSocket, UnixSocket]);
+}

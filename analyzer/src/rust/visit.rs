@@ -752,6 +752,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             Item::Fn(f) => {
                 if f.sig.ident == "main" && c.mod_depth == 0 {
                     c.out.has_main = true;
+                    // Judged once per file (the first unix-only `main` is the one shown).
+                    if c.out.unix_main.is_none()
+                        && let Some((ex, by)) = c.exclusions.last()
+                        && ex.is_unix_only()
+                    {
+                        c.out.unix_main = Some(*by);
+                    }
                 }
                 c.check_fn_attrs(&f.attrs);
                 visit::visit_item_fn(c, f);

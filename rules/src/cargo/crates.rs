@@ -23,6 +23,9 @@ pub struct CrateEntry {
     pub builds: bool,
     #[serde(default)]
     pub severity: Option<String>,
+    /// Where the claim comes from (required for `sys-crate` and `tls-native` entries).
+    #[serde(default)]
+    pub source: Option<String>,
     /// The entry applies only when a workspace manifest declares the crate itself (a low-level
     /// crate that frameworks use internally, such as socket2, is only a finding when used directly).
     #[serde(default)]
@@ -206,6 +209,9 @@ pub struct CrateTable {
     pub platform_only: Vec<String>,
     #[serde(default)]
     pub host_only: Vec<String>,
+    /// Components a migration replaces as a whole (HTTP server frameworks, HTTP clients).
+    #[serde(default)]
+    pub replaced: Vec<String>,
     #[serde(default, rename = "crate")]
     pub crates: Vec<CrateEntry>,
     #[serde(skip)]
@@ -236,6 +242,11 @@ impl CrateTable {
     /// A crate that exists only for other platforms (never built for WASI).
     pub fn is_platform_only(&self, name: &str) -> bool {
         self.platform_only.iter().any(|p| glob(p, name))
+    }
+
+    /// A component the migration replaces as a whole (an HTTP server framework or client).
+    pub fn is_replaced(&self, name: &str) -> bool {
+        self.replaced.iter().any(|p| glob(p, name))
     }
 
     /// A crate that only runs on the build host.
@@ -335,6 +346,24 @@ mod tests {
             );
             if let Some(s) = &c.severity {
                 assert!(Severity::parse(s).is_some(), "{}: severity {s}", c.name);
+            }
+            // Native-code entries carry their severity decision and where it comes from
+            // (docs/categories.md, "Severity policy: Rust and Cargo").
+            if c.category == "sys-crate" || c.category == "tls-native" {
+                assert!(
+                    c.source
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("https://")),
+                    "{}: {} entry without a source",
+                    c.name,
+                    c.category
+                );
+                assert!(
+                    c.severity.is_some(),
+                    "{}: {} entry without a severity",
+                    c.name,
+                    c.category
+                );
             }
             if let Some(v) = &c.builds_before {
                 assert!(Version::parse(v).is_some(), "{}: builds_before {v}", c.name);

@@ -1,6 +1,6 @@
 //! `WM212` incompatible-crate: a dependency with no `wasm32-wasip2` support.
 
-use crate::cargo::CrateCx;
+use crate::cargo::{CrateCx, crates, is_sys_name};
 use crate::{Rule, RuleMeta, Sink, declare_rule};
 
 declare_rule! {
@@ -9,7 +9,10 @@ declare_rule! {
     /// Wasm-friendly replacement: HTTP servers that bind their own sockets (actix-web, warp,
     /// axum with its default `tokio` feature, hyper-util's tokio glue, tonic's transport), tokio's
     /// `net`/`fs`/`process`/`signal` features, and HTTP clients that are not built on `wasi:http`
-    /// (reqwest, ureq).
+    /// (reqwest, ureq). Native crates (`sys-crate`, `tls-native`) that the build reaches only
+    /// through the server framework or client named here are listed in this finding (WM201 and
+    /// WM202 report them as notes only): replacing the component removes them (actix-web's
+    /// compression pulls in `zstd-sys`; its `openssl` feature, OpenSSL).
     ///
     /// ## Why it matters for Wasm
     /// On Wasm the host owns the listener: a `wasi:http` component exports a handler and the runtime
@@ -45,8 +48,62 @@ impl Rule for IncompatibleCrate {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
+        let natives = absorbed_natives(cx);
         for hit in cx.dependency_hits("incompatible-crate") {
-            cx.report_dependency(sink, &hit);
+            // The native crates only this component brings in go with it.
+            let on_chain: Vec<&str> = hit.chain.iter().map(|s| s.name.as_str()).collect();
+            let gone: Vec<&(String, String, &str)> = natives
+                .iter()
+                .filter(|(by, _, _)| on_chain.contains(&by.as_str()))
+                .collect();
+            let Some((by, _, _)) = gone.first() else {
+                cx.report_dependency(sink, &hit);
+                continue;
+            };
+            let named: Vec<String> = gone
+                .iter()
+                .take(MAX_NAMED)
+                .map(|(_, name, category)| format!("`{name}` ({category})"))
+                .collect();
+            let more = match gone.len() - named.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let note = format!(
+                "; replacing `{by}` also removes the native code the build reaches only through it: {}{more}",
+                named.join(", ")
+            );
+            cx.report_dependency_with(sink, &hit, &note);
         }
     }
+}
+
+/// At most this many absorbed native crates are named in one finding.
+const MAX_NAMED: usize = 4;
+
+/// Native crates (`sys-crate`, `tls-native` knowledge entries and unknown `-sys` crates) that the
+/// build reaches only through a replaced component: `(component, crate, category)`.
+fn absorbed_natives(cx: &CrateCx<'_>) -> Vec<(String, String, &'static str)> {
+    let table = crates();
+    let mut out = Vec::new();
+    for &node in cx.reach.order.iter().skip(1) {
+        let name = cx.name_of(node);
+        let category = if table.entries(&name).any(|e| e.category == "tls-native") {
+            "tls-native"
+        } else if table.entries(&name).any(|e| e.category == "sys-crate")
+            || (is_sys_name(&name) && !table.knows(&name) && !cx.is_local(node))
+        {
+            "sys-crate"
+        } else {
+            continue;
+        };
+        // Two locked versions of one crate are named once.
+        if out.iter().any(|(_, n, _)| *n == name) {
+            continue;
+        }
+        if let Some(by) = cx.replaced_by(node) {
+            out.push((by, name, category));
+        }
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! Cargo rules (`WM2xx` on dependencies) and what every `WM2xx` rule sees of a Cargo package:
 //! [`CrateCx`], the package's resolved build with chains, and its Rust source facts.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use analyzer::Repo;
@@ -18,6 +19,7 @@ pub mod features;
 mod embedded_db;
 mod incompatible_crate;
 mod multi_thread_runtime;
+mod sources_not_present;
 mod sys_crate;
 mod tls_native;
 
@@ -25,6 +27,7 @@ pub use crates::{CrateEntry, CrateTable, WasmEdges, crates, is_sys_name, wasm_ed
 pub use embedded_db::EmbeddedDb;
 pub use incompatible_crate::IncompatibleCrate;
 pub use multi_thread_runtime::MultiThreadRuntime;
+pub use sources_not_present::SourcesNotPresent;
 pub use sys_crate::SysCrate;
 pub use tls_native::TlsNative;
 
@@ -34,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MultiThreadRuntime,
     &EmbeddedDb,
     &IncompatibleCrate,
+    &SourcesNotPresent,
 ];
 
 /// The text every finding about a crate that breaks the build carries; the accuracy check
@@ -49,6 +53,19 @@ pub struct CrateCx<'r> {
     /// Per locked package of the build: default features on, and the features known to be on
     /// (see [`features`]); a lower bound.
     pub features: HashMap<usize, (bool, BTreeSet<String>)>,
+    /// Locked edges (`from -> to` names) the feature resolution leaves off.
+    pruned: HashMap<String, HashSet<String>>,
+    /// Computed on first use, see [`CrateCx::replaced_by`].
+    replacements: OnceCell<Replacements>,
+}
+
+/// The components of a build that a migration replaces as a whole (an HTTP server framework or
+/// client an `incompatible-crate` finding names), and what the build still reaches without them.
+#[derive(Debug, Default)]
+struct Replacements {
+    names: BTreeSet<String>,
+    /// Every node reached when the edges into the replaced components are cut.
+    without: HashSet<Node>,
 }
 
 /// A crate of the build matched by a knowledge entry.
@@ -79,11 +96,7 @@ impl<'r> CrateCx<'r> {
     /// The build of one package, with platform-only and host-only crates pruned from the graph,
     /// and the optional dependencies of registry crates that the build's features leave off.
     pub fn new(repo: &'r Repo, krate: CrateRef) -> Option<CrateCx<'r>> {
-        let table = crates();
-        let edges = wasm_edges();
-        let skip = |from: &str, to: &str| {
-            table.is_platform_only(to) || table.is_host_only(to) || edges.skips(from, to)
-        };
+        let skip = |from: &str, to: &str| base_skip(from, to);
         let reach = repo
             .cargo
             .reach(krate.ws, krate.member, WasiTarget::P2, &skip)?;
@@ -100,6 +113,8 @@ impl<'r> CrateCx<'r> {
                 krate,
                 reach,
                 features,
+                pruned: HashMap::new(),
+                replacements: OnceCell::new(),
             });
         };
         // `--cargo-metadata`: cargo's own resolution replaces the static one.
@@ -120,7 +135,61 @@ impl<'r> CrateCx<'r> {
             krate,
             reach,
             features: resolved.enabled,
+            pruned: resolved.pruned,
+            replacements: OnceCell::new(),
         })
+    }
+
+    /// The walk's edge filter: platform-only and host-only crates, dependencies a crate declares
+    /// only for other targets, and optional edges the build's features leave off.
+    fn skips(&self, from: &str, to: &str) -> bool {
+        base_skip(from, to) || self.pruned.get(from).is_some_and(|t| t.contains(to))
+    }
+
+    /// The replaced component (an HTTP server framework or client that an `incompatible-crate`
+    /// finding names) through which alone this build reaches `node`; `None` when the build
+    /// reaches it some other way too, or nothing is replaced. Native crates reached only through
+    /// such a component are reported under it: replacing it removes them.
+    pub fn replaced_by(&self, node: Node) -> Option<String> {
+        let r = self.replacements.get_or_init(|| self.find_replacements());
+        if r.names.is_empty() || r.without.contains(&node) {
+            return None;
+        }
+        // Name the replaced component on the chain the user sees, else the first one.
+        let chain = self.repo.cargo.chain(self.krate.ws, &self.reach, node);
+        chain
+            .iter()
+            .skip(1)
+            .find(|s| r.names.contains(&s.name))
+            .map(|s| s.name.clone())
+            .or_else(|| r.names.iter().next().cloned())
+    }
+
+    fn find_replacements(&self) -> Replacements {
+        let table = crates();
+        let mut names = BTreeSet::new();
+        for hit in self.dependency_hits("incompatible-crate") {
+            for step in hit.chain.iter().skip(1) {
+                if table.is_replaced(&step.name) {
+                    names.insert(step.name.clone());
+                }
+            }
+        }
+        if names.is_empty() {
+            return Replacements::default();
+        }
+        let skip = |from: &str, to: &str| self.skips(from, to) || names.contains(to);
+        let without =
+            match self
+                .repo
+                .cargo
+                .reach(self.krate.ws, self.krate.member, WasiTarget::P2, &skip)
+            {
+                Some(r) => r.order.into_iter().collect(),
+                // Without a second walk nothing counts as replaced.
+                None => self.reach.order.iter().copied().collect(),
+            };
+        Replacements { names, without }
     }
 
     /// Features over Cargo.lock from the workspace's requests, without running cargo.
@@ -282,10 +351,23 @@ impl<'r> CrateCx<'r> {
     /// deepest match along the breadth-first tree, which names the crate that actually carries
     /// the problem.
     pub fn dependency_hits(&self, category: &str) -> Vec<DepHit<'static>> {
+        self.dependency_hits_where(category, |_| true)
+    }
+
+    /// [`CrateCx::dependency_hits`] over the nodes `keep` accepts (before one hit is chosen per
+    /// manifest line, so a crate left out does not hide another one on the same line).
+    pub fn dependency_hits_where(
+        &self,
+        category: &str,
+        keep: impl Fn(Node) -> bool,
+    ) -> Vec<DepHit<'static>> {
         let table = crates();
         let mut by_origin: BTreeMap<(FileId, Span), DepHit<'static>> = BTreeMap::new();
         for &node in self.reach.order.iter().skip(1) {
             let name = self.name_of(node);
+            if !table.entries(&name).any(|e| e.category == category) || !keep(node) {
+                continue;
+            }
             for entry in table.entries(&name).filter(|e| e.category == category) {
                 let too_old = match entry.builds_before {
                     Some(_) => {
@@ -347,7 +429,17 @@ impl<'r> CrateCx<'r> {
     /// The standard report for a knowledge hit: at the manifest line that starts the chain, with
     /// the chain, the Cargo.lock entry as a related location, and the entry's alternative.
     pub fn report_dependency(&self, sink: &mut Sink<'_>, hit: &DepHit<'_>) {
-        let message = dependency_message(hit);
+        self.report_dependency_with(sink, hit, "");
+    }
+
+    /// [`CrateCx::report_dependency`] with `suffix` added to the message.
+    pub fn report_dependency_with<'s>(
+        &self,
+        sink: &'s mut Sink<'_>,
+        hit: &DepHit<'_>,
+        suffix: &str,
+    ) -> &'s mut crate::Hit {
+        let message = format!("{}{suffix}", dependency_message(hit));
         let chain: Vec<String> = hit.chain.iter().map(ChainStep::label).collect();
         let h = sink.report(hit.origin.0, hit.origin.1, message);
         h.chain(chain);
@@ -360,6 +452,83 @@ impl<'r> CrateCx<'r> {
         if let Some((file, span, msg)) = self.lock_entry(hit.node) {
             h.related(file, span, msg);
         }
+        h
+    }
+
+    /// Report native-code hits (`sys-crate`, `tls-native`): `own` as their entries say, and
+    /// `under` (crates reached only through a component a migration replaces, see
+    /// [`CrateCx::replaced_by`]) as notes that name the component, whose WM212 finding lists
+    /// them: replacing it removes them, so they cost nothing of their own. One finding per
+    /// manifest line: a line with a finding of its own shows no note.
+    pub fn report_native(&self, sink: &mut Sink<'_>, own: &[DepHit<'_>], under: &[DepHit<'_>]) {
+        for hit in own {
+            self.report_dependency(sink, hit);
+        }
+        for hit in under {
+            if own.iter().any(|o| o.origin == hit.origin) {
+                continue;
+            }
+            let Some(by) = self.replaced_by(hit.node) else {
+                continue;
+            };
+            let note = format!(
+                "; the build reaches it only through `{by}`, which a move to Wasm replaces (WM212 lists it), so it goes with it"
+            );
+            self.report_dependency_with(sink, hit, &note)
+                .severity(crate::Severity::Note);
+        }
+    }
+
+    /// Where the package's program is unix-only: the `#[cfg(unix)]` (or similar) attribute on its
+    /// top-level `fn main`. A WASI target is not `unix`, so a wasm build compiles the other
+    /// `main` (usually a stub) and none of the real program.
+    pub fn unix_program(&self) -> Option<(FileId, Span)> {
+        let (wi, mi) = (self.krate.ws, self.krate.member);
+        self.repo
+            .rust
+            .files_of(wi, mi)
+            .filter(|(_, role, _)| *role == FileRole::Source)
+            .find_map(|(file, _, facts)| facts.unix_main.map(|by| (file, by)))
+    }
+
+    /// The facts of the package's unix-only code, with the file each is in: facts behind a
+    /// unix-only cfg in its sources, and every fact of the files a unix-only `mod` brings in.
+    /// Only asked when [`CrateCx::unix_program`] says the program itself is unix-only.
+    pub fn unix_only_facts(&self) -> Vec<(FileId, &'r analyzer::rust::SourceFact)> {
+        let mut out = Vec::new();
+        let (wi, mi) = (self.krate.ws, self.krate.member);
+        let rust = &self.repo.rust;
+        // Facts share their cfg attribute: judge each attribute (by file and span) once, as a
+        // file may hold many facts under one long attribute.
+        let mut judged: HashMap<(FileId, Span), bool> = HashMap::new();
+        let mut unix_only = |file: FileId, e: &analyzer::rust::ExcludedFact| {
+            *judged
+                .entry((file, e.by))
+                .or_insert_with(|| e.reason.is_unix_only())
+        };
+        for (file, role, facts) in rust.files_of(wi, mi) {
+            if role != FileRole::Source {
+                continue;
+            }
+            for e in &facts.excluded {
+                if unix_only(file, e) {
+                    out.push((file, &e.fact));
+                }
+            }
+        }
+        for (file, role, facts) in rust.unix_only_files_of(wi, mi) {
+            if role != FileRole::Source {
+                continue;
+            }
+            out.extend(facts.facts.iter().map(|f| (file, f)));
+            // Code in such a file behind a further unix-only cfg is just as unix-only.
+            for e in &facts.excluded {
+                if unix_only(file, e) {
+                    out.push((file, &e.fact));
+                }
+            }
+        }
+        out
     }
 
     /// Rust facts of every local package in this build (the package and its path dependencies),
@@ -375,6 +544,13 @@ impl<'r> CrateCx<'r> {
         out.dedup_by_key(|(f, _, _)| *f);
         out
     }
+}
+
+/// The walk's fixed edge filter: platform-only and host-only crates, and dependencies a crate
+/// declares only for other targets (`rules/data/wasm-edges.toml`).
+fn base_skip(from: &str, to: &str) -> bool {
+    let table = crates();
+    table.is_platform_only(to) || table.is_host_only(to) || wasm_edges().skips(from, to)
 }
 
 /// "`rusqlite` (default features) embeds SQLite ..." for a direct dependency; "`app-db` pulls in

@@ -14,6 +14,15 @@ declare_rule! {
     /// (`windows-sys`, `core-foundation-sys`, `js-sys`, ...) and build-time helpers (`cc`,
     /// `bindgen`) do not count. The finding points at the manifest line that starts the chain.
     ///
+    /// The severity follows what the C code costs (docs/categories.md, "Severity policy"): a
+    /// **warning** when it builds for wasm with a wasm C toolchain (`ring` 0.17, `zstd-sys`,
+    /// `libz-sys`, `lz4-sys`, `bzip2-sys`, mimalloc) or can be left out of the wasm build
+    /// locally (a jemalloc global allocator); a **blocker** when it links a system library with
+    /// no WASI port (`openssl-sys`, `pq-sys`, `mysqlclient-sys`, `rdkafka-sys`, `curl-sys`) and
+    /// for `-sys` crates the table does not know. A native crate the build reaches only through
+    /// an HTTP server framework or client that WM212 reports is listed in that finding, and is
+    /// only a note here: replacing the component removes it.
+    ///
     /// ## Why it matters for Wasm
     /// A `-sys` crate builds a C or C++ library, or links a system one. For `wasm32-wasip2` that
     /// needs a wasm C toolchain (clang with a WASI sysroot, e.g. wasi-sdk) and a port of the
@@ -27,8 +36,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Prefer the pure-Rust alternative the finding names (miniz_oxide for zlib, ruzstd, RustCrypto
-    /// for ring). Where the C library is needed, install wasi-sdk and point `CC_wasm32_wasip2` at
-    /// its clang, and check that the library supports WASI.
+    /// for ring). Where the C library is needed and builds for WASI, install wasi-sdk and set
+    /// `CC_wasm32_wasip2=$WASI_SDK_PATH/bin/clang`, `AR_wasm32_wasip2=$WASI_SDK_PATH/bin/llvm-ar`
+    /// and `CFLAGS_wasm32_wasip2=--sysroot=$WASI_SDK_PATH/share/wasi-sysroot`.
     pub struct SysCrate {
         code: "WM201",
         name: "sys-crate",
@@ -50,6 +60,7 @@ fn unknown_sys() -> &'static CrateEntry {
         alternative: Some("use a pure-Rust crate for the same job, or build with wasi-sdk if the C library supports WASI".into()),
         builds: false,
         severity: None,
+        source: None,
         direct_only: false,
         when_default: false,
         when_features: Vec::new(),
@@ -65,7 +76,12 @@ impl Rule for SysCrate {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
-        let mut hits = cx.dependency_hits("sys-crate");
+        // A native crate reached only through a component the migration replaces anyway (an
+        // HTTP server framework or client) is listed in that component's WM212 finding; here it
+        // is only a note.
+        let replaced = |n| cx.replaced_by(n).is_some();
+        let mut hits = cx.dependency_hits_where("sys-crate", |n| !replaced(n));
+        let mut under = cx.dependency_hits_where("sys-crate", replaced);
         // `-sys` crates the table does not know, judged by name.
         let table = crates();
         for &node in cx.reach.order.iter().skip(1) {
@@ -85,10 +101,15 @@ impl Rule for SysCrate {
             else {
                 continue;
             };
-            if hits.iter().any(|h| h.origin == origin) {
+            let list = if replaced(node) {
+                &mut under
+            } else {
+                &mut hits
+            };
+            if list.iter().any(|h| h.origin == origin) {
                 continue;
             }
-            hits.push(DepHit {
+            list.push(DepHit {
                 entry: unknown_sys(),
                 name,
                 node,
@@ -98,9 +119,7 @@ impl Rule for SysCrate {
                 too_old: None,
             });
         }
-        for hit in &hits {
-            cx.report_dependency(sink, hit);
-        }
+        cx.report_native(sink, &hits, &under);
         // Packages of the repository in this build that declare a native library.
         for &manifest in cx.reach.local_features.keys() {
             let Some(m) = cx.repo.cargo.manifests.get(manifest) else {

@@ -10,7 +10,11 @@ declare_rule! {
     /// another crate (hyper-tls, or sqlx with its `tls-native-tls` feature). The finding points at
     /// the line of the workspace's Cargo.toml that starts the chain and shows the chain. reqwest is
     /// not reported here: on wasm32 it builds its browser backend, and its native-tls dependency is
-    /// declared for other targets only (that is WM212's case).
+    /// declared for other targets only (that is WM212's case). OpenSSL that the build reaches
+    /// only through an HTTP server framework or client WM212 reports (actix-web's `openssl`
+    /// feature) is listed in that finding and is only a note here: on Wasm the host terminates
+    /// TLS. `openssl-sys`
+    /// is also a `sys-crate` finding (WM201): one piece of evidence, two categories.
     ///
     /// ## Why it matters for Wasm
     /// OpenSSL is a C library with no `wasm32-wasip2` build, so the package does not compile. WASI
@@ -44,8 +48,12 @@ impl Rule for TlsNative {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
-        for hit in cx.dependency_hits("tls-native") {
-            cx.report_dependency(sink, &hit);
-        }
+        // OpenSSL reached only through a component the migration replaces anyway (an HTTP server
+        // framework or client: the host terminates TLS) is listed in that component's WM212
+        // finding; here it is only a note.
+        let replaced = |n| cx.replaced_by(n).is_some();
+        let own = cx.dependency_hits_where("tls-native", |n| !replaced(n));
+        let under = cx.dependency_hits_where("tls-native", replaced);
+        cx.report_native(sink, &own, &under);
     }
 }

@@ -13,29 +13,35 @@ use crate::cargo::CrateCx;
 use crate::{Rule, Sink};
 
 mod file_writes;
+mod http_listener;
 mod native_lib;
 mod process_spawn;
 mod raw_socket;
 mod signal_handling;
 mod threads;
 mod udp_socket;
+mod unix_only_program;
 
 pub use file_writes::FileWrites;
+pub use http_listener::HttpListener;
 pub use native_lib::NativeLib;
 pub use process_spawn::ProcessSpawn;
 pub use raw_socket::RawSocket;
 pub use signal_handling::SignalHandling;
 pub use threads::Threads;
 pub use udp_socket::UdpSocket;
+pub use unix_only_program::UnixOnlyProgram;
 
 pub static RULES: &[&dyn Rule] = &[
     &Threads,
     &RawSocket,
+    &HttpListener,
     &UdpSocket,
     &ProcessSpawn,
     &SignalHandling,
     &FileWrites,
     &NativeLib,
+    &UnixOnlyProgram,
 ];
 
 /// At most this many findings per rule and file: the first ones locate the problem, the rest
@@ -61,6 +67,36 @@ pub(crate) fn report_facts(
         let v = per_file.entry(file).or_default();
         v.extend(facts.facts.iter().filter(|f| kinds.contains(&f.kind)));
     }
+    report_per_file(cx, sink, per_file, &mut report);
+    // A program whose real `main` is unix-only: its code is compiled out of a WASI build, which
+    // would be judged clean; count it, saying why.
+    let Some((main_file, by)) = cx.unix_program() else {
+        return;
+    };
+    let mut per_file: BTreeMap<FileId, Vec<&SourceFact>> = BTreeMap::new();
+    for (file, f) in cx.unix_only_facts() {
+        if kinds.contains(&f.kind) {
+            per_file.entry(file).or_default().push(f);
+        }
+    }
+    let main_at = cx.repo.file(main_file);
+    let line = main_at.line_col(by.start).line;
+    let note = format!(
+        "; this is unix-only code (`{}` on `fn main` at {}:{line}): a WASI target is not unix, so a wasm build would not even compile the real program",
+        main_at.slice(by).trim(),
+        main_at.path
+    );
+    let start = sink.count();
+    report_per_file(cx, sink, per_file, &mut report);
+    sink.amend_since(start, |h| h.message.push_str(&note));
+}
+
+fn report_per_file(
+    cx: &CrateCx<'_>,
+    sink: &mut Sink<'_>,
+    per_file: BTreeMap<FileId, Vec<&SourceFact>>,
+    report: &mut impl FnMut(&mut Sink<'_>, FileId, &SourceFact, &str) -> Option<()>,
+) {
     for (file, facts) in per_file {
         let has_use_free = facts.iter().any(|f| f.site != Site::Use);
         let text = cx.repo.file(file);

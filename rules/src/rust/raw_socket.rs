@@ -13,7 +13,7 @@ declare_rule! {
     /// `socket2`, `libc::socket` and other socket system calls, adopted raw file descriptors, Unix
     /// domain sockets, and database, cache and broker drivers (tokio-postgres, redis, lapin,
     /// mongodb, sqlx with `postgres`/`mysql`, ...). A `TcpListener` the program binds itself is
-    /// reported as a note.
+    /// not raw-socket: WM213 (http-listener) notes it.
     ///
     /// ## Why it matters for Wasm
     /// The `wasi:http` world that Spin and the runwasi shims run has no sockets. `wasi:sockets`
@@ -50,7 +50,6 @@ impl Rule for RawSocket {
         report_dependencies(cx, sink, "raw-socket", &[]);
         let kinds = [
             FactKind::TcpStream,
-            FactKind::TcpListener,
             FactKind::Socket2,
             FactKind::RawSocket,
             FactKind::RawFd,
@@ -63,13 +62,6 @@ impl Rule for RawSocket {
                     "opens a raw TCP connection, which the wasi:http world does not offer",
                     None,
                     None,
-                ),
-                FactKind::TcpListener => (
-                    "binds its own TCP listener; on Wasm the host owns the listener",
-                    Some(Severity::Note),
-                    Some(
-                        "for HTTP, serve through a wasi:http handler (wstd, spin-sdk); other protocols need wasi:sockets on a command component",
-                    ),
                 ),
                 FactKind::Socket2 => (
                     "configures sockets with socket2, beyond what wasi:sockets offers",
