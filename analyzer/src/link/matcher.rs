@@ -1,0 +1,460 @@
+//! The scored token matcher: which Dockerfile of the repository builds an image nobody declared.
+//!
+//! Each Dockerfile is indexed under the names its path gives it (its own `Dockerfile.NAME`
+//! suffix, its non-generic ancestor directories, those joined with `-`, the repository's name
+//! when it sits at the root) with a score; each image is looked up under the names it can go by
+//! (its last path segment with version suffixes stripped, without the prefix every image of its
+//! namespace shares, without a kind word such as `-service`, its tag) with a penalty. Names are
+//! compared squashed (`cart_service`, `cart-service` and `cartservice` are one key), so a lookup
+//! is a few hash probes: linear in images plus Dockerfiles, never their product.
+//!
+//! A link needs a **unique** best score of at least [`THRESHOLD`]; when two Dockerfiles tie, the
+//! image stays unlinked and the caller reports both (docs/linking.md).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::build_config::dir_of;
+use crate::k8s::ImageName;
+
+/// The lowest score that links.
+pub const THRESHOLD: i32 = 60;
+
+/// The word lists (rules/data/linking.toml).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Words {
+    #[serde(default)]
+    generic_dir: Vec<WordList>,
+    #[serde(default)]
+    variant: Vec<WordList>,
+    #[serde(default)]
+    image_suffix: Vec<WordList>,
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // `reason` and `source` document the data; the code reads `words`.
+struct WordList {
+    words: Vec<String>,
+    reason: String,
+    source: String,
+}
+
+/// The table's text, also checked by a test.
+pub const TABLE_TEXT: &str = include_str!("../../../rules/data/linking.toml");
+
+fn words() -> &'static Words {
+    static W: OnceLock<Words> = OnceLock::new();
+    W.get_or_init(|| toml::from_str(TABLE_TEXT).unwrap_or_default())
+}
+
+fn listed(lists: &[WordList], w: &str) -> bool {
+    lists.iter().any(|l| l.words.iter().any(|x| x == w))
+}
+
+/// A directory name that says how the repository is laid out, not which program is there.
+pub fn is_generic_dir(name: &str) -> bool {
+    listed(&words().generic_dir, &name.to_ascii_lowercase())
+}
+
+fn is_variant(name: &str) -> bool {
+    listed(&words().variant, name)
+}
+
+fn is_image_suffix(name: &str) -> bool {
+    listed(&words().image_suffix, name)
+}
+
+/// Lower-case tokens of a name: `Cart_Service.v2` -> `cart`, `service`, `v2`.
+fn tokens(s: &str) -> Vec<String> {
+    s.split(['-', '_', '.'])
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The lookup key: tokens run together (`cart-service` and `cartservice` are one program).
+fn squash(tokens: &[String]) -> String {
+    tokens.concat()
+}
+
+/// `v2`, `1`, `1.2.3` as separate tokens: `v`, digits.
+fn is_version_token(t: &str) -> bool {
+    let digits = t.strip_prefix('v').unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Drop trailing version tokens (`users-v2` -> `users`), never all of them.
+fn strip_versions(mut t: Vec<String>) -> Vec<String> {
+    while t.len() > 1 && t.last().is_some_and(|l| is_version_token(l)) {
+        t.pop();
+    }
+    t
+}
+
+/// One Dockerfile, indexed.
+#[derive(Clone, Debug)]
+pub struct Indexed<T> {
+    pub item: T,
+    pub path: String,
+}
+
+/// Why a Dockerfile was chosen: the score and the words for `linked_by`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scored {
+    pub index: usize,
+    pub score: i32,
+    /// The image's name that matched (`image name `cart``).
+    pub how: String,
+    /// The Dockerfile's name it matched (`directory `cart``).
+    pub what: String,
+}
+
+/// The matcher's answer for one image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// A unique best candidate.
+    Linked(Scored),
+    /// Two or more candidates share the best score: nothing is linked.
+    Tie(Vec<Scored>),
+    None,
+}
+
+/// Dockerfiles by the names their paths give them.
+#[derive(Debug)]
+pub struct Matcher<T> {
+    pub dockerfiles: Vec<Indexed<T>>,
+    /// Squashed name -> (Dockerfile index, score, what the name is).
+    index: HashMap<String, Vec<(usize, i32, String)>>,
+    /// Namespace (repository without its last segment) -> tokens every image of it starts with.
+    shared_prefix: HashMap<String, Vec<String>>,
+}
+
+/// Most ancestor directories a Dockerfile is indexed under (deeper ones are layout, not names).
+const MAX_DEPTH: usize = 6;
+
+impl<T: Copy> Matcher<T> {
+    /// Index `dockerfiles` (item, repo-relative path). `repo_names` are the names the repository
+    /// goes by (docs/linking.md says where they come from); `images` are every image reference of
+    /// the repository, for the shared prefixes.
+    pub fn new<'a>(
+        dockerfiles: Vec<(T, String)>,
+        repo_names: &[String],
+        images: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut m = Matcher {
+            dockerfiles: Vec::with_capacity(dockerfiles.len()),
+            index: HashMap::new(),
+            shared_prefix: shared_prefixes(images),
+        };
+        for (i, (item, path)) in dockerfiles.into_iter().enumerate() {
+            m.index_one(i, &path, repo_names);
+            m.dockerfiles.push(Indexed { item, path });
+        }
+        m
+    }
+
+    fn add(&mut self, key: String, i: usize, score: i32, what: String) {
+        if key.is_empty() {
+            return;
+        }
+        let e = self.index.entry(key).or_default();
+        match e.iter_mut().find(|(j, _, _)| *j == i) {
+            Some(slot) if slot.1 >= score => {}
+            Some(slot) => *slot = (i, score, what),
+            None => e.push((i, score, what)),
+        }
+    }
+
+    fn index_one(&mut self, i: usize, path: &str, repo_names: &[String]) {
+        let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let stem = file
+            .strip_prefix("dockerfile.")
+            .or_else(|| file.strip_prefix("containerfile."))
+            .or_else(|| file.strip_suffix(".dockerfile"))
+            .or_else(|| file.strip_suffix(".containerfile"));
+        // A variant (`Dockerfile.dev`) is one point behind the plain Dockerfile beside it.
+        let variant = stem.is_some_and(|s| tokens(s).iter().all(|t| is_variant(t)));
+        let penalty = if variant { 3 } else { 0 };
+        if let Some(stem) = stem.filter(|_| !variant) {
+            let t = strip_versions(tokens(stem));
+            self.add(squash(&t), i, 100, format!("Dockerfile name `{file}`"));
+        }
+        let dir = dir_of(path);
+        let segs: Vec<&str> = dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .rev()
+            .take(MAX_DEPTH)
+            .collect();
+        let named: Vec<&str> = segs
+            .iter()
+            .copied()
+            .filter(|s| !is_generic_dir(s))
+            .collect();
+        for (depth, seg) in named.iter().enumerate() {
+            // Nearest first; the sixth ancestor still reaches the threshold.
+            let score = 95 - 6 * depth as i32 - penalty;
+            let t = strip_versions(tokens(seg));
+            self.add(squash(&t), i, score, format!("directory `{seg}`"));
+        }
+        // `shop/cart` is also `shop-cart`: runs of named directories joined, nearest last.
+        for len in 2..=named.len().min(3) {
+            let run: Vec<&str> = named[..len].iter().rev().copied().collect();
+            let joined = run.join("-");
+            let t = tokens(&joined);
+            self.add(
+                squash(&t),
+                i,
+                92 - penalty,
+                format!("directories `{}` joined", run.join("/")),
+            );
+        }
+        // A Dockerfile at the root (or only under generic directories) builds the repository's
+        // own program, unless its name says it builds another one (`deploy/billing.Dockerfile`).
+        if named.is_empty() && segs.len() <= 2 && (stem.is_none() || variant) {
+            for name in repo_names {
+                let t = strip_versions(tokens(name));
+                self.add(
+                    squash(&t),
+                    i,
+                    90 - penalty,
+                    format!("image named like the repository `{name}`, root Dockerfile"),
+                );
+            }
+        }
+    }
+
+    /// The Dockerfile that builds `image`, a tie, or nothing.
+    pub fn find(&self, image: &str) -> Match {
+        let mut best: BTreeMap<usize, Scored> = BTreeMap::new();
+        for (key, penalty, how) in self.queries(image) {
+            for (i, score, what) in self.index.get(&key).into_iter().flatten() {
+                let s = score - penalty;
+                if best.get(i).is_none_or(|b| s > b.score) {
+                    best.insert(
+                        *i,
+                        Scored {
+                            index: *i,
+                            score: s,
+                            how: how.clone(),
+                            what: what.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        let mut ranked: Vec<Scored> = best
+            .into_values()
+            .filter(|s| s.score >= THRESHOLD)
+            .collect();
+        ranked.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        match ranked.as_slice() {
+            [] => Match::None,
+            [one] => Match::Linked(one.clone()),
+            [a, b, ..] if a.score > b.score => Match::Linked(a.clone()),
+            _ => {
+                let top = ranked[0].score;
+                ranked.retain(|s| s.score == top);
+                Match::Tie(ranked)
+            }
+        }
+    }
+
+    /// The names an image can go by: (squashed key, penalty, words for the reason).
+    fn queries(&self, image: &str) -> Vec<(String, i32, String)> {
+        let name = ImageName::parse(image);
+        let repo = name.repository.to_ascii_lowercase();
+        let short = repo.rsplit('/').next().unwrap_or(&repo).to_string();
+        let mut out: Vec<(String, i32, String)> = Vec::new();
+        let mut push = |t: &[String], penalty: i32, how: String| {
+            let key = squash(t);
+            if !key.is_empty() && !out.iter().any(|(k, p, _)| *k == key && *p <= penalty) {
+                out.push((key, penalty, how));
+            }
+        };
+        let base = strip_versions(tokens(&short));
+        push(&base, 0, format!("image name `{short}`"));
+        // `acme-shop-cart` beside `acme-shop-users`: the shared `acme-shop` names no program.
+        let ns = dir_of(&repo);
+        let mut stripped = base.clone();
+        if let Some(prefix) = self.shared_prefix.get(ns)
+            && base.len() > prefix.len()
+            && base.starts_with(prefix)
+        {
+            stripped = base[prefix.len()..].to_vec();
+            push(
+                &stripped,
+                5,
+                format!(
+                    "image name `{short}` without the shared prefix `{}`",
+                    prefix.join("-")
+                ),
+            );
+        }
+        // `cart-service` is the `cart` program's image.
+        for t in [&base, &stripped] {
+            if t.len() > 1 && t.last().is_some_and(|l| is_image_suffix(l)) {
+                let rest = &t[..t.len() - 1];
+                push(
+                    rest,
+                    15,
+                    format!("image name `{short}` without `-{}`", t[t.len() - 1]),
+                );
+            }
+        }
+        // `ghcr.io/acme/shop/cart` is also `shop-cart`.
+        let segs: Vec<&str> = name.path().split('/').collect();
+        if segs.len() >= 3 {
+            let joined = segs[segs.len() - 2..].join("-").to_ascii_lowercase();
+            push(
+                &strip_versions(tokens(&joined)),
+                0,
+                format!("image path `{}`", segs[segs.len() - 2..].join("/")),
+            );
+        }
+        // `acme/shop:cart-1.4` names the `cart` variant of one repository.
+        if let Some(tag) = &name.tag {
+            let t: Vec<String> = tokens(tag)
+                .into_iter()
+                .filter(|t| !is_version_token(t) && !is_floating_tag(t))
+                .collect();
+            if !t.is_empty() {
+                push(&t, 25, format!("tag `{tag}`"));
+            }
+        }
+        out
+    }
+}
+
+/// Tags that name no variant: `latest`, `main`, `stable`, a commit-ish.
+fn is_floating_tag(t: &str) -> bool {
+    matches!(
+        t,
+        "latest" | "main" | "master" | "stable" | "edge" | "nightly" | "dev" | "snapshot" | "head"
+    ) || (t.len() >= 7 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        || t.starts_with('$')
+        || t.contains('{')
+}
+
+/// Per namespace, the leading tokens every image of it shares, when it has two or more distinct
+/// names and each keeps at least one token of its own.
+fn shared_prefixes<'a>(images: impl IntoIterator<Item = &'a str>) -> HashMap<String, Vec<String>> {
+    let mut by_ns: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for image in images {
+        let name = ImageName::parse(image);
+        let repo = name.repository.to_ascii_lowercase();
+        let ns = dir_of(&repo).to_string();
+        let t = strip_versions(tokens(repo.rsplit('/').next().unwrap_or(&repo)));
+        let names = by_ns.entry(ns).or_default();
+        if !names.contains(&t) {
+            names.push(t);
+        }
+    }
+    let mut out = HashMap::new();
+    for (ns, names) in by_ns {
+        if names.len() < 2 {
+            continue;
+        }
+        let mut prefix: &[String] = &names[0];
+        for n in &names[1..] {
+            let common = prefix.iter().zip(n).take_while(|(a, b)| a == b).count();
+            prefix = &prefix[..common];
+        }
+        if !prefix.is_empty() && names.iter().all(|n| n.len() > prefix.len()) {
+            out.insert(ns, prefix.to_vec());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(paths: &[&str], names: &[&str], images: &[&str]) -> Matcher<usize> {
+        let dfs = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.to_string()))
+            .collect();
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        Matcher::new(dfs, &names, images.iter().copied())
+    }
+
+    fn linked(m: &Matcher<usize>, image: &str) -> Option<String> {
+        match m.find(image) {
+            Match::Linked(s) => Some(m.dockerfiles[s.index].path.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_table_parses_and_every_list_has_a_source() {
+        let w: Words = toml::from_str(TABLE_TEXT).expect("linking.toml parses");
+        for l in w.generic_dir.iter().chain(&w.variant).chain(&w.image_suffix) {
+            assert!(l.source.starts_with("https://"), "{l:?}");
+            assert!(!l.reason.is_empty() && !l.words.is_empty());
+        }
+        assert!(is_generic_dir("src") && is_generic_dir("Docker") && !is_generic_dir("cart"));
+    }
+
+    #[test]
+    fn names_from_paths_and_images() {
+        let images = [
+            "ghcr.io/acme/acme-shop-cart:1.0",
+            "ghcr.io/acme/acme-shop-users-v2:1.0",
+            "ghcr.io/acme/acme-shop-billing",
+        ];
+        let m = matcher(
+            &[
+                "src/services/cart/docker/Dockerfile",
+                "users/Dockerfile",
+                "users/Dockerfile.dev",
+                "deploy/billing.Dockerfile",
+                "Dockerfile",
+                "apps/shop/search/Dockerfile",
+            ],
+            &["shop"],
+            &images,
+        );
+        assert_eq!(
+            linked(&m, images[0]).as_deref(),
+            Some("src/services/cart/docker/Dockerfile")
+        );
+        // Version suffix and shared prefix stripped; the plain Dockerfile beats the variant.
+        assert_eq!(linked(&m, images[1]).as_deref(), Some("users/Dockerfile"));
+        assert_eq!(
+            linked(&m, images[2]).as_deref(),
+            Some("deploy/billing.Dockerfile")
+        );
+        assert_eq!(linked(&m, "acme/shop:latest").as_deref(), Some("Dockerfile"));
+        assert_eq!(
+            linked(&m, "acme/shop-search").as_deref(),
+            Some("apps/shop/search/Dockerfile")
+        );
+        assert_eq!(
+            linked(&m, "acme/search-service").as_deref(),
+            Some("apps/shop/search/Dockerfile")
+        );
+        assert_eq!(
+            linked(&m, "acme/monolith:cart-1.2").as_deref(),
+            Some("src/services/cart/docker/Dockerfile")
+        );
+        assert_eq!(linked(&m, "redis:7"), None);
+        assert_eq!(linked(&m, "acme/checkout"), None);
+    }
+
+    #[test]
+    fn a_tie_links_nothing_and_names_both() {
+        let m = matcher(&["cart/Dockerfile", "legacy/cart/Dockerfile"], &[], &[]);
+        match m.find("acme/cart") {
+            Match::Tie(c) => {
+                assert_eq!(c.len(), 1 + 1, "{c:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
