@@ -561,9 +561,10 @@ fn assemble(repo: &mut Repo) {
         };
         if file.text.contains("pack build") {
             let region = Span::new(0, file.text.len());
-            repo.program_builds.extend(program::pack_builds(file, region, dir, &|p| {
-                files.contains(p)
-            }));
+            repo.program_builds
+                .extend(program::pack_builds(file, region, dir, &|p| {
+                    files.contains(p)
+                }));
         }
     }
     let res = kustomize::resolve(&repo.kustomizations, &|p| files.contains(p));

@@ -40,8 +40,10 @@ pub fn links(file: &SourceFile) -> Vec<BuildLink> {
             continue;
         };
         // Bake resolves `dockerfile` against the context, as `docker build -f` in it would.
-        let Some(df) = join(&ctx, &expand(t.dockerfile.as_deref().unwrap_or("Dockerfile"), &vars))
-        else {
+        let Some(df) = join(
+            &ctx,
+            &expand(t.dockerfile.as_deref().unwrap_or("Dockerfile"), &vars),
+        ) else {
             continue;
         };
         for (tag, span) in &t.tags {
@@ -280,9 +282,7 @@ fn attribute(body: &[(Tok, Span)], name: &str) -> Option<Value> {
     for (j, (t, _)) in body.iter().enumerate() {
         match t {
             Tok::Punct('{') | Tok::Punct('[') | Tok::Punct('(') => depth += 1,
-            Tok::Punct('}') | Tok::Punct(']') | Tok::Punct(')') => {
-                depth = depth.saturating_sub(1)
-            }
+            Tok::Punct('}') | Tok::Punct(']') | Tok::Punct(')') => depth = depth.saturating_sub(1),
             Tok::Ident(n) if depth == 0 && n == name => {
                 if body.get(j + 1).map(|t| &t.0) != Some(&Tok::Punct('=')) {
                     continue;
@@ -412,7 +412,11 @@ EOT
             got,
             [
                 ("ghcr.io/acme/api:1.0", "build/services/api/Dockerfile", 15),
-                ("ghcr.io/acme/api:latest", "build/services/api/Dockerfile", 16),
+                (
+                    "ghcr.io/acme/api:latest",
+                    "build/services/api/Dockerfile",
+                    16
+                ),
                 (
                     "ghcr.io/acme/worker:${UNKNOWN}",
                     "build/worker/Dockerfile",

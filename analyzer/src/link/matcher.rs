@@ -339,8 +339,8 @@ fn is_floating_tag(t: &str) -> bool {
         || t.contains('{')
 }
 
-/// Per namespace, the leading tokens every image of it shares, when it has two or more distinct
-/// names and each keeps at least one token of its own.
+/// Per namespace, the leading tokens every image of it shares, when at least two of its names
+/// keep tokens of their own after it.
 fn shared_prefixes<'a>(images: impl IntoIterator<Item = &'a str>) -> HashMap<String, Vec<String>> {
     let mut by_ns: HashMap<String, Vec<Vec<String>>> = HashMap::new();
     for image in images {
@@ -363,7 +363,10 @@ fn shared_prefixes<'a>(images: impl IntoIterator<Item = &'a str>) -> HashMap<Str
             let common = prefix.iter().zip(n).take_while(|(a, b)| a == b).count();
             prefix = &prefix[..common];
         }
-        if !prefix.is_empty() && names.iter().all(|n| n.len() > prefix.len()) {
+        // A name that is only the prefix is the repository's main image (`acme/shop` beside
+        // `acme/shop-cart`); the prefix is still shared by the others.
+        let longer = names.iter().filter(|n| n.len() > prefix.len()).count();
+        if !prefix.is_empty() && longer >= 2 {
             out.insert(ns, prefix.to_vec());
         }
     }
@@ -394,7 +397,12 @@ mod tests {
     #[test]
     fn the_table_parses_and_every_list_has_a_source() {
         let w: Words = toml::from_str(TABLE_TEXT).expect("linking.toml parses");
-        for l in w.generic_dir.iter().chain(&w.variant).chain(&w.image_suffix) {
+        for l in w
+            .generic_dir
+            .iter()
+            .chain(&w.variant)
+            .chain(&w.image_suffix)
+        {
             assert!(l.source.starts_with("https://"), "{l:?}");
             assert!(!l.reason.is_empty() && !l.words.is_empty());
         }
@@ -430,7 +438,10 @@ mod tests {
             linked(&m, images[2]).as_deref(),
             Some("deploy/billing.Dockerfile")
         );
-        assert_eq!(linked(&m, "acme/shop:latest").as_deref(), Some("Dockerfile"));
+        assert_eq!(
+            linked(&m, "acme/shop:latest").as_deref(),
+            Some("Dockerfile")
+        );
         assert_eq!(
             linked(&m, "acme/shop-search").as_deref(),
             Some("apps/shop/search/Dockerfile")

@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::k8s::{ContainerRole, ImageName};
 use crate::kustomize::Rendering;
 use crate::repo::{Note, Repo};
-use matcher::{Match, Matcher};
-use program::Builder;
 use crate::source::FileId;
 use crate::span::Span;
+use matcher::{Match, Matcher};
+use program::Builder;
 
 /// A workload: a Kubernetes object that runs containers, or a Dockerfile no object uses.
 #[derive(Clone, Debug)]

@@ -120,7 +120,11 @@ fn cargo_binary(repo: &Repo, name: &str, df: FileId) -> Option<(CrateRef, FileId
             }
         }
     }
-    let mut pick = if by_bin.is_empty() { by_package } else { by_bin };
+    let mut pick = if by_bin.is_empty() {
+        by_package
+    } else {
+        by_bin
+    };
     if pick.len() > 1 {
         pick.retain(|(_, m)| {
             df_dir.is_empty() || m.dir == df_dir || m.dir.starts_with(&format!("{df_dir}/"))

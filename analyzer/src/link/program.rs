@@ -66,8 +66,16 @@ pub fn pom(file: &SourceFile) -> Vec<ProgramBuild> {
     let mut out = Vec::new();
     for (plugin, builder, tags) in [
         ("jib-maven-plugin", Builder::Jib, &["to", "image"][..]),
-        ("spring-boot-maven-plugin", Builder::SpringBoot, &["imageName"][..]),
-        ("spring-boot-maven-plugin", Builder::SpringBoot, &["image", "name"][..]),
+        (
+            "spring-boot-maven-plugin",
+            Builder::SpringBoot,
+            &["imageName"][..],
+        ),
+        (
+            "spring-boot-maven-plugin",
+            Builder::SpringBoot,
+            &["image", "name"][..],
+        ),
     ] {
         let Some(at) = text.find(plugin) else {
             continue;
@@ -263,11 +271,7 @@ fn assigned_string(text: &str, s: usize, e: usize, key: &str) -> Option<(String,
         let body = &rest[1..];
         let Some(end) = body.find(q) else { continue };
         let value_start = s + (region.len() - body.len());
-        return Some((
-            body[..end].to_string(),
-            value_start,
-            value_start + end,
-        ));
+        return Some((body[..end].to_string(), value_start, value_start + end));
     }
     None
 }
@@ -451,7 +455,10 @@ mod tests {
         );
         let mods = vec![
             (String::new(), "github.com/acme/shop".to_string()),
-            ("tools".to_string(), "github.com/acme/shop/tools".to_string()),
+            (
+                "tools".to_string(),
+                "github.com/acme/shop/tools".to_string(),
+            ),
         ];
         assert_eq!(
             ko_package_dir("ko://github.com/acme/shop/cmd/api", &mods),
