@@ -11,7 +11,7 @@
 //! A link needs a **unique** best score of at least [`THRESHOLD`]; when two Dockerfiles tie, the
 //! image stays unlinked and the caller reports both (docs/linking.md).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -45,26 +45,46 @@ struct WordList {
 /// The table's text, also checked by a test.
 pub const TABLE_TEXT: &str = include_str!("../../../rules/data/linking.toml");
 
-fn words() -> &'static Words {
-    static W: OnceLock<Words> = OnceLock::new();
-    W.get_or_init(|| toml::from_str(TABLE_TEXT).unwrap_or_default())
+/// The lists as sets, built once.
+struct Sets {
+    generic_dir: HashSet<String>,
+    variant: HashSet<String>,
+    image_suffix: HashSet<String>,
 }
 
-fn listed(lists: &[WordList], w: &str) -> bool {
-    lists.iter().any(|l| l.words.iter().any(|x| x == w))
+fn sets() -> &'static Sets {
+    static S: OnceLock<Sets> = OnceLock::new();
+    S.get_or_init(|| {
+        let w: Words = toml::from_str(TABLE_TEXT).unwrap_or_default();
+        let set = |lists: &[WordList]| {
+            lists
+                .iter()
+                .flat_map(|l| l.words.iter().cloned())
+                .collect::<HashSet<String>>()
+        };
+        Sets {
+            generic_dir: set(&w.generic_dir),
+            variant: set(&w.variant),
+            image_suffix: set(&w.image_suffix),
+        }
+    })
 }
 
 /// A directory name that says how the repository is laid out, not which program is there.
 pub fn is_generic_dir(name: &str) -> bool {
-    listed(&words().generic_dir, &name.to_ascii_lowercase())
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        sets().generic_dir.contains(&name.to_ascii_lowercase())
+    } else {
+        sets().generic_dir.contains(name)
+    }
 }
 
 fn is_variant(name: &str) -> bool {
-    listed(&words().variant, name)
+    sets().variant.contains(name)
 }
 
 fn is_image_suffix(name: &str) -> bool {
-    listed(&words().image_suffix, name)
+    sets().image_suffix.contains(name)
 }
 
 /// Lower-case tokens of a name: `Cart_Service.v2` -> `cart`, `service`, `v2`.
@@ -122,12 +142,25 @@ pub enum Match {
     None,
 }
 
+/// Which of a Dockerfile's names an index entry is; put into words only for an answer.
+#[derive(Clone, Copy, Debug)]
+enum What {
+    FileName,
+    /// The named (non-generic) directory this many levels up.
+    Dir(usize),
+    /// This many nearest named directories, joined.
+    Joined(usize),
+    /// The repository name of this index.
+    RepoName(usize),
+}
+
 /// Dockerfiles by the names their paths give them.
 #[derive(Debug)]
 pub struct Matcher<T> {
     pub dockerfiles: Vec<Indexed<T>>,
-    /// Squashed name -> (Dockerfile index, score, what the name is).
-    index: HashMap<String, Vec<(usize, i32, String)>>,
+    /// Squashed name -> (Dockerfile index, score, which name it is).
+    index: HashMap<String, Vec<(usize, i32, What)>>,
+    repo_names: Vec<String>,
     /// Namespace (repository without its last segment) -> tokens every image of it starts with.
     shared_prefix: HashMap<String, Vec<String>>,
 }
@@ -147,16 +180,17 @@ impl<T: Copy> Matcher<T> {
         let mut m = Matcher {
             dockerfiles: Vec::with_capacity(dockerfiles.len()),
             index: HashMap::new(),
+            repo_names: repo_names.to_vec(),
             shared_prefix: shared_prefixes(images),
         };
         for (i, (item, path)) in dockerfiles.into_iter().enumerate() {
-            m.index_one(i, &path, repo_names);
+            m.index_one(i, &path);
             m.dockerfiles.push(Indexed { item, path });
         }
         m
     }
 
-    fn add(&mut self, key: String, i: usize, score: i32, what: String) {
+    fn add(&mut self, key: String, i: usize, score: i32, what: What) {
         if key.is_empty() {
             return;
         }
@@ -168,7 +202,7 @@ impl<T: Copy> Matcher<T> {
         }
     }
 
-    fn index_one(&mut self, i: usize, path: &str, repo_names: &[String]) {
+    fn index_one(&mut self, i: usize, path: &str) {
         let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
         let stem = file
             .strip_prefix("dockerfile.")
@@ -180,139 +214,132 @@ impl<T: Copy> Matcher<T> {
         let penalty = if variant { 3 } else { 0 };
         if let Some(stem) = stem.filter(|_| !variant) {
             let t = strip_versions(tokens(stem));
-            self.add(squash(&t), i, 100, format!("Dockerfile name `{file}`"));
+            self.add(squash(&t), i, 100, What::FileName);
         }
-        let dir = dir_of(path);
-        let segs: Vec<&str> = dir
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .rev()
-            .take(MAX_DEPTH)
-            .collect();
-        let named: Vec<&str> = segs
-            .iter()
-            .copied()
-            .filter(|s| !is_generic_dir(s))
-            .collect();
+        let (segs, named) = named_dirs(path);
         for (depth, seg) in named.iter().enumerate() {
             // Nearest first; the sixth ancestor still reaches the threshold.
             let score = 95 - 6 * depth as i32 - penalty;
             let t = strip_versions(tokens(seg));
-            self.add(squash(&t), i, score, format!("directory `{seg}`"));
+            self.add(squash(&t), i, score, What::Dir(depth));
         }
         // `shop/cart` is also `shop-cart`: runs of named directories joined, nearest last.
         for len in 2..=named.len().min(3) {
-            let run: Vec<&str> = named[..len].iter().rev().copied().collect();
-            let joined = run.join("-");
-            let t = tokens(&joined);
-            self.add(
-                squash(&t),
-                i,
-                92 - penalty,
-                format!("directories `{}` joined", run.join("/")),
-            );
+            let key: String = named[..len]
+                .iter()
+                .rev()
+                .map(|s| squash(&tokens(s)))
+                .collect();
+            self.add(key, i, 92 - penalty, What::Joined(len));
         }
         // A Dockerfile at the root (or only under generic directories) builds the repository's
         // own program, unless its name says it builds another one (`deploy/billing.Dockerfile`).
         if named.is_empty() && segs.len() <= 2 && (stem.is_none() || variant) {
-            for name in repo_names {
-                let t = strip_versions(tokens(name));
-                self.add(
-                    squash(&t),
-                    i,
-                    90 - penalty,
-                    format!("image named like the repository `{name}`, root Dockerfile"),
-                );
+            for n in 0..self.repo_names.len() {
+                let t = strip_versions(tokens(&self.repo_names[n]));
+                self.add(squash(&t), i, 90 - penalty, What::RepoName(n));
             }
         }
     }
 
     /// The Dockerfile that builds `image`, a tie, or nothing.
     pub fn find(&self, image: &str) -> Match {
-        let mut best: BTreeMap<usize, Scored> = BTreeMap::new();
-        for (key, penalty, how) in self.queries(image) {
-            for (i, score, what) in self.index.get(&key).into_iter().flatten() {
+        let name = ImageName::parse(image);
+        let queries = self.queries(&name);
+        // (score, query, index entry) per Dockerfile; the words are made for the winners only.
+        let mut best: BTreeMap<usize, (i32, usize, usize)> = BTreeMap::new();
+        for (qi, (key, penalty, _)) in queries.iter().enumerate() {
+            let Some(entries) = self.index.get(key) else {
+                continue;
+            };
+            for (ei, (i, score, _)) in entries.iter().enumerate() {
                 let s = score - penalty;
-                if best.get(i).is_none_or(|b| s > b.score) {
-                    best.insert(
-                        *i,
-                        Scored {
-                            index: *i,
-                            score: s,
-                            how: how.clone(),
-                            what: what.clone(),
-                        },
-                    );
+                if best.get(i).is_none_or(|b| s > b.0) {
+                    best.insert(*i, (s, qi, ei));
                 }
             }
         }
-        let mut ranked: Vec<Scored> = best
-            .into_values()
-            .filter(|s| s.score >= THRESHOLD)
-            .collect();
-        ranked.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        let mut ranked: Vec<(usize, (i32, usize, usize))> =
+            best.into_iter().filter(|(_, b)| b.0 >= THRESHOLD).collect();
+        ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+        let scored = |&(index, (score, qi, ei)): &(usize, (i32, usize, usize))| {
+            let (key, _, how) = &queries[qi];
+            Scored {
+                index,
+                score,
+                how: how.describe(&name),
+                what: self.describe(index, self.index[key][ei].2),
+            }
+        };
         match ranked.as_slice() {
             [] => Match::None,
-            [one] => Match::Linked(one.clone()),
-            [a, b, ..] if a.score > b.score => Match::Linked(a.clone()),
+            [one] => Match::Linked(scored(one)),
+            [a, b, ..] if a.1.0 > b.1.0 => Match::Linked(scored(a)),
             _ => {
-                let top = ranked[0].score;
-                ranked.retain(|s| s.score == top);
-                Match::Tie(ranked)
+                let top = ranked[0].1.0;
+                Match::Tie(ranked.iter().filter(|r| r.1.0 == top).map(scored).collect())
             }
         }
     }
 
-    /// The names an image can go by: (squashed key, penalty, words for the reason).
-    fn queries(&self, image: &str) -> Vec<(String, i32, String)> {
-        let name = ImageName::parse(image);
+    /// An index entry in words: `directory `cart``.
+    fn describe(&self, i: usize, what: What) -> String {
+        let path = &self.dockerfiles[i].path;
+        let (_, named) = named_dirs(path);
+        match what {
+            What::FileName => format!(
+                "Dockerfile name `{}`",
+                path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+            ),
+            What::Dir(d) => format!("directory `{}`", named.get(d).copied().unwrap_or("")),
+            What::Joined(len) => {
+                let run: Vec<&str> = named.iter().take(len).rev().copied().collect();
+                format!("directories `{}` joined", run.join("/"))
+            }
+            What::RepoName(n) => format!(
+                "image named like the repository `{}`, root Dockerfile",
+                self.repo_names.get(n).map_or("", String::as_str)
+            ),
+        }
+    }
+
+    /// The names an image can go by: (squashed key, penalty, which name it is).
+    fn queries(&self, name: &ImageName) -> Vec<(String, i32, How)> {
         let repo = name.repository.to_ascii_lowercase();
-        let short = repo.rsplit('/').next().unwrap_or(&repo).to_string();
-        let mut out: Vec<(String, i32, String)> = Vec::new();
-        let mut push = |t: &[String], penalty: i32, how: String| {
+        let short = repo.rsplit('/').next().unwrap_or(&repo);
+        let mut out: Vec<(String, i32, How)> = Vec::new();
+        let mut push = |t: &[String], penalty: i32, how: How| {
             let key = squash(t);
             if !key.is_empty() && !out.iter().any(|(k, p, _)| *k == key && *p <= penalty) {
                 out.push((key, penalty, how));
             }
         };
-        let base = strip_versions(tokens(&short));
-        push(&base, 0, format!("image name `{short}`"));
+        let base = strip_versions(tokens(short));
+        push(&base, 0, How::Name);
         // `acme-shop-cart` beside `acme-shop-users`: the shared `acme-shop` names no program.
-        let ns = dir_of(&repo);
         let mut stripped = base.clone();
-        if let Some(prefix) = self.shared_prefix.get(ns)
+        if let Some(prefix) = self.shared_prefix.get(dir_of(&repo))
             && base.len() > prefix.len()
             && base.starts_with(prefix)
         {
             stripped = base[prefix.len()..].to_vec();
-            push(
-                &stripped,
-                5,
-                format!(
-                    "image name `{short}` without the shared prefix `{}`",
-                    prefix.join("-")
-                ),
-            );
+            push(&stripped, 5, How::WithoutPrefix(prefix.join("-")));
         }
         // `cart-service` is the `cart` program's image.
         for t in [&base, &stripped] {
             if t.len() > 1 && t.last().is_some_and(|l| is_image_suffix(l)) {
-                let rest = &t[..t.len() - 1];
-                push(
-                    rest,
-                    15,
-                    format!("image name `{short}` without `-{}`", t[t.len() - 1]),
-                );
+                let suffix = t[t.len() - 1].clone();
+                push(&t[..t.len() - 1], 15, How::WithoutSuffix(suffix));
             }
         }
         // `ghcr.io/acme/shop/cart` is also `shop-cart`.
         let segs: Vec<&str> = name.path().split('/').collect();
         if segs.len() >= 3 {
-            let joined = segs[segs.len() - 2..].join("-").to_ascii_lowercase();
+            let joined = segs[segs.len() - 2..].join("/");
             push(
-                &strip_versions(tokens(&joined)),
+                &strip_versions(tokens(&joined.replace('/', "-"))),
                 0,
-                format!("image path `{}`", segs[segs.len() - 2..].join("/")),
+                How::Path(joined),
             );
         }
         // `acme/shop:cart-1.4` names the `cart` variant of one repository.
@@ -322,11 +349,53 @@ impl<T: Copy> Matcher<T> {
                 .filter(|t| !is_version_token(t) && !is_floating_tag(t))
                 .collect();
             if !t.is_empty() {
-                push(&t, 25, format!("tag `{tag}`"));
+                push(&t, 25, How::Tag);
             }
         }
         out
     }
+}
+
+/// Which of an image's names matched, turned into words only for the answer.
+#[derive(Clone, Debug)]
+enum How {
+    Name,
+    WithoutPrefix(String),
+    WithoutSuffix(String),
+    Path(String),
+    Tag,
+}
+
+impl How {
+    fn describe(&self, name: &ImageName) -> String {
+        let short = name.short_name().to_ascii_lowercase();
+        match self {
+            How::Name => format!("image name `{short}`"),
+            How::WithoutPrefix(p) => {
+                format!("image name `{short}` without the shared prefix `{p}`")
+            }
+            How::WithoutSuffix(s) => format!("image name `{short}` without `-{s}`"),
+            How::Path(p) => format!("image path `{p}`"),
+            How::Tag => format!("tag `{}`", name.tag.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+/// A path's directories nearest first (at most [`MAX_DEPTH`]), and those of them that are not
+/// generic.
+fn named_dirs(path: &str) -> (Vec<&str>, Vec<&str>) {
+    let segs: Vec<&str> = dir_of(path)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .rev()
+        .take(MAX_DEPTH)
+        .collect();
+    let named = segs
+        .iter()
+        .copied()
+        .filter(|s| !is_generic_dir(s))
+        .collect();
+    (segs, named)
 }
 
 /// Tags that name no variant: `latest`, `main`, `stable`, a commit-ish.
@@ -342,22 +411,21 @@ fn is_floating_tag(t: &str) -> bool {
 /// Per namespace, the leading tokens every image of it shares, when at least two of its names
 /// keep tokens of their own after it.
 fn shared_prefixes<'a>(images: impl IntoIterator<Item = &'a str>) -> HashMap<String, Vec<String>> {
-    let mut by_ns: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    // A set per namespace: thousands of images must not cost a quadratic dedupe.
+    let mut by_ns: HashMap<String, HashSet<Vec<String>>> = HashMap::new();
     for image in images {
         let name = ImageName::parse(image);
         let repo = name.repository.to_ascii_lowercase();
         let ns = dir_of(&repo).to_string();
         let t = strip_versions(tokens(repo.rsplit('/').next().unwrap_or(&repo)));
-        let names = by_ns.entry(ns).or_default();
-        if !names.contains(&t) {
-            names.push(t);
-        }
+        by_ns.entry(ns).or_default().insert(t);
     }
     let mut out = HashMap::new();
     for (ns, names) in by_ns {
         if names.len() < 2 {
             continue;
         }
+        let names: Vec<Vec<String>> = names.into_iter().collect();
         let mut prefix: &[String] = &names[0];
         for n in &names[1..] {
             let common = prefix.iter().zip(n).take_while(|(a, b)| a == b).count();
@@ -397,6 +465,7 @@ mod tests {
     #[test]
     fn the_table_parses_and_every_list_has_a_source() {
         let w: Words = toml::from_str(TABLE_TEXT).expect("linking.toml parses");
+        assert!(!sets().generic_dir.is_empty() && !sets().image_suffix.is_empty());
         for l in w
             .generic_dir
             .iter()

@@ -9,7 +9,8 @@ mod matcher;
 pub mod prebuilt;
 pub mod program;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::k8s::{ContainerRole, ImageName};
 use crate::kustomize::Rendering;
@@ -334,6 +335,7 @@ fn apply_overrides(image: &str, rendering: Option<&Rendering>) -> String {
 }
 
 /// What an image resolved to.
+#[derive(Clone)]
 enum Resolved {
     Dockerfile(FileId, String),
     /// Built without a Dockerfile, from the program in `dir` described by `build_file`.
@@ -360,6 +362,9 @@ struct DockerfileResolver {
     /// `go.mod` directories and module paths, for `ko://`.
     go_modules: Vec<(String, String, FileId)>,
     matcher: Matcher<FileId>,
+    /// Answers by image reference: a base image (`FROM distroless`) or an image that thousands
+    /// of workloads share is resolved once.
+    cache: RefCell<HashMap<String, Resolved>>,
 }
 
 impl DockerfileResolver {
@@ -413,10 +418,20 @@ impl DockerfileResolver {
             programs,
             go_modules,
             matcher,
+            cache: RefCell::new(HashMap::new()),
         }
     }
 
     fn find(&self, repo: &Repo, image: &str) -> Resolved {
+        if let Some(r) = self.cache.borrow().get(image) {
+            return r.clone();
+        }
+        let r = self.resolve(repo, image);
+        self.cache.borrow_mut().insert(image.to_string(), r.clone());
+        r
+    }
+
+    fn resolve(&self, repo: &Repo, image: &str) -> Resolved {
         let name = ImageName::parse(image);
         if let Some((_, f)) = self.user.iter().find(|(n, _)| n.same_repository(&name)) {
             return self.user_link(repo, *f);

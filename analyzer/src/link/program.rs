@@ -310,12 +310,9 @@ pub fn pack_builds(
                 }
                 w if w.starts_with("--path=") => path = &w[7..],
                 "&&" | ";" | "|" | "\\" => break,
-                w if w.starts_with('-') => {
-                    // Flags with a value (`--builder x`, `-B x`, `--env K=V`).
-                    if !w.contains('=') {
-                        i += 1;
-                    }
-                }
+                // Flags with a separate value (`--builder x`, `-B x`); `--env=K=V` has it inline.
+                w if w.starts_with('-') && !w.contains('=') => i += 1,
+                w if w.starts_with('-') => {}
                 w if image.is_none() => image = Some(w.to_string()),
                 _ => {}
             }
