@@ -18,6 +18,9 @@
 //! [images]                                     # container image -> its Wasm build, for `convert`
 //! "ghcr.io/acme/api" = "ghcr.io/acme/api-wasm:1.0"
 //!
+//! [links]                                      # container image -> the file that builds it
+//! "ghcr.io/acme/cart" = "services/cart/Dockerfile"  # (docs/linking.md; wins over every guess)
+//!
 //! [[known-image]]                              # image knowledge, before the built-in table
 //! match = ["registry.corp/platform/jre-*"]     # (same fields as rules/data/images.toml)
 //! name = "the platform JRE"
@@ -59,6 +62,8 @@ pub struct Config {
     pub allow_suppressions: bool,
     pub runtime_class: Option<String>,
     pub images: BTreeMap<String, String>,
+    /// `[links]`: image -> repo-relative Dockerfile or build file that builds it.
+    pub links: BTreeMap<String, String>,
     /// `[[known-image]]` entries: image knowledge that wins over the built-in table.
     pub known_images: Vec<analyzer::images::ImageEntry>,
     /// The `[convert]` table (top-level `runtime-class` and `[images]` fold into it for `convert`).
@@ -77,6 +82,7 @@ impl Default for Config {
             allow_suppressions: true,
             runtime_class: None,
             images: BTreeMap::new(),
+            links: BTreeMap::new(),
             known_images: Vec::new(),
             convert: converter::ConvertConfig::default(),
         }
@@ -96,6 +102,8 @@ struct Raw {
     thresholds: RawThresholds,
     #[serde(default)]
     images: BTreeMap<String, String>,
+    #[serde(default)]
+    links: BTreeMap<String, String>,
     #[serde(default)]
     known_image: Vec<Spanned<analyzer::images::ImageEntry>>,
     #[serde(default)]
@@ -164,6 +172,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
         allow_suppressions: raw.allow_suppressions.unwrap_or(true),
         runtime_class: raw.runtime_class,
         images: raw.images,
+        links: raw.links,
         ..Config::default()
     };
     if let Some(convert) = raw.convert {
@@ -339,6 +348,8 @@ fail-on = "warning"
 fail-under = 60
 [images]
 "ghcr.io/acme/api" = "ghcr.io/acme/api-wasm:1"
+[links]
+"ghcr.io/acme/api" = "api/Dockerfile.prod"
 "#,
         )
         .unwrap();
@@ -349,6 +360,7 @@ fail-under = 60
         assert_eq!((c.fail_on, c.fail_under), (Some(FailOn::Warning), Some(60)));
         assert_eq!(c.runtime_class.as_deref(), Some("wasmtime-spin-v2"));
         assert_eq!(c.images["ghcr.io/acme/api"], "ghcr.io/acme/api-wasm:1");
+        assert_eq!(c.links["ghcr.io/acme/api"], "api/Dockerfile.prod");
         assert_eq!(parse(FILE_NAME, "").unwrap(), Config::default());
     }
 

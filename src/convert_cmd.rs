@@ -106,6 +106,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     // The same scan as `scan`: ignored paths and rule overrides give the same verdicts.
     let limits = analyzer::Limits {
         ignore: config.ignore.clone(),
+        links: config.links.clone().into_iter().collect(),
         ..Default::default()
     };
     let repo = analyzer::scan_with(&args.path, &limits).map_err(anyhow::Error::from)?;

@@ -13,6 +13,7 @@ use crate::config::Config;
 pub fn run_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<(analyzer::Repo, Report)> {
     let limits = analyzer::Limits {
         ignore: config.ignore.clone(),
+        links: config.links.clone().into_iter().collect(),
         ..Default::default()
     };
     let (repo, root) = match &args.module {

@@ -84,3 +84,232 @@ fn kustomize_patch_files_are_not_workloads() {
         serde_json::json!(["base/deploy.yaml", "prod/kustomization.yaml"])
     );
 }
+
+/// `wasm-migrate scan DIR --format json`, parsed.
+fn scan_json(dir: &std::path::Path) -> serde_json::Value {
+    let out = common::run_in(dir, &["scan", ".", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn fixture_json(name: &str) -> serde_json::Value {
+    scan_json(&common::fixture(&format!("link/{name}")))
+}
+
+fn workload<'v>(v: &'v serde_json::Value, id: &str) -> &'v serde_json::Value {
+    v["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("no workload {id} in {v:#}"))
+}
+
+fn linked_by(w: &serde_json::Value) -> Vec<&str> {
+    w["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["linked_by"].as_str().unwrap())
+        .collect()
+}
+
+/// (category, file, line) of a workload's findings.
+fn findings(w: &serde_json::Value) -> Vec<(&str, &str, u64)> {
+    w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["category"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The scored matcher, one image per rule of docs/linking.md: the shared `storefront-` prefix and
+/// a `-v2` suffix stripped, an ancestor directory under generic ones (`services/`, `docker/`), a
+/// `NAME.Dockerfile` file name, the plain Dockerfile winning over its `.dev` variant, and the
+/// image named like the repository built by the root Dockerfile.
+#[test]
+fn the_matcher_links_by_names_of_paths() {
+    let v = fixture_json("storefront");
+    let cart = workload(&v, "Deployment/default/cart");
+    assert_eq!(cart["verdict"], "blocked");
+    assert!(
+        linked_by(cart)[0].starts_with(
+            "convention: image name `storefront-cart` without the shared prefix `storefront` \
+             matches `services/cart/docker/Dockerfile` (directory `cart`"
+        ),
+        "{cart:#}"
+    );
+    assert!(findings(cart).contains(&("jvm", "services/cart/docker/Dockerfile", 2)));
+
+    let users = workload(&v, "Deployment/default/users");
+    assert_eq!(users["verdict"], "blocked");
+    assert!(linked_by(users)[0].contains("matches `users/Dockerfile` (directory `users`"));
+    assert!(findings(users).contains(&("apt-native-pkg", "users/Dockerfile", 3)));
+
+    let search = workload(&v, "Deployment/default/search");
+    assert!(linked_by(search)[0].contains("(Dockerfile name `search.dockerfile`"));
+    assert!(findings(search).contains(&("jvm", "deploy/search.Dockerfile", 2)));
+
+    let web = workload(&v, "Deployment/default/web");
+    assert_eq!(web["verdict"], "portable");
+    assert!(
+        linked_by(web)[0]
+            .contains("(image named like the repository `storefront`, root Dockerfile"),
+        "{web:#}"
+    );
+    assert!(findings(web).contains(&("language-runtime", "Dockerfile", 2)));
+    // The variant is left as a Dockerfile of its own, not linked.
+    workload(&v, "dockerfile:users/Dockerfile.dev");
+}
+
+/// Two Dockerfiles match the ledger image equally well: neither is linked (the workload stays
+/// unknown), a note at the image names both, and `[links]` in .wasm-migrate.toml settles it.
+#[test]
+fn a_tie_links_nothing_names_both_and_links_settles_it() {
+    let v = fixture_json("storefront");
+    let ledger = workload(&v, "Deployment/default/ledger");
+    assert_eq!(ledger["verdict"], "unknown");
+    assert!(linked_by(ledger).is_empty());
+    let note = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["message"].as_str().unwrap().contains("storefront-ledger"))
+        .expect("a note about the tie");
+    assert_eq!(
+        (&note["file"], &note["line"]),
+        (&"k8s/ledger.yaml".into(), &10.into())
+    );
+    let msg = note["message"].as_str().unwrap();
+    assert!(
+        msg.contains(
+            "`archive/ledger/Dockerfile` (directory `ledger`, score 90) and `ledger/Dockerfile`"
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains("`[links]` of .wasm-migrate.toml"), "{msg}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("storefront");
+    common::copy_tree(&common::fixture("link/storefront"), &root);
+    std::fs::write(
+        root.join(".wasm-migrate.toml"),
+        "[links]\n\"ghcr.io/acme/storefront-ledger\" = \"ledger/Dockerfile\"\n",
+    )
+    .unwrap();
+    let v = scan_json(&root);
+    let ledger = workload(&v, "Deployment/default/ledger");
+    assert_eq!(linked_by(ledger), [".wasm-migrate.toml [links]"]);
+    assert_eq!(ledger["verdict"], "blocked");
+    assert!(findings(ledger).contains(&("jvm", "ledger/Dockerfile", 1)));
+}
+
+/// A `docker-bake.hcl` target: `${REGISTRY}` and `${VERSION}` from the variables' defaults, the
+/// Dockerfile relative to the target's context. It wins over the `services/api/Dockerfile` the
+/// names alone would suggest.
+#[test]
+fn docker_bake_targets_link_their_tags() {
+    let v = fixture_json("bake");
+    let gw = workload(&v, "Deployment/default/gateway");
+    assert_eq!(linked_by(gw), ["docker-bake.hcl:18"]);
+    assert_eq!(gw["verdict"], "blocked");
+    assert!(findings(gw).contains(&("dotnet", "tools/api.containerfile", 2)));
+}
+
+/// A `docker/build-push-action` step with multi-line `tags` built from the workflow's `env`.
+#[test]
+fn build_push_action_tags_with_workflow_env() {
+    let v = fixture_json("build-push");
+    let p = workload(&v, "Deployment/default/payments");
+    assert_eq!(linked_by(p), [".github/workflows/release.yml:18"]);
+    assert_eq!(p["verdict"], "portable");
+    assert!(findings(p).contains(&("language-runtime", "images/payments/prod.Dockerfile", 2)));
+}
+
+/// Images built without a Dockerfile: Jib in a pom.xml (properties resolved) and in a Gradle
+/// Kotlin script, and `pack build` of a buildpacks project. The build file joins the workload's
+/// sources; no rule reads the JVM/buildpacks code yet, so the verdict stays unknown.
+#[test]
+fn jib_and_buildpacks_link_the_build_file() {
+    let v = fixture_json("jvm-builds");
+    for (id, why, source) in [
+        (
+            "Deployment/default/orders",
+            "orders/pom.xml:26 (jib builds it from `orders/pom.xml`)",
+            "orders/pom.xml",
+        ),
+        (
+            "Deployment/default/billing",
+            "billing/build.gradle.kts:11 (jib builds it from `billing/build.gradle.kts`)",
+            "billing/build.gradle.kts",
+        ),
+        (
+            "Deployment/default/catalog",
+            "Makefile:4 (buildpacks builds it from `catalog/project.toml`)",
+            "catalog/project.toml",
+        ),
+    ] {
+        let w = workload(&v, id);
+        assert_eq!(linked_by(w), [why], "{w:#}");
+        assert_eq!(w["verdict"], "unknown");
+        assert!(
+            w["sources"].as_array().unwrap().iter().any(|s| s == source),
+            "{w:#}"
+        );
+    }
+}
+
+/// `ko://IMPORTPATH` is the Go main package under the module's directory; an import path whose
+/// directory is not in the tree links nothing.
+#[test]
+fn ko_references_link_the_go_main_package() {
+    let v = fixture_json("ko");
+    let relay = workload(&v, "Deployment/default/relay");
+    assert_eq!(
+        linked_by(relay),
+        [
+            "`ko://github.com/acme/relay/cmd/relay` is the Go main package `cmd/relay` of module \
+          `github.com/acme/relay` (go.mod:1)"
+        ]
+    );
+    assert!(
+        relay["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "go.mod")
+    );
+    assert_eq!(relay["verdict"], "portable");
+    assert!(findings(relay).contains(&("language-runtime", "config/relay.yaml", 10)));
+}
+
+/// A Dockerfile that packages a binary CI built (`COPY target/release/ingestd`) and starts it:
+/// `ingestd` is the `[[bin]]` of crates/ingest, so the workload is that package, its source is
+/// read, and the package is no longer a `crate:` workload of its own.
+#[test]
+fn a_prebuilt_binary_links_its_cargo_package() {
+    let v = fixture_json("prebuilt-bin");
+    let w = workload(&v, "Deployment/default/ingest");
+    assert_eq!(
+        linked_by(w)[1],
+        "deploy/ingest/Dockerfile:3 (prebuilt binary `ingestd` is the Cargo bin of crates/ingest)"
+    );
+    assert_eq!(w["verdict"], "portable");
+    assert_eq!(w["language"], "rust");
+    assert!(findings(w).contains(&("threads", "crates/ingest/src/main.rs", 7)));
+    assert!(
+        !v["workloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["id"] == "crate:ingest"),
+        "{v:#}"
+    );
+}

@@ -149,7 +149,9 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
         let Some(jobs) = doc.root().and_then(|r| r.get("jobs")) else {
             continue;
         };
+        let workflow_env = env_of(doc.root(), &HashMap::new());
         for (_, job) in jobs.entries() {
+            let job_env = env_of(Some(job), &workflow_env);
             // `docker/metadata-action` steps by id: their `images` are what a later
             // build-push step tags when its `tags` are `${{ steps.ID.outputs.tags }}`.
             let mut meta_images: HashMap<String, Vec<String>> = HashMap::new();
@@ -159,11 +161,12 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
                     .and_then(|u| u.as_str())
                     .is_some_and(|u| u.starts_with("docker/metadata-action"));
                 if let (true, Some(id)) = (is_meta, step.get("id").and_then(|i| i.as_str())) {
+                    let env = env_of(Some(step), &job_env);
                     let images = step
                         .get("with")
                         .and_then(|w| w.get("images"))
                         .and_then(|i| i.as_str())
-                        .map(metadata_action_images)
+                        .map(|i| metadata_action_images(&subst_env(i, &env)))
                         .unwrap_or_default();
                     meta_images.insert(id.to_string(), images);
                 }
@@ -174,19 +177,24 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
                     .and_then(|u| u.as_str())
                     .is_some_and(|u| u.starts_with("docker/build-push-action"))
                 {
+                    let env = env_of(Some(step), &job_env);
                     let with = step.get("with");
                     let Some((tags, tags_node)) = with.and_then(|w| str_at(w, "tags")) else {
                         continue;
                     };
-                    let context = with
-                        .and_then(|w| w.get("context"))
-                        .and_then(|c| c.as_str())
-                        .unwrap_or(".");
-                    let Some(ctx) = join("", context) else {
+                    let tags = subst_env(tags, &env);
+                    let input = |k: &str| {
+                        with.and_then(|w| w.get(k))
+                            .and_then(|c| c.as_str())
+                            .map(|v| subst_env(v, &env))
+                    };
+                    let context = input("context").unwrap_or_else(|| ".".into());
+                    let Some(ctx) = join("", &context) else {
                         continue;
                     };
-                    let df = match with.and_then(|w| w.get("file")).and_then(|f| f.as_str()) {
-                        Some(f) => join("", f),
+                    // `file` is relative to the workspace (the repository root), not the context.
+                    let df = match input("file") {
+                        Some(f) => join("", &f),
                         None => join(&ctx, "Dockerfile"),
                     };
                     let Some(df) = df else { continue };
@@ -220,6 +228,43 @@ pub fn workflow(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
             }
         }
     }
+    out
+}
+
+/// The `env:` map of a workflow, job or step node on top of `outer` (inner wins); values that
+/// are not plain strings are left out.
+fn env_of(node: Option<YRef<'_>>, outer: &HashMap<String, String>) -> HashMap<String, String> {
+    let mut env = outer.clone();
+    if let Some(e) = node.and_then(|n| n.get("env")) {
+        for (k, v) in e.entries() {
+            if let Some(v) = v.as_str() {
+                env.insert(k.to_string(), subst_env(v, outer));
+            }
+        }
+    }
+    env
+}
+
+/// Replace `${{ env.NAME }}` with the workflow's value; other expressions stay as written (and
+/// the tags holding them are then left out: they cannot be known statically).
+fn subst_env(text: &str, env: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 3..];
+        let Some(j) = after.find("}}") else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let expr = after[..j].trim();
+        match expr.strip_prefix("env.").and_then(|n| env.get(n.trim())) {
+            Some(v) if out.len() + v.len() <= MAX_EXPANSION => out.push_str(v),
+            _ => out.push_str(&rest[i..i + 3 + j + 2]),
+        }
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -543,6 +588,27 @@ mod tests {
             + &format!("J={}\n", "x".repeat(200));
         let out = expand_make("$(A)", &make_variables(&bomb), 0);
         assert!(out.len() < 4 * MAX_EXPANSION, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn build_push_tags_on_several_lines_with_workflow_env() {
+        let f = src(
+            ".github/workflows/images.yml",
+            "env:\n  REGISTRY: ghcr.io/acme\njobs:\n  push:\n    env:\n      NAME: cart\n    steps:\n    - uses: docker/build-push-action@v6\n      env:\n        FLAVOUR: slim\n      with:\n        context: ./services/${{ env.NAME }}\n        file: services/${{ env.NAME }}/Dockerfile.${{ env.FLAVOUR }}\n        tags: |\n          ${{ env.REGISTRY }}/${{ env.NAME }}:latest\n          ${{ env.REGISTRY }}/${{env.NAME}}:${{ github.sha }}\n          docker.io/acme/cart\n",
+        );
+        let links = workflow(&f, &yaml::parse(&f.text));
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.image.as_str(), l.dockerfile.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ghcr.io/acme/cart:latest", "services/cart/Dockerfile.slim"),
+                ("docker.io/acme/cart", "services/cart/Dockerfile.slim"),
+            ]
+        );
+        assert_eq!(f.region(links[0].span).line, 14);
     }
 
     #[test]

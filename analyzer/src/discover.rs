@@ -54,6 +54,14 @@ pub enum FileKind {
     CargoLock,
     Rust,
     Wasm,
+    /// `go.mod`: the module path, for `ko://` references and the repository's name.
+    GoMod,
+    /// `docker-bake.hcl` / `docker-bake.json` (and their `.override` files): Buildx bake targets.
+    Bake,
+    /// `pom.xml`, `build.gradle`, `build.gradle.kts`: read for Jib and Spring Boot image builds.
+    JvmBuild,
+    /// `project.toml`: a Cloud Native Buildpacks project descriptor.
+    BuildpacksProject,
 }
 
 /// A file found by the walk that is not read, and why (reported as a note, never silently).
@@ -96,7 +104,13 @@ pub fn classify(rel: &str) -> Option<FileKind> {
         "Cargo.toml" => return Some(FileKind::CargoToml),
         "Cargo.lock" => return Some(FileKind::CargoLock),
         "Chart.yaml" | "Chart.yml" => return Some(FileKind::HelmChart),
+        "go.mod" => return Some(FileKind::GoMod),
+        "pom.xml" | "build.gradle" | "build.gradle.kts" => return Some(FileKind::JvmBuild),
+        "project.toml" => return Some(FileKind::BuildpacksProject),
         _ => {}
+    }
+    if lower.starts_with("docker-bake") && (lower.ends_with(".hcl") || lower.ends_with(".json")) {
+        return Some(FileKind::Bake);
     }
     if lower.ends_with(".rs") {
         return Some(FileKind::Rust);

@@ -15,6 +15,7 @@ use crate::error::{ErrorKind, FileError};
 use crate::fsread;
 use crate::k8s::{self, K8sObject};
 use crate::kustomize::{self, Kustomization, Resolution};
+use crate::link::program::{self, ProgramBuild};
 use crate::link::{self, Workload};
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
@@ -34,6 +35,9 @@ pub struct Limits {
     pub budget: Budget,
     /// Extra gitignore-style patterns, relative to the root (`ignore` in `.wasm-migrate.toml`).
     pub ignore: Vec<String>,
+    /// Image -> repo-relative Dockerfile (or build file) that builds it (`[links]` in
+    /// `.wasm-migrate.toml`): the first linking source (docs/linking.md).
+    pub links: Vec<(String, String)>,
 }
 
 impl Default for Limits {
@@ -44,6 +48,7 @@ impl Default for Limits {
             max_wasm_bytes: 64 * MIB,
             budget: Budget::default(),
             ignore: Vec::new(),
+            links: Vec::new(),
         }
     }
 }
@@ -246,6 +251,12 @@ pub struct Repo {
     pub kustomizations: BTreeMap<String, Kustomization>,
     pub kustomize: Resolution,
     pub build_links: Vec<BuildLink>,
+    /// Images built without a Dockerfile (Jib, Spring Boot, buildpacks).
+    pub program_builds: Vec<ProgramBuild>,
+    /// `go.mod` files and their module paths.
+    pub go_modules: Vec<(FileId, String)>,
+    /// The user's `[links]` (see [`Limits::links`]).
+    pub user_links: Vec<(String, String)>,
     /// Dockerfiles found, by file.
     pub dockerfiles: Vec<FileId>,
     /// Dockerfiles that parsed, by file (see [`crate::dockerfile`]).
@@ -334,6 +345,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     let found = discover::discover_with(root, &limits.ignore);
     let mut repo = Repo {
         root: root.to_path_buf(),
+        user_links: limits.links.clone(),
         ..Default::default()
     };
     for s in found.skipped {
@@ -422,6 +434,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::cargo::pipeline::parse(&mut repo);
     link::link(&mut repo);
     crate::cargo::pipeline::link(&mut repo);
+    link::prebuilt::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)
 }
@@ -506,6 +519,16 @@ fn assemble(repo: &mut Repo) {
                 repo.build_links.extend(build_config::workflow(file, s))
             }
             (FileKind::Makefile, _) => repo.build_links.extend(build_config::makefile(file)),
+            (FileKind::Bake, _) => repo.build_links.extend(link::bake::links(file)),
+            (FileKind::GoMod, _) => {
+                if let Some(m) = program::go_module(&file.text) {
+                    repo.go_modules.push((id, m));
+                }
+            }
+            (FileKind::JvmBuild, _) if file.path.ends_with("pom.xml") => {
+                repo.program_builds.extend(program::pom(file))
+            }
+            (FileKind::JvmBuild, _) => repo.program_builds.extend(program::gradle(file)),
             (FileKind::Dockerfile, _) => repo.dockerfiles.push(id),
             (FileKind::HelmChart, _) => repo.helm_charts.push(id),
             _ => {}
@@ -534,6 +557,22 @@ fn assemble(repo: &mut Repo) {
     }
     let files: std::collections::HashSet<&str> =
         repo.files.iter().map(|f| f.path.as_str()).collect();
+    // `pack build` in Makefiles (run in their directory) and workflows (run at the root).
+    for (i, kind) in repo.kinds.iter().enumerate() {
+        let file = &repo.files[i];
+        let dir = match kind {
+            FileKind::Makefile => build_config::dir_of(&file.path),
+            FileKind::Workflow => "",
+            _ => continue,
+        };
+        if file.text.contains("pack build") {
+            let region = Span::new(0, file.text.len());
+            repo.program_builds
+                .extend(program::pack_builds(file, region, dir, &|p| {
+                    files.contains(p)
+                }));
+        }
+    }
     let res = kustomize::resolve(&repo.kustomizations, &|p| files.contains(p));
     for u in &res.unresolved {
         repo.errors.push(

@@ -261,10 +261,16 @@ pub fn link(repo: &mut Repo) {
                 links: Vec::new(),
                 sources: sources_of_static(&repo.cargo, &repo.rust, wi, mi),
                 crates: vec![CrateRef { ws: wi, member: mi }],
+                programs: Vec::new(),
             });
         }
     }
     repo.workloads.extend(extra);
+}
+
+/// The files a package's facts come from (manifest, lock, sources), for a link made elsewhere.
+pub(crate) fn sources_of(repo: &Repo, ws: usize, member: usize) -> BTreeSet<FileId> {
+    sources_of_static(&repo.cargo, &repo.rust, ws, member)
 }
 
 fn sources_of_static(

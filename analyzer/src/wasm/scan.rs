@@ -75,6 +75,7 @@ pub fn link_modules(repo: &Repo, workloads: &mut [Workload]) -> Vec<Workload> {
                 links: Vec::new(),
                 sources: BTreeSet::from([id]),
                 crates: Vec::new(),
+                programs: Vec::new(),
             }
         })
         .collect()
@@ -218,6 +219,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             links: Vec::new(),
             sources: BTreeSet::from([id]),
             crates: Vec::new(),
+            programs: Vec::new(),
         });
     }
     repo.workloads = workloads;
@@ -320,7 +322,7 @@ mod tests {
                     "Deployment/default/api".to_string(),
                     s(&["api/dist/api.component.wasm"]),
                     s(&[
-                        "k8s/api.yaml -> api/Dockerfile (convention: image name `api` matches `api/Dockerfile`)",
+                        "k8s/api.yaml -> api/Dockerfile (convention: image name `api` matches `api/Dockerfile` (directory `api`, score 95))",
                         "api/Dockerfile -> api/dist/api.component.wasm (api/Dockerfile:2)",
                     ]),
                 ),
@@ -328,7 +330,7 @@ mod tests {
                     "Deployment/default/edge".to_string(),
                     s(&["edge/edge.wasm"]),
                     s(&[
-                        "k8s/edge.yaml -> edge/Dockerfile (convention: image name `edge` matches `edge/Dockerfile`)",
+                        "k8s/edge.yaml -> edge/Dockerfile (convention: image name `edge` matches `edge/Dockerfile` (directory `edge`, score 95))",
                         "edge/Dockerfile -> edge/edge.wasm (edge/Dockerfile:2)",
                     ]),
                 ),
