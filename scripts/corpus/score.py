@@ -34,7 +34,13 @@ LABELS = HERE / "labels"
 DEFAULT_SCRATCH = os.environ.get("WM_CORPUS_SCRATCH", "/tmp/wm-corpus")
 TIMEOUT = 300
 VERDICTS = ["ready", "portable", "blocked", "unknown"]
-COUNTED_SEVERITIES = {"blocker", "warning"}
+# Categories say what the evidence is; what it costs is the severity, which the verdict and score
+# measure. So every finding counts for category precision and recall, notes included (a
+# `wasm-module` note is how the tool says a workload already is Wasm). Until 2026-12-07 16:40 UTC
+# only blockers and warnings counted (`--blocker-warning-categories` keeps that for comparison).
+# Bookkeeping categories say nothing about the workload.
+NOT_WORKLOAD_CATEGORIES = {"parse-error", "suppression"}
+COUNTED_SEVERITIES = {"blocker", "warning", "note"}
 NON_K8S_ID_PREFIXES = ("dockerfile:", "crate:")
 
 
@@ -178,7 +184,8 @@ def match_repo(labels: list[dict], tool: list[dict]) -> tuple[list[list[int]], l
 
 def counted_categories(w: dict) -> set[str]:
     return {f["category"] for f in w.get("findings", [])
-            if not f.get("suppressed") and f.get("severity") in COUNTED_SEVERITIES}
+            if not f.get("suppressed") and f.get("severity") in COUNTED_SEVERITIES
+            and f.get("category") not in NOT_WORKLOAD_CATEGORIES}
 
 
 def parse_band(band: str) -> tuple[int, int] | None:
@@ -408,8 +415,13 @@ def main() -> int:
     ap.add_argument("--show-disagreements", action="store_true",
                     help="list each disagreement (dev split only; refused for the holdout)")
     ap.add_argument("--jobs", type=int, default=4, help="scans in parallel (default 4)")
+    ap.add_argument("--blocker-warning-categories", action="store_true",
+                    help="count only blocker and warning findings for category precision/recall "
+                         "(the definition before 2026-12-07 16:40 UTC)")
     ap.add_argument("repos", nargs="*", help="only these repositories (owner/name or label file)")
     args = ap.parse_args()
+    if args.blocker_warning_categories:
+        COUNTED_SEVERITIES.discard("note")
 
     if args.show_disagreements and args.split == "holdout":
         print("refused: --show-disagreements is never available for the holdout split; its "
