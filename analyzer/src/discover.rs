@@ -50,6 +50,9 @@ pub enum FileKind {
     Makefile,
     /// A shell script (`*.sh`, `*.bash`): read only for the scripts an image starts.
     ShellScript,
+    /// A pip requirements file (`requirements*.txt`, `requirements/*.txt`): read for the
+    /// `pip install -r` of a Dockerfile.
+    PythonRequirements,
     CargoToml,
     CargoLock,
     Rust,
@@ -117,6 +120,11 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(FileKind::ShellScript);
+    }
+    if lower.ends_with(".txt")
+        && (lower.starts_with("requirements") || rel.contains("requirements/"))
+    {
+        return Some(FileKind::PythonRequirements);
     }
     if lower.ends_with(".wasm") {
         return Some(FileKind::Wasm);
@@ -414,5 +422,14 @@ mod tests {
             classify("svc/docker-entrypoint.sh"),
             Some(FileKind::ShellScript)
         );
+        assert_eq!(
+            classify("api/requirements-prod.txt"),
+            Some(FileKind::PythonRequirements)
+        );
+        assert_eq!(
+            classify("api/requirements/base.txt"),
+            Some(FileKind::PythonRequirements)
+        );
+        assert_eq!(classify("api/notes.txt"), None);
     }
 }

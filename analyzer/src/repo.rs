@@ -264,6 +264,9 @@ pub struct Repo {
     /// Shell scripts the Dockerfiles' final images start, by Dockerfile
     /// ([`crate::dockerfile::entrypoint_scripts`]).
     pub entrypoint_scripts: BTreeMap<FileId, Vec<crate::dockerfile::EntrypointScript>>,
+    /// The pip requirements files the Dockerfiles' final images install, by Dockerfile
+    /// ([`crate::dockerfile::RequirementsFile`]).
+    pub pip_requirements: BTreeMap<FileId, Vec<crate::dockerfile::RequirementsFile>>,
     /// The simple commands of each script some image starts, by script file.
     pub script_commands: BTreeMap<FileId, Vec<crate::dockerfile::ShellCommand>>,
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
@@ -429,6 +432,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     }
 
     crate::dockerfile::attach_entrypoint_scripts(&mut repo);
+    crate::dockerfile::attach_requirements(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::cargo::pipeline::parse(&mut repo);

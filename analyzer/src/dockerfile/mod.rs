@@ -10,8 +10,10 @@
 //! binaries, the language runtime) live in `facts` and `runtime` as methods on [`Dockerfile`] and
 //! [`Stage`].
 
+mod context;
 mod facts;
 mod lexer;
+mod requirements;
 mod runtime;
 mod scripts;
 mod subst;
@@ -27,6 +29,8 @@ pub use facts::{
     PackageInstall, PackageManager, PipInstall, SharedLibrary, ShellUse, ShellUseKind,
 };
 pub use lexer::{Comment, Directive, Heredoc};
+pub(crate) use requirements::attach_requirements;
+pub use requirements::{Requirement, RequirementsFile};
 pub use runtime::{ImageClass, Language, LanguageRuntime};
 pub(crate) use scripts::attach_entrypoint_scripts;
 pub use scripts::{EntrypointScript, ScriptRef, entrypoint_scripts, script_commands};

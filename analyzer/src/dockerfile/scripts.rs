@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::context;
 use super::text::{Mapped, shell_commands};
 use super::{CommandLine, Dockerfile, Form, InstructionKind, ShellCommand, ShellUseKind, Word};
 use crate::discover::FileKind;
@@ -46,20 +47,12 @@ pub fn entrypoint_scripts(df: &Dockerfile, dockerfile_dir: &str) -> Vec<ScriptRe
             }
             ShellUseKind::Shell => Vec::new(),
         };
-        let workdir = workdir_before(df, u.at.stage, u.at.index);
+        let workdir = context::workdir_before(df, u.at.stage, u.at.index);
         for word in words {
-            let image_path = absolute(&workdir, &word.value);
-            let mut candidates = Vec::new();
-            for src in copied_from_context(df, &image_path) {
-                for base in [dockerfile_dir, ""] {
-                    let p = normalize(&join(base, &src));
-                    if let Some(p) = p
-                        && !candidates.contains(&p)
-                    {
-                        candidates.push(p);
-                    }
-                }
-            }
+            let image_path = context::absolute(&workdir, &word.value);
+            // What the final image holds at that path: copies of its whole chain count.
+            let last = df.stages.len().saturating_sub(1);
+            let candidates = context::repository_paths(df, last, &image_path, dockerfile_dir);
             if !candidates.is_empty() {
                 out.push(ScriptRef {
                     image_path,
@@ -166,107 +159,6 @@ fn script_word(c: &CommandLine, span: Span) -> Option<&Word> {
             .flat_map(|k| &k.words)
             .find(|w| w.span == span),
     }
-}
-
-/// The `WORKDIR` in effect before instruction `index` of stage `stage`, following the runtime
-/// chain (`/` when none is set; variables are kept as written and will not match).
-fn workdir_before(df: &Dockerfile, stage: usize, index: usize) -> String {
-    let mut wd = "/".to_string();
-    for s in df.runtime_stage_chain() {
-        for (i, ins) in s.instructions.iter().enumerate() {
-            if s.index == stage && i >= index {
-                return wd;
-            }
-            if let InstructionKind::Workdir(w) = &ins.kind {
-                wd = absolute(&wd, &w.value);
-            }
-        }
-    }
-    wd
-}
-
-/// The context paths that `COPY`/`ADD` put at `image_path`: a file copied there, into a folder
-/// that holds it, or a folder copied over one of its ancestors. The last copy wins in an image,
-/// so later instructions come first.
-fn copied_from_context(df: &Dockerfile, image_path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut wd = "/".to_string();
-    let mut copies = Vec::new();
-    for s in df.runtime_stage_chain() {
-        for ins in &s.instructions {
-            match &ins.kind {
-                InstructionKind::Workdir(w) => wd = absolute(&wd, &w.value),
-                InstructionKind::Copy(c) | InstructionKind::Add(c) if c.from.is_none() => {
-                    if let Some(dest) = &c.dest {
-                        copies.push((absolute(&wd, &dest.value), c));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    for (dest, c) in copies.into_iter().rev() {
-        for src in &c.sources {
-            let src = src.value.trim_start_matches("./");
-            if src.contains("://") || src.contains('*') || src.contains('$') {
-                continue;
-            }
-            // Whether the destination is a folder depends on the image, which the scan cannot
-            // see: every reading that puts a file at the script's path is a candidate, and the
-            // repository decides which one exists.
-            let base = src.rsplit('/').find(|s| !s.is_empty()).unwrap_or(src);
-            if join(&dest, base) == image_path || dest == image_path {
-                out.push(src.to_string());
-            } else if let Some(rest) = image_path
-                // Folders are `.`, `dir/` or names without an extension.
-                .strip_prefix(dest.trim_end_matches('/'))
-                .filter(|_| {
-                    src.is_empty() || src == "." || src.ends_with('/') || !base.contains('.')
-                })
-                .and_then(|r| r.strip_prefix('/'))
-            {
-                // A folder copied over an ancestor of the script (`COPY . /app`).
-                out.push(join(src.trim_end_matches('/'), rest));
-            }
-        }
-    }
-    out
-}
-
-fn absolute(workdir: &str, p: &str) -> String {
-    if p.starts_with('/') {
-        p.to_string()
-    } else {
-        join(workdir, p)
-    }
-}
-
-fn join(a: &str, b: &str) -> String {
-    let b = b.trim_start_matches("./");
-    let b = if b == "." { "" } else { b };
-    let rooted = a.starts_with('/');
-    match (a.trim_end_matches('/'), b) {
-        ("", "") if rooted => "/".to_string(),
-        ("", b) if rooted => format!("/{b}"),
-        ("", b) => b.to_string(),
-        (a, "") => a.to_string(),
-        (a, b) => format!("{a}/{b}"),
-    }
-}
-
-/// A repository-relative path without `.` and `..` segments; `None` if it leaves the root.
-fn normalize(p: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 #[cfg(test)]

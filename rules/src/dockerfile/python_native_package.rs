@@ -17,7 +17,10 @@ declare_rule! {
     /// - OS packages of the same distributions (`python3-numpy`, `py3-lxml`).
     ///
     /// A build stage that only uses pip for tooling (its output copied is a file, not the
-    /// environment) does not fire. Packages named in `requirements.txt` files are not read.
+    /// environment) does not fire. Requirements files installed with `pip install -r` are read when
+    /// the repository has them (found through the `COPY` that put them into the image, nested
+    /// `-r` files followed): the finding points at the file's line, with the `-r` as related
+    /// location.
     ///
     /// ## Why it matters for Wasm
     /// Python becomes a Wasm component with componentize-py, which bundles CPython compiled for
@@ -82,6 +85,39 @@ impl Rule for PythonNativePackage {
                         format!("`{}` is copied into the final image here", src.value),
                     );
                 }
+                if let Some(alt) = &entry.alternative {
+                    hit.help(format!(
+                        "replace it with {alt}, or keep the workload on Linux"
+                    ));
+                }
+            }
+        }
+        // `pip install -r requirements.txt`: the file the COPY put there, at its line.
+        for req in cx
+            .repo
+            .pip_requirements
+            .get(&cx.file.id)
+            .into_iter()
+            .flatten()
+        {
+            let path = &cx.repo.file(req.file).path;
+            for r in &req.requirements {
+                let Some(entry) = python_package(&r.name) else {
+                    continue;
+                };
+                let hit = sink.report(
+                    req.file,
+                    r.span,
+                    format!(
+                        "`{}` is required by `{path}`, which the image installs with pip: {}",
+                        r.name, entry.reason
+                    ),
+                );
+                hit.related(
+                    cx.file.id,
+                    req.word,
+                    format!("`pip install -r` reads `{path}` here"),
+                );
                 if let Some(alt) = &entry.alternative {
                     hit.help(format!(
                         "replace it with {alt}, or keep the workload on Linux"
