@@ -266,7 +266,7 @@ def cmd_compare(args):
     agree = total = agree_check = agree_meta = resolved_meta = same_evidence = 0
     holdout_agree = holdout_total = holdout_first = 0
     evidence_diffs = []
-    for case in load_cases():
+    for case in load_cases(args.cases):
         name = case["name"]
         r = results.get(name)
         if not r or r["status"] not in ("builds", "fails"):
@@ -354,7 +354,7 @@ def cmd_compare(args):
     if holdout_total:
         first_rate = 100.0 * holdout_first / holdout_total
         h_rate = 100.0 * holdout_agree / holdout_total
-        fixed = [c["name"] for c in load_cases() if c.get("holdout_fixed")]
+        fixed = [c["name"] for c in load_cases(args.cases) if c.get("holdout_fixed")]
         out.append(
             f"**Holdout, as first measured: {holdout_first} of {holdout_total} ({first_rate:.1f}%).** "
             f"The cases marked `(holdout)` were added after the knowledge tables were last "
