@@ -78,17 +78,40 @@ def write_project(root: Path, case):
         lock = d / "Cargo.lock"
         if lock.exists():
             lock.unlink()
-    (d / "src" / "main.rs").write_text(case.get("main") or main_rs(case["deps"]))
+    (d / "src" / "main.rs").write_text(case.get("main") or main_rs(case["deps"], d))
     return d
 
 
-def main_rs(deps: str) -> str:
+def main_rs(deps: str, project: Path) -> str:
     """`extern crate x as _;` for every dependency, then an empty `main`. Without the extern
     lines rustc never loads an unused dependency, so its native libraries (`-lsqlite3`) would
     never reach the linker and `cargo build` would succeed where a real program fails."""
-    keys = tomllib.loads("[dependencies]\n" + deps)["dependencies"].keys()
-    lines = [f"extern crate {k.replace('-', '_')} as _;" for k in keys]
+    names = lib_names(project)
+    if names is None:
+        keys = tomllib.loads("[dependencies]\n" + deps)["dependencies"].keys()
+        names = [k.replace("-", "_") for k in keys]
+    lines = [f"extern crate {n} as _;" for n in names]
     return "\n".join(lines + ["", "fn main() {}", ""])
+
+
+def lib_names(project: Path):
+    """The library names rustc knows the project's dependencies by, from cargo's resolve (once
+    fetched, offline): a package's library can be named otherwise (rust-ini's is `ini`), and
+    `extern crate` needs that name. None when cargo cannot resolve offline yet."""
+    try:
+        p = subprocess.run(["cargo", "metadata", "--offline", "--format-version", "1"],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None
+    if p.returncode != 0:
+        return None
+    meta = json.loads(p.stdout)
+    root = (meta.get("resolve") or {}).get("root")
+    for node in (meta.get("resolve") or {}).get("nodes", []):
+        if node["id"] == root:
+            return [d["name"] for d in node.get("deps", [])
+                    if any(k.get("kind") is None for k in d.get("dep_kinds", []))]
+    return None
 
 
 def run(cmd, cwd, env, timeout):
@@ -156,11 +179,13 @@ def cmd_check(args):
         if args.only and name not in args.only:
             continue
         project = write_project(work, case)
+        main = (project / "src" / "main.rs").read_text()
         prev = results.get(name)
         fresh = (
             prev
             and not args.force
             and prev.get("deps") == case["deps"]
+            and prev.get("main") == main
             and "failed to download" not in (prev.get("failing") or "")
             and prev.get("status") in ("builds", "fails", "timeout")
         )
@@ -173,9 +198,13 @@ def cmd_check(args):
                 results[name] = {"deps": case["deps"], "status": "fetch-failed", "detail": out[-400:]}
                 results_path.write_text(json.dumps(results, indent=1, sort_keys=True))
                 continue
+            # Fetched: cargo can now say what each dependency's library is called.
+            project = write_project(work, case)
+            main = (project / "src" / "main.rs").read_text()
             status, failing, secs, tail = cargo_step(project, env, "check", args)
             results[name] = {
                 "deps": case["deps"],
+                "main": main,
                 "status": status,
                 "failing": failing,
                 "version": resolved_version(project, case["crate"]),
@@ -416,6 +445,17 @@ def cmd_compare(args):
 
 
 SAMPLED_HEADING = "## Compile prediction on sampled crates"
+REGISTRY_PATH = re.compile(r"\S*/registry/src/[^/]+/")
+
+
+def first_error(log: Path) -> str:
+    """The compiler's first error line in a cargo log, registry paths shortened."""
+    if not log.exists():
+        return ""
+    for line in log.read_text(errors="replace").splitlines():
+        if "error" in line and "could not compile" not in line and not line.startswith("warning"):
+            return REGISTRY_PATH.sub("", line).replace("`", "'")[:180]
+    return ""
 
 
 def cmd_compare_sampled(args):
@@ -449,11 +489,15 @@ def cmd_compare_sampled(args):
         if split == "dev":
             if fails == actual_fails:
                 kind = ""
+            elif actual_fails and failing.split(" ")[0] == case["crate"]:
+                kind = "its own platform code is not in the tables"
             elif actual_fails:
-                kind = f"platform API not in the tables (fails at `{failing}`)"
+                kind = f"transitive platform API not in the tables (fails at `{failing}`)"
             else:
                 kind = "flagged although it builds"
+            log = work / "cases" / case["name"] / ("check.log" if r["status"] != "builds" else "build.log")
             dev_rows.append({
+                "error": first_error(log) if actual_fails else "",
                 "name": case["name"], "version": r.get("version") or "?", "check": r["status"],
                 "build": built if r["status"] == "builds" else "(fails at check)",
                 "pred": "fails" if fails else "builds", "ok": fails == actual_fails,
@@ -479,6 +523,14 @@ def cmd_compare_sampled(args):
         f"any measurement: in rank order dev, holdout, dev, ... Nothing in the rules or tables was "
         f"changed for these cases.\n"
     )
+    if "source debian" in source:
+        out.append(
+            "The crates.io web API (downloads by category) was out of reach from the measuring "
+            "machine, only its package index was, so the sample is the sampler's other source: the "
+            "Rust crates Debian packages (chosen by Debian's Rust team), whose one-line description "
+            "names a network, file or process API, ordered by how many Debian Rust packages depend "
+            "on them. Re-run `sample.py` with the default source where the API answers.\n"
+        )
     for split in ("dev", "holdout"):
         c = counts.get(split)
         if c:
@@ -494,6 +546,7 @@ def cmd_compare_sampled(args):
     out.append("\n### Dev misses\n")
     misses = [x for x in dev_rows if not x["ok"]]
     out.extend(f"- **{x['name']}** {x['version']}: cargo build {x['build']}, predicted {x['pred']}: {x['kind']}."
+               + (f" First error: `{md_escape(x['error'])}`." if x["error"] else "")
                + (f" wasm-migrate says: {md_escape(x['why'][:200])}" if x["why"] else "")
                for x in misses)
     if not misses:
