@@ -3,7 +3,8 @@
 
 Not part of CI: it needs crates.io (to fetch) and a long time (to compile). Two steps:
 
-  scripts/accuracy/accuracy.py check   [--work DIR] [--only NAME...] [--force]
+  scripts/accuracy/accuracy.py check   [--cases FILE] [--work DIR] [--only NAME...] [--force]
+                                       [--jobs N] [--nice N]
       Generate one small project per case in cases.toml under DIR (default target/accuracy),
       fetch its dependencies (online), then run
       `cargo check --offline --target wasm32-wasip2` and, when that succeeds,
@@ -11,13 +12,19 @@ Not part of CI: it needs crates.io (to fetch) and a long time (to compile). Two 
       only names a system library passes check and fails here). Both outcomes go to
       DIR/results.json. Finished steps are skipped unless --force.
 
-  scripts/accuracy/accuracy.py compare [--work DIR] --bin PATH [--out docs/accuracy.md]
+  scripts/accuracy/accuracy.py compare [--cases FILE] [--work DIR] --bin PATH [--out docs/accuracy.md]
+                                       [--bin-commit SHA]
       Run `PATH scan CASE --format json` on every project, read the prediction (a WM2xx finding
       whose message says "does not compile for wasm32-wasip2"), compare it with the build
       outcome (a case whose check fails cannot build), and write the table, both oracles'
       columns and the agreement rate to docs/accuracy.md. Each case is scanned a second time
       with `--cargo-metadata` (cargo's own feature resolution); that agreement is recorded beside
       the static one, and so is whether the two scans give the same findings and chains.
+
+--cases defaults to cases.toml and --work to target/accuracy (target/accuracy-<stem> for another
+case file). A case file whose cases carry `split = "dev"|"holdout"` (cases-sampled.toml, written
+by sample.py) is compared apart: one section of docs/accuracy.md with the agreement of each split,
+the dev cases by name and the holdout as numbers only.
 
 wasm-migrate itself never runs cargo unless asked (`--cargo-metadata`); this script does, on
 projects it generated itself.
@@ -39,8 +46,8 @@ TARGET = "wasm32-wasip2"
 MARKER = "does not compile for wasm32-wasip2"
 
 
-def load_cases():
-    with open(HERE / "cases.toml", "rb") as f:
+def load_cases(path=HERE / "cases.toml"):
+    with open(path, "rb") as f:
         cases = tomllib.load(f)["case"]
     for c in cases:
         c.setdefault("name", c["crate"])
@@ -71,17 +78,40 @@ def write_project(root: Path, case):
         lock = d / "Cargo.lock"
         if lock.exists():
             lock.unlink()
-    (d / "src" / "main.rs").write_text(case.get("main") or main_rs(case["deps"]))
+    (d / "src" / "main.rs").write_text(case.get("main") or main_rs(case["deps"], d))
     return d
 
 
-def main_rs(deps: str) -> str:
+def main_rs(deps: str, project: Path) -> str:
     """`extern crate x as _;` for every dependency, then an empty `main`. Without the extern
     lines rustc never loads an unused dependency, so its native libraries (`-lsqlite3`) would
     never reach the linker and `cargo build` would succeed where a real program fails."""
-    keys = tomllib.loads("[dependencies]\n" + deps)["dependencies"].keys()
-    lines = [f"extern crate {k.replace('-', '_')} as _;" for k in keys]
+    names = lib_names(project)
+    if names is None:
+        keys = tomllib.loads("[dependencies]\n" + deps)["dependencies"].keys()
+        names = [k.replace("-", "_") for k in keys]
+    lines = [f"extern crate {n} as _;" for n in names]
     return "\n".join(lines + ["", "fn main() {}", ""])
+
+
+def lib_names(project: Path):
+    """The library names rustc knows the project's dependencies by, from cargo's resolve (once
+    fetched, offline): a package's library can be named otherwise (rust-ini's is `ini`), and
+    `extern crate` needs that name. None when cargo cannot resolve offline yet."""
+    try:
+        p = subprocess.run(["cargo", "metadata", "--offline", "--format-version", "1"],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None
+    if p.returncode != 0:
+        return None
+    meta = json.loads(p.stdout)
+    root = (meta.get("resolve") or {}).get("root")
+    for node in (meta.get("resolve") or {}).get("nodes", []):
+        if node["id"] == root:
+            return [d["name"] for d in node.get("deps", [])
+                    if any(k.get("kind") is None for k in d.get("dep_kinds", []))]
+    return None
 
 
 def run(cmd, cwd, env, timeout):
@@ -143,16 +173,19 @@ def cmd_check(args):
     env = dict(os.environ)
     env["CARGO_TARGET_DIR"] = str(work / "target")
     env.setdefault("CARGO_TERM_COLOR", "never")
-    for case in load_cases():
+    env["CARGO_BUILD_JOBS"] = str(args.jobs)
+    for case in load_cases(args.cases):
         name = case["name"]
         if args.only and name not in args.only:
             continue
         project = write_project(work, case)
+        main = (project / "src" / "main.rs").read_text()
         prev = results.get(name)
         fresh = (
             prev
             and not args.force
             and prev.get("deps") == case["deps"]
+            and prev.get("main") == main
             and "failed to download" not in (prev.get("failing") or "")
             and prev.get("status") in ("builds", "fails", "timeout")
         )
@@ -165,9 +198,13 @@ def cmd_check(args):
                 results[name] = {"deps": case["deps"], "status": "fetch-failed", "detail": out[-400:]}
                 results_path.write_text(json.dumps(results, indent=1, sort_keys=True))
                 continue
-            status, failing, secs, tail = cargo_step(project, env, "check")
+            # Fetched: cargo can now say what each dependency's library is called.
+            project = write_project(work, case)
+            main = (project / "src" / "main.rs").read_text()
+            status, failing, secs, tail = cargo_step(project, env, "check", args)
             results[name] = {
                 "deps": case["deps"],
+                "main": main,
                 "status": status,
                 "failing": failing,
                 "version": resolved_version(project, case["crate"]),
@@ -181,18 +218,19 @@ def cmd_check(args):
             continue
         # `cargo check` never links; the prediction is about building, so build what checks.
         print(f"== {name} (build)", flush=True)
-        status, failing, secs, tail = cargo_step(project, env, "build")
+        status, failing, secs, tail = cargo_step(project, env, "build", args)
         r["build"] = {"status": status, "failing": failing, "seconds": secs, "tail": tail}
         results_path.write_text(json.dumps(results, indent=1, sort_keys=True))
         print(f"   build {status} {failing or ''} ({secs:.0f}s)", flush=True)
 
 
-def cargo_step(project: Path, env, step: str):
+def cargo_step(project: Path, env, step: str, args):
     """`cargo check` or `cargo build` for the target; (status, first failing crate, seconds, tail)."""
     # The short message format drops the linker's notes, which name the missing library.
     fmt = ["--message-format", "short"] if step == "check" else []
     code, out, secs = run(
-        ["nice", "-n", "10", "cargo", step, "--offline", "--target", TARGET, "-j", "2", *fmt],
+        ["nice", "-n", str(args.nice), "cargo", step, "--offline", "--target", TARGET,
+         "-j", str(args.jobs), *fmt],
         project, env, 3600,
     )
     (project / f"{step}.log").write_text(out)
@@ -244,6 +282,8 @@ def md_escape(s: str) -> str:
 
 
 def cmd_compare(args):
+    if any("split" in c for c in load_cases(args.cases)):
+        return cmd_compare_sampled(args)
     work = Path(args.work).resolve()
     results = json.loads((work / "results.json").read_text())
     explanations = {}
@@ -255,7 +295,7 @@ def cmd_compare(args):
     agree = total = agree_check = agree_meta = resolved_meta = same_evidence = 0
     holdout_agree = holdout_total = holdout_first = 0
     evidence_diffs = []
-    for case in load_cases():
+    for case in load_cases(args.cases):
         name = case["name"]
         r = results.get(name)
         if not r or r["status"] not in ("builds", "fails"):
@@ -343,7 +383,7 @@ def cmd_compare(args):
     if holdout_total:
         first_rate = 100.0 * holdout_first / holdout_total
         h_rate = 100.0 * holdout_agree / holdout_total
-        fixed = [c["name"] for c in load_cases() if c.get("holdout_fixed")]
+        fixed = [c["name"] for c in load_cases(args.cases) if c.get("holdout_fixed")]
         out.append(
             f"**Holdout, as first measured: {holdout_first} of {holdout_total} ({first_rate:.1f}%).** "
             f"The cases marked `(holdout)` were added after the knowledge tables were last "
@@ -393,7 +433,8 @@ def cmd_compare(args):
     target = Path(args.out)
     if target.exists():
         old = target.read_text()
-        marker = old.find("\n## Real-world corpus")
+        marker = min((i for i in (old.find("\n" + SAMPLED_HEADING), old.find("\n## Real-world corpus"))
+                      if i != -1), default=-1)
         if marker != -1:
             kept = old[marker:]
     target.write_text("\n".join(out).rstrip("\n") + "\n" + kept)
@@ -403,18 +444,159 @@ def cmd_compare(args):
           f"{holdout_agree}/{holdout_total} now) -> {args.out}")
 
 
+SAMPLED_HEADING = "## Compile prediction on sampled crates"
+REGISTRY_PATH = re.compile(r"\S*/registry/src/[^/]+/")
+
+
+def first_error(log: Path) -> str:
+    """The compiler's first error line in a cargo log, registry paths shortened."""
+    if not log.exists():
+        return ""
+    for line in log.read_text(errors="replace").splitlines():
+        if "error" in line and "could not compile" not in line and not line.startswith("warning"):
+            return REGISTRY_PATH.sub("", line).replace("`", "'")[:180]
+    return ""
+
+
+def cmd_compare_sampled(args):
+    """Agreement on a sampled case file (cases-sampled.toml), dev and holdout apart. Only dev cases
+    are shown by name: the holdout is reported as numbers, so nobody tunes the tables to it.
+    Writes (or replaces) one section of --out, headed with the date and the binary's commit."""
+    work = Path(args.work).resolve()
+    results = json.loads((work / "results.json").read_text())
+    counts = {}
+    dev_rows, skipped = [], []
+    for case in load_cases(args.cases):
+        split = case.get("split", "dev")
+        r = results.get(case["name"])
+        built, failing = build_outcome(r) if r else (None, "")
+        if built not in ("builds", "fails"):
+            skipped.append((split, case["name"], (r or {}).get("status", "not run")))
+            continue
+        fails, reasons, _, _ = predict(args.bin, work / "cases" / case["name"])
+        if fails is None:
+            skipped.append((split, case["name"], reasons[0]))
+            continue
+        actual_fails = built == "fails"
+        c = counts.setdefault(split, {"n": 0, "agree": 0, "fails": 0, "missed": 0, "flagged": 0})
+        c["n"] += 1
+        c["fails"] += actual_fails
+        c["agree"] += fails == actual_fails
+        # The two ways to be wrong: a build failure the tables do not know (a false "ready"),
+        # or a finding on a crate that builds.
+        c["missed"] += actual_fails and not fails
+        c["flagged"] += fails and not actual_fails
+        if split == "dev":
+            if fails == actual_fails:
+                kind = ""
+            elif actual_fails and failing.split(" ")[0] == case["crate"]:
+                kind = "its own platform code is not in the tables"
+            elif actual_fails:
+                kind = f"transitive platform API not in the tables (fails at `{failing}`)"
+            else:
+                kind = "flagged although it builds"
+            log = work / "cases" / case["name"] / ("check.log" if r["status"] != "builds" else "build.log")
+            dev_rows.append({
+                "error": first_error(log) if actual_fails else "",
+                "name": case["name"], "version": r.get("version") or "?", "check": r["status"],
+                "build": built if r["status"] == "builds" else "(fails at check)",
+                "pred": "fails" if fails else "builds", "ok": fails == actual_fails,
+                "failing": failing, "why": reasons[0] if reasons else "", "kind": kind,
+            })
+
+    def rate(split):
+        c = counts.get(split, {"n": 0, "agree": 0})
+        pct = 100.0 * c["agree"] / c["n"] if c["n"] else 0.0
+        return f"{c['agree']} of {c['n']} ({pct:.1f}%)"
+
+    head = Path(args.cases).read_text().splitlines()
+    source = " ".join(l[2:].rstrip(".") for l in head if l.startswith("# Sampled 2"))
+    date = time.strftime("%Y-%m-%d", time.gmtime())
+    commit = args.bin_commit or "unknown"
+    rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
+    out = [f"{SAMPLED_HEADING} (first measurement, {date}, binary commit {commit})\n"]
+    out.append(
+        f"Cases: `{Path(args.cases).resolve().relative_to(REPO) if Path(args.cases).resolve().is_relative_to(REPO) else args.cases}`, "
+        f"written by `scripts/accuracy/sample.py` and not chosen by hand ({source}; the queries are "
+        f"in the file's head). Each crate with its default features, measured as the cases above "
+        f"(`cargo check`, then `cargo build` for {TARGET}; {rustc}). The split was fixed before "
+        f"any measurement: in rank order dev, holdout, dev, ... Nothing in the rules or tables was "
+        f"changed for these cases.\n"
+    )
+    if "source debian" in source:
+        out.append(
+            "The crates.io web API (downloads by category) was out of reach from the measuring "
+            "machine, only its package index was, so the sample is the sampler's other source: the "
+            "Rust crates Debian packages (chosen by Debian's Rust team), whose one-line description "
+            "names a network, file or process API, ordered by how many Debian Rust packages depend "
+            "on them. Re-run `sample.py` with the default source where the API answers.\n"
+        )
+    for split in ("dev", "holdout"):
+        c = counts.get(split)
+        if c:
+            out.append(
+                f"- **{split}: agreement {rate(split)}**; {c['fails']} of {c['n']} fail to build; "
+                f"wrong: {c['missed']} predicted to build that fail, {c['flagged']} predicted to "
+                f"fail that build."
+            )
+    if skipped:
+        out.append(f"- Not measured (no build outcome): dev {sum(1 for s in skipped if s[0] == 'dev')}, "
+                   f"holdout {sum(1 for s in skipped if s[0] != 'dev')} "
+                   f"({', '.join(sorted({s[2] for s in skipped}))}).")
+    out.append("\n### Dev misses\n")
+    misses = [x for x in dev_rows if not x["ok"]]
+    out.extend(f"- **{x['name']}** {x['version']}: cargo build {x['build']}, predicted {x['pred']}: {x['kind']}."
+               + (f" First error: `{md_escape(x['error'])}`." if x["error"] else "")
+               + (f" wasm-migrate says: {md_escape(x['why'][:200])}" if x["why"] else "")
+               for x in misses)
+    if not misses:
+        out.append("None.")
+    out.append("\n### Dev cases\n")
+    out.append("| case | version | cargo check | cargo build | predicted | agree | first failing crate | wasm-migrate says |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for x in dev_rows:
+        out.append(f"| {x['name']} | {x['version']} | {x['check']} | {x['build']} | {x['pred']} | "
+                   f"{'yes' if x['ok'] else '**no**'} | {md_escape(x['failing'])} | {md_escape(x['why'][:140])} |")
+    section = "\n".join(out) + "\n"
+    target = Path(args.out)
+    old = target.read_text() if target.exists() else ""
+    # Replace this section if it is there (the same heading line), else put it before the
+    # real-world corpus, which another script owns.
+    first = out[0].rstrip("\n")
+    start = old.find("\n" + first + "\n")
+    if start != -1:
+        nxt = old.find("\n## ", start + 1)
+        new = old[:start + 1] + section + (old[nxt:] if nxt != -1 else "")
+    else:
+        at = old.find("\n## Real-world corpus")
+        at = len(old) if at == -1 else at
+        new = old[:at].rstrip("\n") + "\n\n" + section + old[at:]
+    target.write_text(new)
+    print(" ".join(f"{s} {rate(s)}" for s in ("dev", "holdout")) + f" -> {args.out}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("check")
-    c.add_argument("--work", default=str(REPO / "target" / "accuracy"))
+    c.add_argument("--cases", default=str(HERE / "cases.toml"))
+    c.add_argument("--work")
     c.add_argument("--only", nargs="*")
     c.add_argument("--force", action="store_true")
+    # The machine is shared: how many compiler jobs, and how nice, each cargo step runs with.
+    c.add_argument("--jobs", type=int, default=2)
+    c.add_argument("--nice", type=int, default=10)
     p = sub.add_parser("compare")
-    p.add_argument("--work", default=str(REPO / "target" / "accuracy"))
+    p.add_argument("--cases", default=str(HERE / "cases.toml"))
+    p.add_argument("--work")
     p.add_argument("--bin", required=True)
     p.add_argument("--out", default=str(REPO / "docs" / "accuracy.md"))
+    p.add_argument("--bin-commit", help="the commit the binary was built from (sampled sets)")
     args = ap.parse_args()
+    if args.work is None:
+        # Each case file has its own work directory, so results of two sets never mix.
+        stem = Path(args.cases).stem
+        args.work = str(REPO / "target" / ("accuracy" if stem == "cases" else f"accuracy-{stem}"))
     {"check": cmd_check, "compare": cmd_compare}[args.cmd](args)
 
 
