@@ -300,11 +300,14 @@ fn judge(
     already_wasm: bool,
     code_read: &[&str],
 ) -> (Confidence, String, Option<String>) {
-    let images = unplaced_images
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut names: Vec<String> = Vec::new();
+    for i in unplaced_images {
+        let n = format!("`{i}`");
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let images = names.join(", ");
     let settle_unplaced = (!unplaced_images.is_empty()).then(|| {
         format!(
             "link the Dockerfile that builds {images} (skaffold.yaml, a `docker build` in CI, \
@@ -315,11 +318,21 @@ fn judge(
     match weakest {
         Placement::Unplaced if blocked => (
             Confidence::Medium,
-            format!(
-                "a blocker in what was inspected decides it, but what the container runs is not \
-                 known (image {images} is not in the knowledge base and no Dockerfile builds it \
-                 here)"
-            ),
+            match names.len() {
+                0 => "a blocker in what was inspected decides it, but what the container runs is \
+                      not known (nothing places its code)"
+                    .to_string(),
+                1 => format!(
+                    "a blocker in what was inspected decides it, but what the container runs is \
+                     not known (image {images} is not in the knowledge base and no Dockerfile \
+                     builds it here)"
+                ),
+                _ => format!(
+                    "a blocker in what was inspected decides it, but what the containers run is \
+                     not known (images {images} are not in the knowledge base and no Dockerfile \
+                     builds them here)"
+                ),
+            },
             settle_unplaced,
         ),
         Placement::Unplaced => (
