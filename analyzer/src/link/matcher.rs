@@ -302,7 +302,7 @@ impl<T: Copy> Matcher<T> {
         match what {
             What::FileName => format!(
                 "Dockerfile name `{}`",
-                path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+                path.rsplit('/').next().unwrap_or(path)
             ),
             What::Dir(d) => format!("directory `{}`", named.get(d).copied().unwrap_or("")),
             What::GenericDir => format!(
