@@ -154,7 +154,7 @@ fn the_matcher_links_by_names_of_paths() {
     assert!(findings(users).contains(&("apt-native-pkg", "users/Dockerfile", 3)));
 
     let search = workload(&v, "Deployment/default/search");
-    assert!(linked_by(search)[0].contains("(Dockerfile name `search.dockerfile`"));
+    assert!(linked_by(search)[0].contains("(Dockerfile name `search.Dockerfile`"));
     assert!(findings(search).contains(&("jvm", "deploy/search.Dockerfile", 2)));
 
     let web = workload(&v, "Deployment/default/web");

@@ -150,6 +150,8 @@ enum What {
     Dir(usize),
     /// This many nearest named directories, joined.
     Joined(usize),
+    /// The Dockerfile's own directory, though its name is generic.
+    GenericDir,
     /// The repository name of this index.
     RepoName(usize),
 }
@@ -223,6 +225,15 @@ impl<T: Copy> Matcher<T> {
             let t = strip_versions(tokens(seg));
             self.add(squash(&t), i, score, What::Dir(depth));
         }
+        // `tools/Dockerfile` still builds an image named `tools`: a generic name of the
+        // Dockerfile's own directory counts, below any real name.
+        if let Some(seg) = segs
+            .first()
+            .filter(|s| is_generic_dir(s) && (stem.is_none() || variant))
+        {
+            let t = strip_versions(tokens(seg));
+            self.add(squash(&t), i, 72 - penalty, What::GenericDir);
+        }
         // `shop/cart` is also `shop-cart`: runs of named directories joined, nearest last.
         for len in 2..=named.len().min(3) {
             let key: String = named[..len]
@@ -237,7 +248,9 @@ impl<T: Copy> Matcher<T> {
         if named.is_empty() && segs.len() <= 2 && (stem.is_none() || variant) {
             for n in 0..self.repo_names.len() {
                 let t = strip_versions(tokens(&self.repo_names[n]));
-                self.add(squash(&t), i, 90 - penalty, What::RepoName(n));
+                // The root itself first: `Dockerfile` beside `docker/Dockerfile` wins.
+                let score = 90 - 2 * segs.len() as i32 - penalty;
+                self.add(squash(&t), i, score, What::RepoName(n));
             }
         }
     }
@@ -289,9 +302,13 @@ impl<T: Copy> Matcher<T> {
         match what {
             What::FileName => format!(
                 "Dockerfile name `{}`",
-                path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+                path.rsplit('/').next().unwrap_or(path)
             ),
             What::Dir(d) => format!("directory `{}`", named.get(d).copied().unwrap_or("")),
+            What::GenericDir => format!(
+                "directory `{}`",
+                named_dirs(path).0.first().copied().unwrap_or("")
+            ),
             What::Joined(len) => {
                 let run: Vec<&str> = named.iter().take(len).rev().copied().collect();
                 format!("directories `{}` joined", run.join("/"))
@@ -493,6 +510,7 @@ mod tests {
                 "deploy/billing.Dockerfile",
                 "Dockerfile",
                 "apps/shop/search/Dockerfile",
+                "tools/Dockerfile",
             ],
             &["shop"],
             &images,
@@ -524,6 +542,12 @@ mod tests {
             Some("src/services/cart/docker/Dockerfile")
         );
         assert_eq!(linked(&m, "redis:7"), None);
+        // A generic directory name still names its own Dockerfile, below real names.
+        assert_eq!(
+            linked(&m, "acme/tools").as_deref(),
+            Some("tools/Dockerfile")
+        );
+        assert_eq!(linked(&m, "acme/deploy"), None);
         assert_eq!(linked(&m, "acme/checkout"), None);
     }
 

@@ -1,8 +1,16 @@
-//! Linking: Kubernetes workloads -> their container images -> the Dockerfiles that build them.
+//! Linking: Kubernetes workloads -> their container images -> what builds them.
 //!
-//! In order (DESIGN §3): explicit build config (skaffold, compose, `docker build` in workflows and
-//! Makefiles), then conventions (the image's last path segment names the Dockerfile's directory).
-//! Every link records why it was made. Linear: images are matched through a map from short name.
+//! In order (docs/linking.md): `[links]` in .wasm-migrate.toml, `ko://` references, explicit build
+//! config naming a Dockerfile (skaffold, compose, docker-bake, build-push-action, `docker build`
+//! in workflows and Makefiles), builds without a Dockerfile (Jib, Spring Boot, buildpacks), the
+//! same image name pushed elsewhere, then the scored name matcher (`matcher.rs`), which links only
+//! a unique best match and leaves a note naming the candidates of a tie. Every link records why it
+//! was made. Linear: explicit links are looked up per image, names through the matcher's index,
+//! and each distinct image reference is resolved once.
+//!
+//! One module per source: [`bake`], [`program`] (Jib, buildpacks, ko), [`prebuilt`] (a copied
+//! Cargo binary, after the Cargo pipeline); skaffold, compose, workflows and Makefiles are read by
+//! [`crate::build_config`].
 
 pub mod bake;
 mod matcher;

@@ -144,9 +144,10 @@ fn maven_properties(text: &str) -> HashMap<String, String> {
                 continue;
             }
             let close = format!("</{name}>");
+            // An element that is never closed ends the reading: looking on for each of many
+            // unclosed tags would scan the rest of the file once per tag.
             let Some(e) = after[gt + 1..].find(&close) else {
-                rest = &after[gt + 1..];
-                continue;
+                break;
             };
             props
                 .entry(name.to_string())
@@ -269,7 +270,9 @@ fn assigned_string(text: &str, s: usize, e: usize, key: &str) -> Option<(String,
             continue;
         };
         let body = &rest[1..];
-        let Some(end) = body.find(q) else { continue };
+        // The value ends on its line: an unclosed quote must not make each occurrence scan on.
+        let line = &body[..body.find('\n').unwrap_or(body.len())];
+        let Some(end) = line.find(q) else { continue };
         let value_start = s + (region.len() - body.len());
         return Some((body[..end].to_string(), value_start, value_start + end));
     }
@@ -428,6 +431,16 @@ mod tests {
         );
         assert_eq!(gradle(&boot)[0].builder, Builder::SpringBoot);
         assert!(gradle(&src("build.gradle", "jib {")).is_empty());
+    }
+
+    #[test]
+    fn hostile_build_files_cost_one_pass() {
+        let unclosed = format!("jib {{ to {{ {} }} }}", "image = \"x\n".repeat(100_000));
+        assert!(gradle(&src("build.gradle", &unclosed)).is_empty());
+        let nested = "<plugin><artifactId>jib-maven-plugin".repeat(50_000);
+        assert!(pom(&src("pom.xml", &nested)).is_empty());
+        let props = format!("<properties>{}</properties>", "<a>".repeat(100_000));
+        assert!(pom(&src("pom.xml", &props)).is_empty());
     }
 
     #[test]
