@@ -100,6 +100,22 @@ fn squash(tokens: &[String]) -> String {
     tokens.concat()
 }
 
+/// `squash(strip_versions(tokens(s)))` in one pass and one allocation: the index key of a name.
+fn key(s: &str) -> String {
+    let parts = || s.split(['-', '_', '.']).filter(|t| !t.is_empty());
+    let n = parts().count();
+    let versions = parts()
+        .rev()
+        .take_while(|t| is_version_token(&t.to_ascii_lowercase()))
+        .count();
+    let keep = n - versions.min(n.saturating_sub(1));
+    let mut out = String::with_capacity(s.len());
+    for t in parts().take(keep) {
+        out.extend(t.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
 /// `v2`, `1`, `1.2.3` as separate tokens: `v`, digits.
 fn is_version_token(t: &str) -> bool {
     let digits = t.strip_prefix('v').unwrap_or(t);
@@ -215,15 +231,13 @@ impl<T: Copy> Matcher<T> {
         let variant = stem.is_some_and(|s| tokens(s).iter().all(|t| is_variant(t)));
         let penalty = if variant { 3 } else { 0 };
         if let Some(stem) = stem.filter(|_| !variant) {
-            let t = strip_versions(tokens(stem));
-            self.add(squash(&t), i, 100, What::FileName);
+            self.add(key(stem), i, 100, What::FileName);
         }
         let (segs, named) = named_dirs(path);
         for (depth, seg) in named.iter().enumerate() {
             // Nearest first; the sixth ancestor still reaches the threshold.
             let score = 95 - 6 * depth as i32 - penalty;
-            let t = strip_versions(tokens(seg));
-            self.add(squash(&t), i, score, What::Dir(depth));
+            self.add(key(seg), i, score, What::Dir(depth));
         }
         // `tools/Dockerfile` still builds an image named `tools`: a generic name of the
         // Dockerfile's own directory counts, below any real name.
@@ -231,8 +245,7 @@ impl<T: Copy> Matcher<T> {
             .first()
             .filter(|s| is_generic_dir(s) && (stem.is_none() || variant))
         {
-            let t = strip_versions(tokens(seg));
-            self.add(squash(&t), i, 72 - penalty, What::GenericDir);
+            self.add(key(seg), i, 72 - penalty, What::GenericDir);
         }
         // `shop/cart` is also `shop-cart`: runs of named directories joined, nearest last.
         for len in 2..=named.len().min(3) {
@@ -247,10 +260,9 @@ impl<T: Copy> Matcher<T> {
         // own program, unless its name says it builds another one (`deploy/billing.Dockerfile`).
         if named.is_empty() && segs.len() <= 2 && (stem.is_none() || variant) {
             for n in 0..self.repo_names.len() {
-                let t = strip_versions(tokens(&self.repo_names[n]));
                 // The root itself first: `Dockerfile` beside `docker/Dockerfile` wins.
                 let score = 90 - 2 * segs.len() as i32 - penalty;
-                self.add(squash(&t), i, score, What::RepoName(n));
+                self.add(key(&self.repo_names[n]), i, score, What::RepoName(n));
             }
         }
     }
@@ -334,16 +346,16 @@ impl<T: Copy> Matcher<T> {
         let base = strip_versions(tokens(short));
         push(&base, 0, How::Name);
         // `acme-shop-cart` beside `acme-shop-users`: the shared `acme-shop` names no program.
-        let mut stripped = base.clone();
+        let mut stripped: &[String] = &base;
         if let Some(prefix) = self.shared_prefix.get(dir_of(&repo))
             && base.len() > prefix.len()
             && base.starts_with(prefix)
         {
-            stripped = base[prefix.len()..].to_vec();
-            push(&stripped, 5, How::WithoutPrefix(prefix.join("-")));
+            stripped = &base[prefix.len()..];
+            push(stripped, 5, How::WithoutPrefix(prefix.join("-")));
         }
         // `cart-service` is the `cart` program's image.
-        for t in [&base, &stripped] {
+        for t in [&base[..], stripped] {
             if t.len() > 1 && t.last().is_some_and(|l| is_image_suffix(l)) {
                 let suffix = t[t.len() - 1].clone();
                 push(&t[..t.len() - 1], 15, How::WithoutSuffix(suffix));
@@ -428,31 +440,44 @@ fn is_floating_tag(t: &str) -> bool {
 /// Per namespace, the leading tokens every image of it shares, when at least two of its names
 /// keep tokens of their own after it.
 fn shared_prefixes<'a>(images: impl IntoIterator<Item = &'a str>) -> HashMap<String, Vec<String>> {
-    // A set per namespace: thousands of images must not cost a quadratic dedupe.
-    let mut by_ns: HashMap<String, HashSet<Vec<String>>> = HashMap::new();
+    /// Per namespace: the common leading tokens so far (`None` once nothing is shared), and the
+    /// distinct names seen, kept only while there is a prefix (thousands of unrelated images
+    /// cost one comparison each, no quadratic dedupe and no copies).
+    struct Acc {
+        prefix: Option<Vec<String>>,
+        names: HashSet<String>,
+    }
+    let mut by_ns: HashMap<String, Acc> = HashMap::new();
     for image in images {
         let name = ImageName::parse(image);
         let repo = name.repository.to_ascii_lowercase();
-        let ns = dir_of(&repo).to_string();
-        let t = strip_versions(tokens(repo.rsplit('/').next().unwrap_or(&repo)));
-        by_ns.entry(ns).or_default().insert(t);
+        let (ns, short) = repo.rsplit_once('/').unwrap_or(("", &repo));
+        let acc = by_ns.entry(ns.to_string()).or_insert_with(|| Acc {
+            prefix: Some(strip_versions(tokens(short))),
+            names: HashSet::new(),
+        });
+        let Some(prefix) = &mut acc.prefix else {
+            continue;
+        };
+        let t = strip_versions(tokens(short));
+        let common = prefix.iter().zip(&t).take_while(|(a, b)| a == b).count();
+        prefix.truncate(common);
+        if prefix.is_empty() {
+            acc.prefix = None;
+            acc.names = HashSet::new();
+        } else {
+            acc.names.insert(squash(&t));
+        }
     }
     let mut out = HashMap::new();
-    for (ns, names) in by_ns {
-        if names.len() < 2 {
-            continue;
-        }
-        let names: Vec<Vec<String>> = names.into_iter().collect();
-        let mut prefix: &[String] = &names[0];
-        for n in &names[1..] {
-            let common = prefix.iter().zip(n).take_while(|(a, b)| a == b).count();
-            prefix = &prefix[..common];
-        }
+    for (ns, acc) in by_ns {
+        let Some(prefix) = acc.prefix else { continue };
         // A name that is only the prefix is the repository's main image (`acme/shop` beside
         // `acme/shop-cart`); the prefix is still shared by the others.
-        let longer = names.iter().filter(|n| n.len() > prefix.len()).count();
-        if !prefix.is_empty() && longer >= 2 {
-            out.insert(ns, prefix.to_vec());
+        let whole = squash(&prefix);
+        let longer = acc.names.iter().filter(|n| **n != whole).count();
+        if longer >= 2 {
+            out.insert(ns, prefix);
         }
     }
     out
@@ -549,6 +574,21 @@ mod tests {
         );
         assert_eq!(linked(&m, "acme/deploy"), None);
         assert_eq!(linked(&m, "acme/checkout"), None);
+    }
+
+    #[test]
+    fn key_is_the_squashed_name_without_versions() {
+        for s in [
+            "Cart_Service-v2",
+            "cart-service.1.4",
+            "1.2",
+            "v3",
+            "",
+            "--",
+            "a-V2-b",
+        ] {
+            assert_eq!(key(s), squash(&strip_versions(tokens(s))), "{s}");
+        }
     }
 
     #[test]
