@@ -239,30 +239,41 @@ fn build_push_action_tags_with_workflow_env() {
 #[test]
 fn jib_and_buildpacks_link_the_build_file() {
     let v = fixture_json("jvm-builds");
-    for (id, why, source) in [
+    // Jib builds JVM programs: the build file places the workload (a `jvm` blocker, WM341).
+    // Buildpacks detect the language at build time: the link alone does not place it.
+    for (id, why, source, verdict) in [
         (
             "Deployment/default/orders",
             "orders/pom.xml:26 (jib builds it from `orders/pom.xml`)",
             "orders/pom.xml",
+            "blocked",
         ),
         (
             "Deployment/default/billing",
             "billing/build.gradle.kts:11 (jib builds it from `billing/build.gradle.kts`)",
             "billing/build.gradle.kts",
+            "blocked",
         ),
         (
             "Deployment/default/catalog",
             "Makefile:4 (buildpacks builds it from `catalog/project.toml`)",
             "catalog/project.toml",
+            "unknown",
         ),
     ] {
         let w = workload(&v, id);
         assert_eq!(linked_by(w), [why], "{w:#}");
-        assert_eq!(w["verdict"], "unknown");
+        assert_eq!(w["verdict"], verdict, "{w:#}");
         assert!(
             w["sources"].as_array().unwrap().iter().any(|s| s == source),
             "{w:#}"
         );
+        let wm341 = w["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "WM341" && f["category"] == "jvm");
+        assert_eq!(wm341, verdict == "blocked", "{w:#}");
     }
 }
 

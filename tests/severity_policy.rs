@@ -246,3 +246,24 @@ fn a_cronjob_running_a_generated_configmap_script_is_blocked_at_the_scripts_line
     assert_eq!(f["related"][0]["file"], "deploy/cronjob.yaml");
     assert_eq!(f["related"][0]["line"], 15);
 }
+
+#[test]
+fn a_jib_built_service_is_a_jvm_blocker_like_a_jvm_image() {
+    let skaffold = "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: orders\n      context: orders\n      jib: {}\n";
+    let pom = "<project>\n  <build><plugins><plugin>\n    <artifactId>jib-maven-plugin</artifactId>\n  </plugin></plugins></build>\n</project>\n";
+    let r = scan(&[
+        ("skaffold.yaml", skaffold),
+        ("orders/pom.xml", pom),
+        (
+            "k8s/orders.yaml",
+            &manifest("orders").replace("ghcr.io/acme/orders:1.0", "orders"),
+        ),
+    ]);
+    let w = workload(&r, "Deployment/default/orders");
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    assert_eq!(w["language"], "jvm", "{w}");
+    let f = finding(w, "WM341", "skaffold.yaml:5:7");
+    assert_eq!(f["category"], "jvm");
+    assert_eq!(f["severity"], "blocker");
+    assert_eq!(f["related"][0]["file"], "k8s/orders.yaml");
+}

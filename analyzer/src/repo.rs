@@ -561,6 +561,18 @@ fn assemble(repo: &mut Repo) {
     }
     let files: std::collections::HashSet<&str> =
         repo.files.iter().map(|f| f.path.as_str()).collect();
+    // Skaffold artifacts built by Jib, ko or buildpacks (no Dockerfile).
+    for (i, kind) in repo.kinds.iter().enumerate() {
+        if *kind != FileKind::Skaffold {
+            continue;
+        }
+        if let Some(stream) = repo.yaml.get(&FileId(i as u32)) {
+            repo.program_builds
+                .extend(program::skaffold_programs(&repo.files[i], stream, &|p| {
+                    files.contains(p)
+                }));
+        }
+    }
     // `pack build` in Makefiles (run in their directory) and workflows (run at the root).
     for (i, kind) in repo.kinds.iter().enumerate() {
         let file = &repo.files[i];

@@ -75,6 +75,10 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             add(Coverage::Source, &mut cov);
         }
     }
+    // A Jib/Spring Boot/ko build file (pom.xml, build.gradle, go.mod) was read for the image.
+    if !w.programs.is_empty() {
+        add(Coverage::DependencyManifest, &mut cov);
+    }
     // Already Wasm by its kind or runtime class (WM316), or a Wasm image built here.
     let already_wasm = !modules.is_empty()
         || findings
@@ -236,6 +240,16 @@ fn place_container(
         && crate::k8s::images::lookup(&ImageName::parse(img)).is_some()
     {
         return (Placement::ByImage, None, false, true);
+    }
+    // An image built without a Dockerfile by a tool that says the language (Jib and Spring Boot
+    // build JVM programs, ko Go ones): the build file places it, the code was not read.
+    if let Some(lang) = w
+        .programs
+        .iter()
+        .filter(|p| p.container == c.name)
+        .find_map(|p| p.builder.language())
+    {
+        return (Placement::ByImage, Some(lang.to_string()), false, false);
     }
     (Placement::Unplaced, None, false, false)
 }

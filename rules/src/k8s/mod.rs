@@ -29,6 +29,7 @@ mod node_options;
 mod non_http_port;
 mod persistent_volume;
 mod privileged;
+mod program_runtime;
 mod proxy_image;
 mod runtime_image;
 mod shell_command;
@@ -60,6 +61,7 @@ pub use node_options::NodeOptions;
 pub use non_http_port::NonHttpPort;
 pub use persistent_volume::PersistentVolume;
 pub use privileged::Privileged;
+pub use program_runtime::ProgramRuntime;
 pub use proxy_image::ProxyImage;
 pub use runtime_image::RuntimeImage;
 pub use shell_command::ShellCommand;
@@ -81,6 +83,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ExecProbe,
     &ShellCommand,
     &ContainerScriptProgram,
+    &ProgramRuntime,
     &NonHttpPort,
     &GrpcPort,
     &Controller,
