@@ -53,6 +53,8 @@ pub enum FileKind {
     /// A pip requirements file (`requirements*.txt`, `requirements/*.txt`): read for the
     /// `pip install -r` of a Dockerfile.
     PythonRequirements,
+    /// Python source (`*.py`): lexed only when a Python image copies it in.
+    Python,
     CargoToml,
     CargoLock,
     Rust,
@@ -120,6 +122,9 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(FileKind::ShellScript);
+    }
+    if lower.ends_with(".py") {
+        return Some(FileKind::Python);
     }
     if lower.ends_with(".txt")
         && (lower.starts_with("requirements") || rel.contains("requirements/"))

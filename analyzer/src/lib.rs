@@ -14,6 +14,7 @@ pub mod images;
 pub mod k8s;
 pub mod kustomize;
 pub mod link;
+pub mod python;
 pub mod repo;
 pub mod rust;
 pub mod services;

@@ -72,6 +72,8 @@ pub struct Budget {
     pub dockerfile_bytes: u64,
     /// `.rs` files.
     pub rust_bytes: u64,
+    /// `.py` files (lexed only when a Python image copies them in).
+    pub python_bytes: u64,
     /// `Cargo.toml`, `Cargo.lock`, Makefiles and anything else read as text.
     pub other_text_bytes: u64,
     pub wasm_bytes: u64,
@@ -85,6 +87,7 @@ impl Default for Budget {
             yaml_bytes: 32 * MIB,
             dockerfile_bytes: 8 * MIB,
             rust_bytes: 64 * MIB,
+            python_bytes: 32 * MIB,
             other_text_bytes: 32 * MIB,
             wasm_bytes: 192 * MIB,
         }
@@ -97,6 +100,7 @@ enum BudgetClass {
     Yaml,
     Dockerfile,
     Rust,
+    Python,
     OtherText,
     Wasm,
 }
@@ -107,6 +111,7 @@ impl BudgetClass {
             k if is_yaml(k) => BudgetClass::Yaml,
             FileKind::Dockerfile => BudgetClass::Dockerfile,
             FileKind::Rust => BudgetClass::Rust,
+            FileKind::Python => BudgetClass::Python,
             FileKind::Wasm => BudgetClass::Wasm,
             _ => BudgetClass::OtherText,
         }
@@ -117,6 +122,7 @@ impl BudgetClass {
             BudgetClass::Yaml => "YAML",
             BudgetClass::Dockerfile => "Dockerfile",
             BudgetClass::Rust => "Rust source",
+            BudgetClass::Python => "Python source",
             BudgetClass::OtherText => "other text",
             BudgetClass::Wasm => ".wasm",
         }
@@ -127,6 +133,7 @@ impl BudgetClass {
             BudgetClass::Yaml => b.yaml_bytes,
             BudgetClass::Dockerfile => b.dockerfile_bytes,
             BudgetClass::Rust => b.rust_bytes,
+            BudgetClass::Python => b.python_bytes,
             BudgetClass::OtherText => b.other_text_bytes,
             BudgetClass::Wasm => b.wasm_bytes,
         }
@@ -267,6 +274,10 @@ pub struct Repo {
     /// The pip requirements files the Dockerfiles' final images install, by Dockerfile
     /// ([`crate::dockerfile::RequirementsFile`]).
     pub pip_requirements: BTreeMap<FileId, Vec<crate::dockerfile::RequirementsFile>>,
+    /// Python source facts of the `.py` files some Python image copies in, by file.
+    pub python: BTreeMap<FileId, crate::python::PythonFacts>,
+    /// The `.py` files each Dockerfile's final image holds, by Dockerfile.
+    pub python_sources: BTreeMap<FileId, Vec<FileId>>,
     /// The simple commands of each script some image starts, by script file.
     pub script_commands: BTreeMap<FileId, Vec<crate::dockerfile::ShellCommand>>,
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
@@ -433,6 +444,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
 
     crate::dockerfile::attach_entrypoint_scripts(&mut repo);
     crate::dockerfile::attach_requirements(&mut repo);
+    crate::python::attach_python_sources(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::cargo::pipeline::parse(&mut repo);

@@ -75,6 +75,19 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             add(Coverage::Source, &mut cov);
         }
     }
+    // Python: the requirements files a Dockerfile installs and the `.py` files it copies in.
+    if w.dockerfiles
+        .iter()
+        .any(|d| repo.pip_requirements.contains_key(d))
+    {
+        add(Coverage::DependencyManifest, &mut cov);
+    }
+    if w.dockerfiles
+        .iter()
+        .any(|d| repo.python_sources.contains_key(d))
+    {
+        add(Coverage::Source, &mut cov);
+    }
     // A Jib/Spring Boot/ko build file (pom.xml, build.gradle, go.mod) was read for the image.
     if !w.programs.is_empty() {
         add(Coverage::DependencyManifest, &mut cov);
@@ -365,6 +378,31 @@ fn judge(
                 Some("link the Dockerfile or the source of the workload's code".to_string())
             }),
         ),
+        Placement::ByImage if !code_read.is_empty() => {
+            // A partial front-end read what the image copies in (Python sources, requirements).
+            let lang = language.unwrap_or("its runtime");
+            let read = match code_read {
+                [one] => (*one).to_string(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            (
+                Confidence::Medium,
+                format!(
+                    "judged by its image or Dockerfile ({lang}) and the {read} it copies in, read                      for what stands in the way; nothing was built for Wasm{}",
+                    if by_convention {
+                        ", and the Dockerfile is linked by naming convention only"
+                    } else {
+                        ""
+                    }
+                ),
+                (!blocked).then(|| {
+                    format!(
+                        "a build of the service with the {lang} Wasm toolchain (WASM-FACTS.md §8)"
+                    )
+                }),
+            )
+        }
         Placement::ByImage => {
             let lang = language.unwrap_or("its runtime");
             (

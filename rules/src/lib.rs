@@ -17,6 +17,7 @@ pub mod cargo;
 pub mod dockerfile;
 pub mod k8s;
 pub mod meta;
+pub mod python;
 pub mod rust;
 pub mod wasm;
 
@@ -376,6 +377,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(meta::RULES.iter().copied());
     rules.extend(cargo::RULES.iter().copied());
     rules.extend(rust::RULES.iter().copied());
+    rules.extend(python::RULES.iter().copied());
     rules.extend(wasm::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules

@@ -1,0 +1,109 @@
+//! Which `.py` files of the repository an image holds: what the Dockerfile's stages that make
+//! the final image copy from the build context (`COPY . /app`, `COPY src/ /app/src/`), read
+//! relative to the Dockerfile's folder. Bounded: at most [`MAX_FILES`] files and
+//! [`MAX_BYTES`] of source per Dockerfile.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::source::{PythonFacts, facts};
+use crate::discover::FileKind;
+use crate::dockerfile::{InstructionKind, Language};
+use crate::repo::Repo;
+use crate::source::FileId;
+
+/// Python files read per Dockerfile, at most.
+pub const MAX_FILES: usize = 2_000;
+/// Python source read per Dockerfile, at most.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// Link every Dockerfile whose final image runs Python to the `.py` files it copies in, and read
+/// their facts (each file once, in parallel).
+pub fn attach_python_sources(repo: &mut Repo) {
+    let mut by_df: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
+    let py: Vec<(usize, &str)> = repo
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| repo.kinds[*i] == FileKind::Python)
+        .map(|(i, f)| (i, f.path.as_str()))
+        .collect();
+    if py.is_empty() {
+        return;
+    }
+    for (&id, df) in &repo.parsed_dockerfiles {
+        if df.language_runtime().language != Language::Python {
+            continue;
+        }
+        let path = &repo.file(id).path;
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut prefixes: Vec<String> = Vec::new();
+        for i in df.contributing_stages() {
+            let Some(stage) = df.stage(i) else { continue };
+            for ins in &stage.instructions {
+                let (InstructionKind::Copy(c) | InstructionKind::Add(c)) = &ins.kind else {
+                    continue;
+                };
+                if c.from.is_some() {
+                    continue;
+                }
+                for src in &c.sources {
+                    let v = src.value.trim_start_matches("./").trim_end_matches('/');
+                    if v.contains('$') || v.contains("://") || v.contains('*') {
+                        continue;
+                    }
+                    let joined = match (dir, v) {
+                        ("", "." | "") => String::new(),
+                        (d, "." | "") => d.to_string(),
+                        ("", v) => v.to_string(),
+                        (d, v) => format!("{d}/{v}"),
+                    };
+                    if !joined.split('/').any(|s| s == "..") {
+                        prefixes.push(joined);
+                    }
+                }
+            }
+        }
+        let mut files = Vec::new();
+        let mut bytes = 0;
+        for (i, p) in &py {
+            let under = prefixes.iter().any(|pre| {
+                pre.is_empty()
+                    || *p == pre.as_str()
+                    || p.strip_prefix(pre.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            });
+            if !under || is_test_path(p) {
+                continue;
+            }
+            let len = repo.files[*i].text.len();
+            if files.len() >= MAX_FILES || bytes + len > MAX_BYTES {
+                break;
+            }
+            bytes += len;
+            files.push(FileId(*i as u32));
+        }
+        if !files.is_empty() {
+            by_df.insert(id, files);
+        }
+    }
+    let mut wanted: Vec<FileId> = by_df.values().flatten().copied().collect();
+    wanted.sort();
+    wanted.dedup();
+    let read: Vec<(FileId, PythonFacts)> = wanted
+        .par_iter()
+        .map(|&f| (f, facts(&repo.file(f).text)))
+        .collect();
+    repo.python = read.into_iter().collect();
+    repo.python_sources = by_df;
+}
+
+/// Tests and test helpers are not the service's code.
+fn is_test_path(p: &str) -> bool {
+    let name = p.rsplit('/').next().unwrap_or(p);
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || p.split('/').any(|s| s == "tests" || s == "test")
+}

@@ -1,0 +1,84 @@
+//! The Python front-end end to end: the `.py` files a Python image copies in are read, a process
+//! or native-library use blocks at its line, and a pure service is `portable` (a toolchain
+//! change, never `ready`) with its source in the coverage.
+
+mod common;
+
+use common::{run_in, stderr};
+use serde_json::Value;
+
+fn scan(files: &[(&str, &str)]) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join("repo").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: thumbs\nspec:\n  template:\n    spec:\n      containers:\n      - name: thumbs\n        image: ghcr.io/acme/thumbs:2\n";
+const DOCKERFILE: &str = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY thumbs/ thumbs/\nCMD [\"gunicorn\", \"thumbs.app:app\"]\n";
+
+#[test]
+fn a_subprocess_in_the_copied_code_blocks_at_its_line() {
+    let app = "import os\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.post('/t')\ndef t():\n    os.system('convert a.jpg a.png')\n    return 'ok'\n";
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        ("thumbs/Dockerfile", DOCKERFILE),
+        ("thumbs/requirements.txt", "flask==3.0.3\ngunicorn\n"),
+        ("thumbs/thumbs/app.py", app),
+        ("thumbs/scripts/dev.py", "import subprocess\n"),
+    ]);
+    let w = &r["workloads"][0];
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    let f = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "WM501")
+        .unwrap_or_else(|| panic!("no WM501 in {w}"));
+    assert_eq!(f["category"], "process-spawn");
+    assert_eq!(f["file"], "thumbs/thumbs/app.py");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(7), Some(5))
+    );
+    // scripts/ is not copied into the image: its subprocess is not the service's.
+    let wm501 = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "WM501")
+        .count();
+    assert_eq!(wm501, 1, "{w}");
+    let cov: Vec<_> = w["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        cov.contains(&"source") && cov.contains(&"dependency-manifest"),
+        "{w}"
+    );
+}
+
+#[test]
+fn a_pure_python_service_is_portable_never_ready() {
+    let app = "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef index():\n    return 'ok'\n";
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        ("thumbs/Dockerfile", DOCKERFILE),
+        ("thumbs/requirements.txt", "flask==3.0.3\ngunicorn\n"),
+        ("thumbs/thumbs/app.py", app),
+    ]);
+    let w = &r["workloads"][0];
+    assert_eq!(w["verdict"], "portable", "{w}");
+    assert!(
+        w["confidence_reason"].as_str().unwrap().contains("source"),
+        "{w}"
+    );
+}
