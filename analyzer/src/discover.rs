@@ -57,8 +57,12 @@ pub enum FileKind {
     CargoLock,
     Rust,
     Wasm,
-    /// `go.mod`: the module path, for `ko://` references and the repository's name.
+    /// `go.mod`: the module path (for `ko://` references and the repository's name), the Go
+    /// front-end's requires (`crate::golang`).
     GoMod,
+    /// A Go source file (`*.go`, not `_test.go`, not under `testdata/`): read by the Go
+    /// front-end for its imports and package uses.
+    GoSource,
     /// `docker-bake.hcl` / `docker-bake.json` (and their `.override` files): Buildx bake targets.
     Bake,
     /// `pom.xml`, `build.gradle`, `build.gradle.kts`: read for Jib and Spring Boot image builds.
@@ -117,6 +121,11 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".rs") {
         return Some(FileKind::Rust);
+    }
+    // Go's own rules: tests and `testdata/` are not part of the build (`vendor/` is skipped).
+    if name.ends_with(".go") {
+        let testdata = rel.split('/').any(|s| s == "testdata");
+        return (!name.ends_with("_test.go") && !testdata).then_some(FileKind::GoSource);
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(FileKind::ShellScript);
@@ -431,5 +440,9 @@ mod tests {
             Some(FileKind::PythonRequirements)
         );
         assert_eq!(classify("api/notes.txt"), None);
+        assert_eq!(classify("cmd/api/main.go"), Some(FileKind::GoSource));
+        assert_eq!(classify("cmd/api/main_test.go"), None);
+        assert_eq!(classify("pkg/testdata/x.go"), None);
+        assert_eq!(classify("svc/go.mod"), Some(FileKind::GoMod));
     }
 }

@@ -72,6 +72,8 @@ pub struct Budget {
     pub dockerfile_bytes: u64,
     /// `.rs` files.
     pub rust_bytes: u64,
+    /// `.go` files (the Go front-end's sources).
+    pub go_bytes: u64,
     /// `Cargo.toml`, `Cargo.lock`, Makefiles and anything else read as text.
     pub other_text_bytes: u64,
     pub wasm_bytes: u64,
@@ -85,6 +87,7 @@ impl Default for Budget {
             yaml_bytes: 32 * MIB,
             dockerfile_bytes: 8 * MIB,
             rust_bytes: 64 * MIB,
+            go_bytes: 64 * MIB,
             other_text_bytes: 32 * MIB,
             wasm_bytes: 192 * MIB,
         }
@@ -97,6 +100,7 @@ enum BudgetClass {
     Yaml,
     Dockerfile,
     Rust,
+    Go,
     OtherText,
     Wasm,
 }
@@ -107,6 +111,7 @@ impl BudgetClass {
             k if is_yaml(k) => BudgetClass::Yaml,
             FileKind::Dockerfile => BudgetClass::Dockerfile,
             FileKind::Rust => BudgetClass::Rust,
+            FileKind::GoSource => BudgetClass::Go,
             FileKind::Wasm => BudgetClass::Wasm,
             _ => BudgetClass::OtherText,
         }
@@ -117,6 +122,7 @@ impl BudgetClass {
             BudgetClass::Yaml => "YAML",
             BudgetClass::Dockerfile => "Dockerfile",
             BudgetClass::Rust => "Rust source",
+            BudgetClass::Go => "Go source",
             BudgetClass::OtherText => "other text",
             BudgetClass::Wasm => ".wasm",
         }
@@ -127,6 +133,7 @@ impl BudgetClass {
             BudgetClass::Yaml => b.yaml_bytes,
             BudgetClass::Dockerfile => b.dockerfile_bytes,
             BudgetClass::Rust => b.rust_bytes,
+            BudgetClass::Go => b.go_bytes,
             BudgetClass::OtherText => b.other_text_bytes,
             BudgetClass::Wasm => b.wasm_bytes,
         }
@@ -276,6 +283,8 @@ pub struct Repo {
     pub cargo: crate::cargo::CargoProject,
     /// Rust source facts of the packages.
     pub rust: crate::cargo::pipeline::RustIndex,
+    /// Go modules and their source facts (see [`crate::golang`]).
+    pub go: crate::golang::GoIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -436,8 +445,10 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::cargo::pipeline::parse(&mut repo);
+    crate::golang::parse(&mut repo);
     link::link(&mut repo);
     crate::cargo::pipeline::link(&mut repo);
+    crate::golang::link::link(&mut repo);
     link::prebuilt::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)
