@@ -142,3 +142,46 @@ fn a_ko_built_cgo_service_is_blocked_by_cgo() {
     assert_eq!(sqlite[0]["category"], "cgo");
     assert_eq!(at(sqlite[0]), "cmd/store/main.go:13:4");
 }
+
+/// A monorepo: two Dockerfiles under `build/`, built from the repository root, each copying one
+/// service's directory: each workload is linked to its own `go.mod`, and an inline suppression in
+/// Go source works like one in Rust.
+#[test]
+fn each_service_of_a_monorepo_links_to_its_own_module() {
+    let api = workload("fixtures/go/monorepo", "Deployment/default/api");
+    let links: Vec<&str> = api["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["linked_by"].as_str().unwrap())
+        .collect();
+    assert!(
+        links.contains(&"build/api.Dockerfile:4 (`go build` of Go module `example.com/shop/api` copied from `services/api`)"),
+        "{links:?}"
+    );
+    assert_eq!(api["verdict"], "portable", "{api:#}");
+    let signal = findings(&api, "WM503")
+        .into_iter()
+        .find(|f| f["category"] == "signal-handling")
+        .unwrap();
+    assert_eq!(at(signal), "services/api/main.go:12:2");
+    assert!(!signal["suppressed"].is_null(), "{signal:#}");
+
+    let watcher = workload("fixtures/go/monorepo", "Deployment/default/watcher");
+    assert_eq!(watcher["verdict"], "blocked", "{watcher:#}");
+    let sources: Vec<&str> = watcher["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(!sources.iter().any(|s| s.starts_with("services/api/")), "{sources:?}");
+    let known = findings(&watcher, "WM502");
+    let ctrl = known.iter().find(|f| f["severity"] == "blocker").unwrap();
+    assert_eq!(ctrl["category"], "controller");
+    assert_eq!(at(ctrl), "services/watcher/main.go:4:7");
+    // client-go is required but not imported by the module's own code: reported at go.mod.
+    let client = known.iter().find(|f| f["file"] == "services/watcher/go.mod").unwrap();
+    assert_eq!(at(client), "services/watcher/go.mod:6:2");
+    assert_eq!(client["severity"], "warning");
+}
