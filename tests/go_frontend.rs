@@ -33,7 +33,12 @@ fn findings<'a>(w: &'a Value, rule: &str) -> Vec<&'a Value> {
 }
 
 fn at(f: &Value) -> String {
-    format!("{}:{}:{}", f["file"].as_str().unwrap(), f["line"], f["column"])
+    format!(
+        "{}:{}:{}",
+        f["file"].as_str().unwrap(),
+        f["line"],
+        f["column"]
+    )
 }
 
 /// A Go service that shells out to ImageMagick: `os/exec` blocks it at the call, its signal
@@ -50,7 +55,10 @@ fn a_go_service_that_starts_processes_is_blocked_at_the_call() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    assert!(cov.contains(&"dependency-manifest") && cov.contains(&"source"), "{cov:?}");
+    assert!(
+        cov.contains(&"dependency-manifest") && cov.contains(&"source"),
+        "{cov:?}"
+    );
     let links: Vec<&str> = w["links"]
         .as_array()
         .unwrap()
@@ -64,11 +72,17 @@ fn a_go_service_that_starts_processes_is_blocked_at_the_call() {
         "{links:?}"
     );
     let os = findings(&w, "WM503");
-    let spawn: Vec<&&Value> = os.iter().filter(|f| f["category"] == "process-spawn").collect();
+    let spawn: Vec<&&Value> = os
+        .iter()
+        .filter(|f| f["category"] == "process-spawn")
+        .collect();
     assert_eq!(spawn.len(), 1, "only the real call counts: {os:#?}");
     assert_eq!(at(spawn[0]), "cmd/worker/main.go:19:14");
     assert_eq!(spawn[0]["severity"], "blocker");
-    let signal = os.iter().find(|f| f["category"] == "signal-handling").unwrap();
+    let signal = os
+        .iter()
+        .find(|f| f["category"] == "signal-handling")
+        .unwrap();
     assert_eq!(at(signal), "cmd/worker/main.go:28:15");
     assert_eq!(signal["severity"], "warning");
     let pgx = findings(&w, "WM502");
@@ -99,7 +113,10 @@ fn a_pure_net_http_service_is_portable_with_high_confidence_and_a_wasi_http_path
     assert_eq!(tc[0]["category"], "language-runtime");
     assert_eq!(at(tc[0]), "go.mod:3:4");
     assert!(
-        tc[0]["message"].as_str().unwrap().contains("wasi:http component"),
+        tc[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("wasi:http component"),
         "{:#}",
         tc[0]
     );
@@ -136,7 +153,12 @@ fn a_ko_built_cgo_service_is_blocked_by_cgo() {
     assert_eq!(cgo.len(), 1);
     assert_eq!(cgo[0]["category"], "cgo");
     assert_eq!(at(cgo[0]), "cmd/store/main.go:7:8");
-    assert!(cgo[0]["message"].as_str().unwrap().contains("#cgo CFLAGS: -O2"));
+    assert!(
+        cgo[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("#cgo CFLAGS: -O2")
+    );
     let sqlite = findings(&w, "WM502");
     assert_eq!(sqlite.len(), 1, "reported once, at the import: {sqlite:#?}");
     assert_eq!(sqlite[0]["category"], "cgo");
@@ -175,13 +197,19 @@ fn each_service_of_a_monorepo_links_to_its_own_module() {
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
-    assert!(!sources.iter().any(|s| s.starts_with("services/api/")), "{sources:?}");
+    assert!(
+        !sources.iter().any(|s| s.starts_with("services/api/")),
+        "{sources:?}"
+    );
     let known = findings(&watcher, "WM502");
     let ctrl = known.iter().find(|f| f["severity"] == "blocker").unwrap();
     assert_eq!(ctrl["category"], "controller");
     assert_eq!(at(ctrl), "services/watcher/main.go:4:7");
     // client-go is required but not imported by the module's own code: reported at go.mod.
-    let client = known.iter().find(|f| f["file"] == "services/watcher/go.mod").unwrap();
+    let client = known
+        .iter()
+        .find(|f| f["file"] == "services/watcher/go.mod")
+        .unwrap();
     assert_eq!(at(client), "services/watcher/go.mod:6:2");
     assert_eq!(client["severity"], "warning");
 }

@@ -225,7 +225,9 @@ fn place_container(
     // Never positive Wasm evidence: a Go service is a toolchain change away (WM504).
     if !w.go_modules.is_empty()
         && go_sources_read(repo, w)
-        && (c.dockerfile.is_some() || main_count == 1 || w.programs.iter().any(|p| p.container == c.name))
+        && (c.dockerfile.is_some()
+            || main_count == 1
+            || w.programs.iter().any(|p| p.container == c.name))
     {
         return (Placement::ByCode, Some("go".into()), false, false);
     }
@@ -302,9 +304,12 @@ fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<Str
 
 /// Whether the Go front-end read source files of a module the workload builds.
 fn go_sources_read(repo: &Repo, w: &Workload) -> bool {
-    w.go_modules
-        .iter()
-        .any(|&i| repo.go.modules.get(i).is_some_and(|m| !m.sources.is_empty()))
+    w.go_modules.iter().any(|&i| {
+        repo.go
+            .modules
+            .get(i)
+            .is_some_and(|m| !m.sources.is_empty())
+    })
 }
 
 /// Whether the sources of a linked Cargo package are in the scan: a package whose sources are

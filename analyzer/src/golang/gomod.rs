@@ -209,7 +209,10 @@ mod tests {
             ]
         );
         let r = &m.requires[1];
-        assert_eq!(&MOD[r.span.start..r.span.end], "github.com/mattn/go-sqlite3");
+        assert_eq!(
+            &MOD[r.span.start..r.span.end],
+            "github.com/mattn/go-sqlite3"
+        );
         assert_eq!(r.version, "v1.14.22");
         assert_eq!(m.replaces.len(), 2);
         assert_eq!(m.replaces[0].new, "../x");
@@ -218,13 +221,22 @@ mod tests {
 
     #[test]
     fn excluded_modules_and_comments_are_not_requires() {
-        let m = parse("module x\n// require github.com/lib/pq v1\nexclude (\n github.com/lib/pq v1.0.0\n)\n");
+        let m = parse(
+            "module x\n// require github.com/lib/pq v1\nexclude (\n github.com/lib/pq v1.0.0\n)\n",
+        );
         assert!(m.requires.is_empty());
     }
 
     #[test]
     fn garbage_does_not_panic() {
-        for t in ["require (", "module", "replace a =>", "\"unterminated", "require \"a\\", ")))"] {
+        for t in [
+            "require (",
+            "module",
+            "replace a =>",
+            "\"unterminated",
+            "require \"a\\",
+            ")))",
+        ] {
             let _ = parse(t);
         }
         let m = parse("module \"quoted/mod\"\n");

@@ -58,7 +58,11 @@ pub fn link(repo: &mut Repo) {
                 }
                 let m = &repo.go.modules[i];
                 let name = m.gomod.module.as_ref().map_or("?", |(n, _)| n.as_str());
-                let shown = if m.dir.is_empty() { "." } else { m.dir.as_str() };
+                let shown = if m.dir.is_empty() {
+                    "."
+                } else {
+                    m.dir.as_str()
+                };
                 found.push((
                     i,
                     Some(Link {
@@ -129,11 +133,7 @@ fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
     }
     let dir = dir_of(&file.path);
     let modules = modules_copied(repo, dir, &sources);
-    (!modules.is_empty()).then_some(Built {
-        modules,
-        span,
-        cgo,
-    })
+    (!modules.is_empty()).then_some(Built { modules, span, cgo })
 }
 
 /// Stages reaching the final image that run `go build` or `go install`, with the command's span.

@@ -109,8 +109,7 @@ impl<'a> Lexer<'a> {
                 Tok::Ident
             }
             c if c.is_ascii_digit() => {
-                while self.i < b.len() && (b[self.i].is_ascii_alphanumeric() || b[self.i] == b'_')
-                {
+                while self.i < b.len() && (b[self.i].is_ascii_alphanumeric() || b[self.i] == b'_') {
                     self.i += 1;
                 }
                 Tok::Other
@@ -151,16 +150,16 @@ impl Toks<'_> {
             }
             // Consecutive `//` lines form one comment group (a cgo preamble is often one).
             let joined = self.last_comment.filter(|p| {
-                self.lx
-                    .b
-                    .get(p.end..t.start)
-                    .is_some_and(|gap| {
-                        gap.iter().all(u8::is_ascii_whitespace)
-                            && gap.iter().filter(|b| **b == b'\n').count() <= 1
-                    })
+                self.lx.b.get(p.end..t.start).is_some_and(|gap| {
+                    gap.iter().all(u8::is_ascii_whitespace)
+                        && gap.iter().filter(|b| **b == b'\n').count() <= 1
+                })
             });
             self.last_comment = Some(match joined {
-                Some(p) => Token { start: p.start, ..t },
+                Some(p) => Token {
+                    start: p.start,
+                    ..t
+                },
                 None => t,
             });
         }
@@ -391,7 +390,12 @@ func main() {
         // Comments, strings, raw strings and rune literals produce nothing.
         assert_eq!(
             uses,
-            vec!["osexec.Command", "fmt.Println", "yaml.Marshal", "http.ListenAndServe"]
+            vec![
+                "osexec.Command",
+                "fmt.Println",
+                "yaml.Marshal",
+                "http.ListenAndServe"
+            ]
         );
     }
 
@@ -412,8 +416,16 @@ func main() {
     #[test]
     fn hostile_input_does_not_panic() {
         for t in [
-            "", "package", "package main\nimport", "package main\nimport (", "import \"C",
-            "/* never closed", "package é\nimport é \"x\"\nfunc f() { é.x }", "\"\\", "`", "x.",
+            "",
+            "package",
+            "package main\nimport",
+            "package main\nimport (",
+            "import \"C",
+            "/* never closed",
+            "package é\nimport é \"x\"\nfunc f() { é.x }",
+            "\"\\",
+            "`",
+            "x.",
             "package p\nimport \"a\"\n a.\u{301}b a . b",
         ] {
             let _ = parse(t);

@@ -47,14 +47,24 @@ struct ImportTable {
 
 pub fn modules() -> &'static [GoEntry] {
     static T: OnceLock<ModuleTable> = OnceLock::new();
-    &T.get_or_init(|| parse_table("go-modules.toml", include_str!("../../data/go-modules.toml")))
-        .module
+    &T.get_or_init(|| {
+        parse_table(
+            "go-modules.toml",
+            include_str!("../../data/go-modules.toml"),
+        )
+    })
+    .module
 }
 
 pub fn imports() -> &'static [GoEntry] {
     static T: OnceLock<ImportTable> = OnceLock::new();
-    &T.get_or_init(|| parse_table("go-imports.toml", include_str!("../../data/go-imports.toml")))
-        .import
+    &T.get_or_init(|| {
+        parse_table(
+            "go-imports.toml",
+            include_str!("../../data/go-imports.toml"),
+        )
+    })
+    .import
 }
 
 /// The most specific module entry covering `path`.
@@ -88,7 +98,9 @@ mod tests {
         // The most specific entry wins.
         assert!(module_entry("github.com/google/gopacket").is_none());
         assert_eq!(
-            module_entry("github.com/google/gopacket/pcap").unwrap().category,
+            module_entry("github.com/google/gopacket/pcap")
+                .unwrap()
+                .category,
             Category::Cgo
         );
     }

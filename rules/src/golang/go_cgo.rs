@@ -76,7 +76,13 @@ impl Rule for GoCgo {
                 hit.related(d.file, d.span, "cgo is disabled here");
             }
         }
-        for c in cx.module.cgo.iter().filter(|c| c.enabled).take(MAX_PER_FILE) {
+        for c in cx
+            .module
+            .cgo
+            .iter()
+            .filter(|c| c.enabled)
+            .take(MAX_PER_FILE)
+        {
             sink.report(
                 c.file,
                 c.span,

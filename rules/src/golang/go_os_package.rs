@@ -65,7 +65,13 @@ impl Rule for GoOsPackage {
                     if n < MAX_PER_FILE {
                         n += 1;
                         let shown = f.slice(u.span);
-                        report(sink, *file, u.span, e, format!("`{shown}` (`{}`)", import.path));
+                        report(
+                            sink,
+                            *file,
+                            u.span,
+                            e,
+                            format!("`{shown}` (`{}`)", import.path),
+                        );
                     }
                 }
                 // A package counted whatever is used of it, used by no name (a `_` import, or
@@ -76,7 +82,13 @@ impl Rule for GoOsPackage {
                     && !src.uses.iter().any(|u| u.import == idx)
                 {
                     n += 1;
-                    report(sink, *file, import.span, e, format!("imports `{}`", import.path));
+                    report(
+                        sink,
+                        *file,
+                        import.span,
+                        e,
+                        format!("imports `{}`", import.path),
+                    );
                 }
             }
         }

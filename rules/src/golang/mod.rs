@@ -35,11 +35,10 @@ pub struct GoCx<'r> {
 impl GoCx<'_> {
     /// The module path, or the go.mod's path when it declares none.
     pub fn name(&self) -> &str {
-        self.module
-            .gomod
-            .module
-            .as_ref()
-            .map_or_else(|| self.repo.file(self.module.file).path.as_str(), |(m, _)| m)
+        self.module.gomod.module.as_ref().map_or_else(
+            || self.repo.file(self.module.file).path.as_str(),
+            |(m, _)| m,
+        )
     }
 
     /// Whether the module's sources use `member` of package `path` (any member when empty).
