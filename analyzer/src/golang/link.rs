@@ -84,6 +84,7 @@ pub fn link(repo: &mut Repo) {
         for (i, link) in found {
             let m = &repo.go.modules[i];
             w.sources.insert(m.file);
+            w.sources.extend(m.vendored.as_ref().map(|(f, _)| *f));
             w.sources.extend(m.sources.iter().map(|(f, _)| *f));
             if let Some(l) = link
                 && !w.links.contains(&l)

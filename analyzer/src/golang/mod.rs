@@ -2,6 +2,8 @@
 //! under `vendor/` or `testdata/`), and extracts, with byte spans:
 //! - from each `go.mod` ([`gomod`]): the module path, the `go` and `toolchain` versions, the
 //!   `require` entries (with `// indirect`) and `replace` directives;
+//! - from `vendor/modules.txt` beside a `go.mod` ([`vendor`]): the vendored packages, which are
+//!   the ones the build compiles (nothing else under `vendor/` is read);
 //! - from each source file ([`source`]): the imports, `import "C"` with its `#cgo` directives,
 //!   and the uses of each imported package (`exec.Command`, `net.Listen`, `signal.Notify`...);
 //! - from the Dockerfiles ([`link`]): which workloads build which module (a stage that runs
@@ -15,6 +17,7 @@
 pub mod gomod;
 pub mod link;
 pub mod source;
+pub mod vendor;
 
 use rayon::prelude::*;
 
@@ -34,6 +37,8 @@ pub struct GoModule {
     /// The module's source files (those under `dir` and not under a nested module), in path
     /// order.
     pub sources: Vec<(FileId, source::GoSource)>,
+    /// `vendor/modules.txt` beside the go.mod, and the packages it lists.
+    pub vendored: Option<(FileId, Vec<vendor::VendoredPackage>)>,
     /// `CGO_ENABLED=...` set by the Dockerfiles that build it (filled by [`link::link`]).
     pub cgo: Vec<CgoSetting>,
 }
@@ -71,6 +76,7 @@ pub fn parse(repo: &mut Repo) {
             dir: crate::build_config::dir_of(&f.path).to_string(),
             gomod: gomod::parse(&f.text),
             sources: Vec::new(),
+            vendored: None,
             cgo: Vec::new(),
         })
         .collect();
@@ -97,6 +103,18 @@ pub fn parse(repo: &mut Repo) {
             modules[i].sources.push((id, src));
         }
     }
+    for (f, k) in repo.files.iter().zip(&repo.kinds) {
+        if *k != FileKind::GoVendorModules {
+            continue;
+        }
+        // `<dir>/vendor/modules.txt` belongs to the go.mod of `<dir>`.
+        let vendor_dir = crate::build_config::dir_of(&f.path);
+        let dir = crate::build_config::dir_of(vendor_dir);
+        let dir = if vendor_dir == "vendor" { "" } else { dir };
+        if let Some(m) = modules.iter_mut().find(|m| m.dir == dir) {
+            m.vendored = Some((f.id, vendor::parse(&f.text)));
+        }
+    }
     repo.go = GoIndex { modules };
 }
 
@@ -105,4 +123,45 @@ pub fn within(dir: &str, root: &str) -> bool {
     root.is_empty()
         || dir == root
         || (dir.len() > root.len() && dir.starts_with(root) && dir.as_bytes()[root.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::{FileKind, discover};
+
+    /// `vendor/` is not entered, but the `modules.txt` beside a go.mod is found; vendored sources
+    /// and a modules.txt without a go.mod are not.
+    #[test]
+    fn vendor_modules_txt_is_the_only_vendored_file_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |p: &str, t: &str| {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        };
+        w("svc/go.mod", "module example.com/svc\n");
+        w("svc/main.go", "package main\n");
+        w(
+            "svc/vendor/modules.txt",
+            "# github.com/lib/pq v1.10.9\ngithub.com/lib/pq\n",
+        );
+        w("svc/vendor/github.com/lib/pq/conn.go", "package pq\n");
+        w("other/vendor/modules.txt", "# x v1\nx\n");
+        let found: Vec<(String, FileKind)> = discover(dir.path())
+            .files
+            .into_iter()
+            .map(|(rel, _, k)| (rel, k))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("svc/go.mod".to_string(), FileKind::GoMod),
+                ("svc/main.go".to_string(), FileKind::GoSource),
+                (
+                    "svc/vendor/modules.txt".to_string(),
+                    FileKind::GoVendorModules
+                ),
+            ]
+        );
+    }
 }

@@ -14,8 +14,10 @@ declare_rule! {
     /// Redis), Kubernetes controllers (`client-go`, `controller-runtime`) and gRPC. Each finding
     /// takes its category, severity, reason and alternative from the table. The import in the
     /// module's sources is reported when there is one; a module required in `go.mod` but not
-    /// imported by the module's own code is reported at its `require` line (a warning when it is
-    /// marked `// indirect`: a dependency of a dependency may not reach the program).
+    /// imported by the module's own code is reported at its line in `vendor/modules.txt` when the
+    /// module is vendored (the build compiles every package listed there), else at its `require`
+    /// line (a warning when it is marked `// indirect`: a dependency of a dependency may not
+    /// reach the program).
     ///
     /// ## Why it matters for Wasm
     /// A WASI build has no cgo, no raw sockets in Go's `wasip1` port or a wasi:http component, and
@@ -65,6 +67,29 @@ impl Rule for GoKnownModule {
                     i.span,
                     e,
                     format!("imports `{}`", i.path),
+                    false,
+                );
+            }
+        }
+        // Then the packages `vendor/modules.txt` lists: the build compiles each of them.
+        if let Some((file, packages)) = &cx.module.vendored {
+            for p in packages {
+                let Some(e) = module_entry(&p.path) else {
+                    continue;
+                };
+                if seen.contains_key(e.path.as_str()) {
+                    continue;
+                }
+                seen.insert(&e.path, ());
+                report(
+                    sink,
+                    *file,
+                    p.span,
+                    e,
+                    format!(
+                        "vendors `{}` (module `{}`), which the build compiles in",
+                        p.path, p.module
+                    ),
                     false,
                 );
             }
