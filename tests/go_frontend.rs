@@ -71,7 +71,7 @@ fn a_go_service_that_starts_processes_is_blocked_at_the_call() {
         ),
         "{links:?}"
     );
-    let os = findings(&w, "WM503");
+    let os = findings(&w, "WM603");
     let spawn: Vec<&&Value> = os
         .iter()
         .filter(|f| f["category"] == "process-spawn")
@@ -85,7 +85,7 @@ fn a_go_service_that_starts_processes_is_blocked_at_the_call() {
         .unwrap();
     assert_eq!(at(signal), "cmd/worker/main.go:28:15");
     assert_eq!(signal["severity"], "warning");
-    let pgx = findings(&w, "WM502");
+    let pgx = findings(&w, "WM602");
     assert_eq!(pgx.len(), 1, "{pgx:#?}");
     assert_eq!(pgx[0]["category"], "raw-socket");
     assert_eq!(at(pgx[0]), "cmd/worker/main.go:13:2");
@@ -101,14 +101,14 @@ fn a_go_service_that_starts_processes_is_blocked_at_the_call() {
 }
 
 /// The clean twin, a plain `net/http` service: its code was read and nothing stands in the way,
-/// so it is `portable` (a toolchain change, WM504 names the path), never `ready`.
+/// so it is `portable` (a toolchain change, WM604 names the path), never `ready`.
 #[test]
 fn a_pure_net_http_service_is_portable_with_high_confidence_and_a_wasi_http_path() {
     let w = workload("fixtures/go/clean", "Deployment/default/hello");
     assert_eq!(w["verdict"], "portable", "{w:#}");
     assert_eq!(w["language"], "go");
     assert_eq!(w["confidence"], "high", "{w:#}");
-    let tc = findings(&w, "WM504");
+    let tc = findings(&w, "WM604");
     assert_eq!(tc.len(), 1);
     assert_eq!(tc[0]["category"], "language-runtime");
     assert_eq!(at(tc[0]), "go.mod:3:4");
@@ -136,7 +136,7 @@ fn a_pure_net_http_service_is_portable_with_high_confidence_and_a_wasi_http_path
             .all(|f| f["severity"] != "blocker"),
         "{w:#}"
     );
-    let listener = findings(&w, "WM503");
+    let listener = findings(&w, "WM603");
     assert_eq!(listener.len(), 1);
     assert_eq!(listener[0]["category"], "http-listener");
     assert_eq!(listener[0]["severity"], "note");
@@ -149,7 +149,7 @@ fn a_ko_built_cgo_service_is_blocked_by_cgo() {
     let w = workload("fixtures/go/ko", "Deployment/default/store");
     assert_eq!(w["verdict"], "blocked", "{w:#}");
     assert_eq!(w["confidence"], "high");
-    let cgo = findings(&w, "WM501");
+    let cgo = findings(&w, "WM601");
     assert_eq!(cgo.len(), 1);
     assert_eq!(cgo[0]["category"], "cgo");
     assert_eq!(at(cgo[0]), "cmd/store/main.go:7:8");
@@ -159,7 +159,7 @@ fn a_ko_built_cgo_service_is_blocked_by_cgo() {
             .unwrap()
             .contains("#cgo CFLAGS: -O2")
     );
-    let sqlite = findings(&w, "WM502");
+    let sqlite = findings(&w, "WM602");
     assert_eq!(sqlite.len(), 1, "reported once, at the import: {sqlite:#?}");
     assert_eq!(sqlite[0]["category"], "cgo");
     assert_eq!(at(sqlite[0]), "cmd/store/main.go:13:4");
@@ -182,7 +182,7 @@ fn each_service_of_a_monorepo_links_to_its_own_module() {
         "{links:?}"
     );
     assert_eq!(api["verdict"], "portable", "{api:#}");
-    let signal = findings(&api, "WM503")
+    let signal = findings(&api, "WM603")
         .into_iter()
         .find(|f| f["category"] == "signal-handling")
         .unwrap();
@@ -201,7 +201,7 @@ fn each_service_of_a_monorepo_links_to_its_own_module() {
         !sources.iter().any(|s| s.starts_with("services/api/")),
         "{sources:?}"
     );
-    let known = findings(&watcher, "WM502");
+    let known = findings(&watcher, "WM602");
     let ctrl = known.iter().find(|f| f["severity"] == "blocker").unwrap();
     assert_eq!(ctrl["category"], "controller");
     assert_eq!(at(ctrl), "services/watcher/main.go:4:7");

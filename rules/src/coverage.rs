@@ -222,7 +222,7 @@ fn place_container(
         );
     }
     // A Go module built by this container's Dockerfile or `ko://` image (or the only container).
-    // Never positive Wasm evidence: a Go service is a toolchain change away (WM504).
+    // Never positive Wasm evidence: a Go service is a toolchain change away (WM604).
     if !w.go_modules.is_empty()
         && go_sources_read(repo, w)
         && (c.dockerfile.is_some()

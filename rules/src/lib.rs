@@ -158,7 +158,7 @@ impl Severity {
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable code: `WM1xx` Dockerfile, `WM2xx` Cargo/Rust, `WM3xx` Kubernetes, `WM4xx` Wasm
-    /// modules, `WM5xx` Go, `WM9xx` meta.
+    /// modules, `WM6xx` Go, `WM9xx` meta.
     pub code: &'static str,
     /// Kebab-case name, equal to the rule's file name with `_` for `-`.
     pub name: &'static str,

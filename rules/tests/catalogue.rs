@@ -47,7 +47,7 @@ fn names_match_files_and_codes_match_directories() {
             "WM2" => &["cargo", "rust"],
             "WM3" => &["k8s"],
             "WM4" => &["wasm"],
-            "WM5" => &["golang"],
+            "WM6" => &["golang"],
             "WM9" => &["meta"],
             other => panic!("unknown code range {other}"),
         };

@@ -12,7 +12,7 @@
 //!
 //! Data flows one way: discovery hands it the files, [`parse`] turns them into a [`GoIndex`],
 //! [`link::link`] attaches modules to the workloads already built by `crate::link`, and the rules
-//! (`WM5xx`) judge the facts. Nothing is executed (no `go list`) and nothing is fetched.
+//! (`WM6xx`) judge the facts. Nothing is executed (no `go list`) and nothing is fetched.
 
 pub mod gomod;
 pub mod link;

@@ -1,4 +1,4 @@
-//! `WM501` go-cgo: Go code that calls C through cgo, or a build that turns cgo on.
+//! `WM601` go-cgo: Go code that calls C through cgo, or a build that turns cgo on.
 
 use crate::golang::{GoCx, MAX_PER_FILE};
 use crate::{Rule, RuleMeta, Severity, Sink, declare_rule};
@@ -27,7 +27,7 @@ declare_rule! {
     /// Replace the C library with a pure-Go package (`compress/zlib`, `modernc.org/sqlite`), or
     /// keep the workload as a container.
     pub struct GoCgo {
-        code: "WM501",
+        code: "WM601",
         name: "go-cgo",
         category: Cgo,
         severity: Blocker,

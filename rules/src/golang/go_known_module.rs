@@ -1,4 +1,4 @@
-//! `WM502` go-known-module: a Go module or package the knowledge table knows stands in the way.
+//! `WM602` go-known-module: a Go module or package the knowledge table knows stands in the way.
 
 use std::collections::BTreeMap;
 
@@ -32,7 +32,7 @@ declare_rule! {
     /// Follow the table's alternative: a pure-Go package, the runtime's host API for the database
     /// (Spin's outbound PostgreSQL, MySQL and Redis), or an HTTP front end to the service.
     pub struct GoKnownModule {
-        code: "WM502",
+        code: "WM602",
         name: "go-known-module",
         category: NativeLib,
         severity: Blocker,

@@ -1,4 +1,4 @@
-//! `WM503` go-os-package: standard-library packages and members a WASI build does not have.
+//! `WM603` go-os-package: standard-library packages and members a WASI build does not have.
 
 use crate::golang::data::{GoEntry, imports};
 use crate::golang::{GoCx, MAX_PER_FILE};
@@ -28,7 +28,7 @@ declare_rule! {
     /// Do the work in-process, drop signal handlers, and serve HTTP through a wasi:http handler
     /// (`go.bytecodealliance.org/wasi`'s wasihttp or the Spin Go SDK) instead of a listener.
     pub struct GoOsPackage {
-        code: "WM503",
+        code: "WM603",
         name: "go-os-package",
         category: ProcessSpawn,
         severity: Warning,

@@ -1,4 +1,4 @@
-//! `WM504` go-toolchain: a Go module has to be rebuilt with a Wasm toolchain; which path fits.
+//! `WM604` go-toolchain: a Go module has to be rebuilt with a Wasm toolchain; which path fits.
 
 use crate::golang::GoCx;
 use crate::{Rule, RuleMeta, Sink, declare_rule};
@@ -31,10 +31,10 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Try the first command the finding names, then fix what the other Go rules (WM501-WM503)
+    /// Try the first command the finding names, then fix what the other Go rules (WM601-WM603)
     /// report.
     pub struct GoToolchain {
-        code: "WM504",
+        code: "WM604",
         name: "go-toolchain",
         category: LanguageRuntime,
         severity: Warning,

@@ -1,4 +1,4 @@
-//! Go rules (`WM5xx`): facts of the Go front-end (`analyzer::golang`) for each Go module a workload
+//! Go rules (`WM6xx`): facts of the Go front-end (`analyzer::golang`) for each Go module a workload
 //! builds: its `go.mod` requires, its sources' imports and package uses, and the `CGO_ENABLED` of
 //! the Dockerfiles that build it. Knowledge (which modules and packages mean what) is in
 //! `rules/data/go-modules.toml` and `rules/data/go-imports.toml`.
