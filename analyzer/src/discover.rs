@@ -59,8 +59,15 @@ pub enum FileKind {
     CargoLock,
     Rust,
     Wasm,
-    /// `go.mod`: the module path, for `ko://` references and the repository's name.
+    /// `go.mod`: the module path (for `ko://` references and the repository's name), the Go
+    /// front-end's requires (`crate::golang`).
     GoMod,
+    /// `vendor/modules.txt` beside a `go.mod`: the modules and packages `go mod vendor` copied,
+    /// which are the ones the build compiles. The only file read under `vendor/`.
+    GoVendorModules,
+    /// A Go source file (`*.go`, not `_test.go`, not under `testdata/`): read by the Go
+    /// front-end for its imports and package uses.
+    GoSource,
     /// `docker-bake.hcl` / `docker-bake.json` (and their `.override` files): Buildx bake targets.
     Bake,
     /// `pom.xml`, `build.gradle`, `build.gradle.kts`: read for Jib and Spring Boot image builds.
@@ -119,6 +126,11 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".rs") {
         return Some(FileKind::Rust);
+    }
+    // Go's own rules: tests and `testdata/` are not part of the build (`vendor/` is skipped).
+    if name.ends_with(".go") {
+        let testdata = rel.split('/').any(|s| s == "testdata");
+        return (!name.ends_with("_test.go") && !testdata).then_some(FileKind::GoSource);
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(FileKind::ShellScript);
@@ -187,6 +199,7 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
         }
     };
     let filter = Arc::clone(&ignores);
+    let extra_vendor = extra.clone();
     let mut walker = WalkBuilder::new(root);
     walker
         .standard_filters(false)
@@ -249,6 +262,27 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
             }
             candidates.push((rel, entry.into_path(), kind));
         }
+    }
+    // `vendor/` is never entered, but the list of what it holds is worth reading for each Go
+    // module: checked without following links, like everything else.
+    let vendored: Vec<(String, PathBuf)> = candidates
+        .iter()
+        .filter(|(_, _, k)| *k == FileKind::GoMod)
+        .filter_map(|(rel, abs, _)| {
+            let list = abs.parent()?.join("vendor/modules.txt");
+            let is_file = std::fs::symlink_metadata(&list).is_ok_and(|m| m.file_type().is_file())
+                && std::fs::symlink_metadata(list.parent()?).is_ok_and(|m| m.is_dir());
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let rel = if dir.is_empty() {
+                "vendor/modules.txt".to_string()
+            } else {
+                format!("{dir}/vendor/modules.txt")
+            };
+            (is_file && !extra_vendor.matched(&list, false).is_ignore()).then_some((rel, list))
+        })
+        .collect();
+    for (rel, abs) in vendored {
+        candidates.push((rel, abs, FileKind::GoVendorModules));
     }
     for (path, reason) in ignores.refused() {
         out.skipped.push(Skipped {
@@ -436,5 +470,9 @@ mod tests {
             Some(FileKind::PythonRequirements)
         );
         assert_eq!(classify("api/notes.txt"), None);
+        assert_eq!(classify("cmd/api/main.go"), Some(FileKind::GoSource));
+        assert_eq!(classify("cmd/api/main_test.go"), None);
+        assert_eq!(classify("pkg/testdata/x.go"), None);
+        assert_eq!(classify("svc/go.mod"), Some(FileKind::GoMod));
     }
 }

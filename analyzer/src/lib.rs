@@ -10,6 +10,7 @@ pub mod discover;
 pub mod dockerfile;
 pub mod error;
 pub mod fsread;
+pub mod golang;
 pub mod images;
 pub mod k8s;
 pub mod kustomize;

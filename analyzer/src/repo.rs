@@ -74,6 +74,8 @@ pub struct Budget {
     pub rust_bytes: u64,
     /// `.py` files (lexed only when a Python image copies them in).
     pub python_bytes: u64,
+    /// `.go` files (the Go front-end's sources).
+    pub go_bytes: u64,
     /// `Cargo.toml`, `Cargo.lock`, Makefiles and anything else read as text.
     pub other_text_bytes: u64,
     pub wasm_bytes: u64,
@@ -88,6 +90,7 @@ impl Default for Budget {
             dockerfile_bytes: 8 * MIB,
             rust_bytes: 64 * MIB,
             python_bytes: 32 * MIB,
+            go_bytes: 64 * MIB,
             other_text_bytes: 32 * MIB,
             wasm_bytes: 192 * MIB,
         }
@@ -101,6 +104,7 @@ enum BudgetClass {
     Dockerfile,
     Rust,
     Python,
+    Go,
     OtherText,
     Wasm,
 }
@@ -112,6 +116,7 @@ impl BudgetClass {
             FileKind::Dockerfile => BudgetClass::Dockerfile,
             FileKind::Rust => BudgetClass::Rust,
             FileKind::Python => BudgetClass::Python,
+            FileKind::GoSource => BudgetClass::Go,
             FileKind::Wasm => BudgetClass::Wasm,
             _ => BudgetClass::OtherText,
         }
@@ -123,6 +128,7 @@ impl BudgetClass {
             BudgetClass::Dockerfile => "Dockerfile",
             BudgetClass::Rust => "Rust source",
             BudgetClass::Python => "Python source",
+            BudgetClass::Go => "Go source",
             BudgetClass::OtherText => "other text",
             BudgetClass::Wasm => ".wasm",
         }
@@ -134,6 +140,7 @@ impl BudgetClass {
             BudgetClass::Dockerfile => b.dockerfile_bytes,
             BudgetClass::Rust => b.rust_bytes,
             BudgetClass::Python => b.python_bytes,
+            BudgetClass::Go => b.go_bytes,
             BudgetClass::OtherText => b.other_text_bytes,
             BudgetClass::Wasm => b.wasm_bytes,
         }
@@ -287,6 +294,8 @@ pub struct Repo {
     pub cargo: crate::cargo::CargoProject,
     /// Rust source facts of the packages.
     pub rust: crate::cargo::pipeline::RustIndex,
+    /// Go modules and their source facts (see [`crate::golang`]).
+    pub go: crate::golang::GoIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -448,8 +457,10 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::cargo::pipeline::parse(&mut repo);
+    crate::golang::parse(&mut repo);
     link::link(&mut repo);
     crate::cargo::pipeline::link(&mut repo);
+    crate::golang::link::link(&mut repo);
     link::prebuilt::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)

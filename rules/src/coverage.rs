@@ -92,6 +92,13 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
     if !w.programs.is_empty() {
         add(Coverage::DependencyManifest, &mut cov);
     }
+    // A linked Go module: its go.mod is the dependency manifest, its `.go` files the source.
+    if !w.go_modules.is_empty() {
+        add(Coverage::DependencyManifest, &mut cov);
+        if go_sources_read(repo, w) {
+            add(Coverage::Source, &mut cov);
+        }
+    }
     // Already Wasm by its kind or runtime class (WM316), or a Wasm image built here.
     let already_wasm = !modules.is_empty()
         || findings
@@ -114,7 +121,11 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             crate::k8s::pod::sidecar_relief(&members, &me).is_none()
         })
         .collect();
-    let mut language: Option<String> = (!w.crates.is_empty()).then(|| "rust".to_string());
+    let mut language: Option<String> = if !w.crates.is_empty() {
+        Some("rust".to_string())
+    } else {
+        (!w.go_modules.is_empty()).then(|| "go".to_string())
+    };
     let mut placements = Vec::new();
     let mut unplaced_images = Vec::new();
     let mut wasm_everywhere = true;
@@ -227,6 +238,16 @@ fn place_container(
             false,
         );
     }
+    // A Go module built by this container's Dockerfile or `ko://` image (or the only container).
+    // Never positive Wasm evidence: a Go service is a toolchain change away (WM604).
+    if !w.go_modules.is_empty()
+        && go_sources_read(repo, w)
+        && (c.dockerfile.is_some()
+            || main_count == 1
+            || w.programs.iter().any(|p| p.container == c.name))
+    {
+        return (Placement::ByCode, Some("go".into()), false, false);
+    }
     // The container's Dockerfile, then the Dockerfiles of the base images it is built FROM.
     for df in c
         .dockerfile
@@ -285,6 +306,9 @@ fn dockerfile_chain(w: &Workload, df: analyzer::source::FileId) -> Vec<analyzer:
 }
 
 fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<String>, bool) {
+    if !w.go_modules.is_empty() && go_sources_read(repo, w) {
+        return (Placement::ByCode, Some("go".into()), false);
+    }
     if !w.crates.is_empty() {
         return (
             Placement::ByCode,
@@ -303,6 +327,16 @@ fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<Str
         }
     }
     best
+}
+
+/// Whether the Go front-end read source files of a module the workload builds.
+fn go_sources_read(repo: &Repo, w: &Workload) -> bool {
+    w.go_modules.iter().any(|&i| {
+        repo.go
+            .modules
+            .get(i)
+            .is_some_and(|m| !m.sources.is_empty())
+    })
 }
 
 /// Whether the sources of a linked Cargo package are in the scan: a package whose sources are

@@ -80,6 +80,28 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
         })
         .collect();
 
+    // Go modules likewise: once each, shared by every workload that builds them.
+    let go_hits: HashMap<usize, Vec<Hit>> = repo
+        .workloads
+        .iter()
+        .flat_map(|w| w.go_modules.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_par_iter()
+        .filter_map(|index| {
+            let module = repo.go.modules.get(index)?;
+            let cx = crate::golang::GoCx {
+                repo,
+                index,
+                module,
+            };
+            let mut hits = Vec::new();
+            for rule in &rules {
+                rule.check_go_module(&cx, &mut Sink::new(rule.meta(), &mut hits));
+            }
+            Some((index, hits))
+        })
+        .collect();
+
     // Dockerfiles likewise: once each, shared by every workload built from them.
     let dockerfile_hits: HashMap<FileId, Vec<Hit>> = repo
         .parsed_dockerfiles
@@ -148,6 +170,9 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 if let Some(h) = crate_hits.get(c) {
                     hits.extend(h.iter().cloned());
                 }
+            }
+            for m in &w.go_modules {
+                hits.extend(go_hits.get(m).into_iter().flatten().cloned());
             }
             for (file, module) in analyzer::wasm::workload_modules(repo, w) {
                 let cx = WasmCx { repo, file, module };

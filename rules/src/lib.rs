@@ -15,6 +15,7 @@ pub mod suppress;
 
 pub mod cargo;
 pub mod dockerfile;
+pub mod golang;
 pub mod k8s;
 pub mod meta;
 pub mod python;
@@ -158,7 +159,7 @@ impl Severity {
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable code: `WM1xx` Dockerfile, `WM2xx` Cargo/Rust, `WM3xx` Kubernetes, `WM4xx` Wasm
-    /// modules, `WM9xx` meta.
+    /// modules, `WM6xx` Go, `WM9xx` meta.
     pub code: &'static str,
     /// Kebab-case name, equal to the rule's file name with `_` for `-`.
     pub name: &'static str,
@@ -233,6 +234,10 @@ pub trait Rule: Sync + Send {
     /// A Dockerfile that parsed. Runs once per Dockerfile; its findings go to every workload
     /// built from it.
     fn check_dockerfile(&self, _cx: &DockerfileCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A Go module a workload builds (`analyzer::golang`). Runs once per module, however many
+    /// workloads build it.
+    fn check_go_module(&self, _cx: &golang::GoCx<'_>, _sink: &mut Sink<'_>) {}
 
     /// A valid `.wasm` module or component among the workload's sources.
     fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
@@ -379,6 +384,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(rust::RULES.iter().copied());
     rules.extend(python::RULES.iter().copied());
     rules.extend(wasm::RULES.iter().copied());
+    rules.extend(golang::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }

@@ -68,7 +68,8 @@ pub fn collect(repo: &Repo) -> Suppressions {
     for file in &repo.files {
         let kind = repo.kinds.get(file.id.0 as usize).copied();
         let comment = match kind {
-            Some(FileKind::Rust) => "//",
+            // Go sources and go.mod comment with `//` too.
+            Some(FileKind::Rust | FileKind::GoSource | FileKind::GoMod) => "//",
             Some(FileKind::Wasm) | None => continue,
             Some(_) => "#",
         };

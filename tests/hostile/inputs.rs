@@ -165,3 +165,54 @@ fn hostile_ignore_globs_in_the_config_are_rejected_or_harmless() {
     );
     assert!(r.stderr.len() < 8192, "{} bytes of stderr", r.stderr.len());
 }
+
+/// Go sources: an unterminated block comment, a file of nothing but package uses, a go.mod of
+/// 200,000 requires and more Go source than the Go budget. The scan stays bounded, says which
+/// Go files it did not read, and goes on.
+#[test]
+fn hostile_go_sources_are_bounded_by_the_go_budget() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    write(
+        &repo.join("svc/Dockerfile"),
+        "FROM golang:1.23 AS build\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
+    );
+    let mut gomod = String::from("module example.com/svc\n\ngo 1.22\n\nrequire (\n");
+    for i in 0..200_000 {
+        gomod.push_str(&format!("\texample.com/m{i} v1.0.0 // indirect\n"));
+    }
+    gomod.push_str(")\n");
+    write(&repo.join("svc/go.mod"), &gomod);
+    write(
+        &repo.join("svc/a_comment.go"),
+        &format!(
+            "package main\n/* {}",
+            "import \"os/exec\"\n".repeat(200_000)
+        ),
+    );
+    let uses = format!(
+        "package main\nimport \"os/exec\"\nfunc main() {{\n{}}}\n",
+        "exec.Command(\"x\")\n".repeat(3_900_000 / 18)
+    );
+    for i in 0..18 {
+        write(&repo.join(format!("svc/z{i:02}.go")), &uses);
+    }
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 3072);
+    let ids = workload_ids(&r);
+    assert!(
+        ids.contains(&"Deployment/default/good".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"dockerfile:svc/Dockerfile".to_string()),
+        "{ids:?}"
+    );
+    let notes = notes_and_errors(&r);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("scan budget:") && n.contains("Go source")),
+        "{notes:#?}"
+    );
+}

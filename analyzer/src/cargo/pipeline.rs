@@ -262,6 +262,7 @@ pub fn link(repo: &mut Repo) {
                 sources: sources_of_static(&repo.cargo, &repo.rust, wi, mi),
                 crates: vec![CrateRef { ws: wi, member: mi }],
                 programs: Vec::new(),
+                go_modules: Vec::new(),
             });
         }
     }

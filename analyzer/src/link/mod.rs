@@ -50,6 +50,8 @@ pub struct Workload {
     pub crates: Vec<CrateRef>,
     /// Programs its images are built from without a Dockerfile (Jib, buildpacks, ko).
     pub programs: Vec<Program>,
+    /// Go modules it runs: indices into `Repo::go` (see `crate::golang::link`).
+    pub go_modules: Vec<usize>,
 }
 
 /// A program a container's image is built from without a Dockerfile: the build file was read
@@ -178,6 +180,7 @@ pub fn link(repo: &mut Repo) {
             sources: BTreeSet::from([df]),
             crates: Vec::new(),
             programs: Vec::new(),
+            go_modules: Vec::new(),
         });
     }
     let modules = crate::wasm::link_modules(repo, &mut workloads);
@@ -247,6 +250,7 @@ fn workloads_of_objects(repo: &Repo) -> Vec<Workload> {
                 sources: BTreeSet::from([obj.file]),
                 crates: Vec::new(),
                 programs: Vec::new(),
+                go_modules: Vec::new(),
             };
             if let Some(r) = &rendering {
                 w.sources.insert(r.top);

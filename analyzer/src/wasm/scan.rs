@@ -76,6 +76,7 @@ pub fn link_modules(repo: &Repo, workloads: &mut [Workload]) -> Vec<Workload> {
                 sources: BTreeSet::from([id]),
                 crates: Vec::new(),
                 programs: Vec::new(),
+                go_modules: Vec::new(),
             }
         })
         .collect()
@@ -220,6 +221,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             sources: BTreeSet::from([id]),
             crates: Vec::new(),
             programs: Vec::new(),
+            go_modules: Vec::new(),
         });
     }
     repo.workloads = workloads;

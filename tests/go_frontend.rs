@@ -1,0 +1,215 @@
+//! The Go front-end end to end: go.mod and Go sources are read, linked to the workload that builds
+//! them, and judged with the exact `file:line:col` of each import or call.
+
+mod common;
+
+use common::{run, stderr};
+use serde_json::Value;
+
+fn workload(fixture: &str, id: &str) -> Value {
+    let out = run(&["scan", fixture, "--format", "json"]);
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("workload {id} in {v:#}"))
+        .clone()
+}
+
+fn findings<'a>(w: &'a Value, rule: &str) -> Vec<&'a Value> {
+    w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn at(f: &Value) -> String {
+    format!(
+        "{}:{}:{}",
+        f["file"].as_str().unwrap(),
+        f["line"],
+        f["column"]
+    )
+}
+
+/// A Go service that shells out to ImageMagick: `os/exec` blocks it at the call, its signal
+/// handler and its PostgreSQL driver are warnings at theirs, and nothing in comments, strings or
+/// `_test.go` files counts.
+#[test]
+fn a_go_service_that_starts_processes_is_blocked_at_the_call() {
+    let w = workload("fixtures/go/worker", "Deployment/default/thumbnailer");
+    assert_eq!(w["verdict"], "blocked", "{w:#}");
+    assert_eq!(w["language"], "go");
+    let cov: Vec<&str> = w["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        cov.contains(&"dependency-manifest") && cov.contains(&"source"),
+        "{cov:?}"
+    );
+    let links: Vec<&str> = w["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["linked_by"].as_str().unwrap())
+        .collect();
+    assert!(
+        links.contains(
+            &"Dockerfile:6 (`go build` of Go module `github.com/acme/thumbnailer` copied from `.`)"
+        ),
+        "{links:?}"
+    );
+    let os = findings(&w, "WM603");
+    let spawn: Vec<&&Value> = os
+        .iter()
+        .filter(|f| f["category"] == "process-spawn")
+        .collect();
+    assert_eq!(spawn.len(), 1, "only the real call counts: {os:#?}");
+    assert_eq!(at(spawn[0]), "cmd/worker/main.go:19:14");
+    assert_eq!(spawn[0]["severity"], "blocker");
+    let signal = os
+        .iter()
+        .find(|f| f["category"] == "signal-handling")
+        .unwrap();
+    assert_eq!(at(signal), "cmd/worker/main.go:28:15");
+    assert_eq!(signal["severity"], "warning");
+    let pgx = findings(&w, "WM602");
+    assert_eq!(pgx.len(), 1, "{pgx:#?}");
+    assert_eq!(pgx[0]["category"], "raw-socket");
+    assert_eq!(at(pgx[0]), "cmd/worker/main.go:13:2");
+    // `main_test.go` is not part of the build.
+    assert!(
+        !w["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str().unwrap().ends_with("_test.go")),
+        "{w:#}"
+    );
+}
+
+/// The clean twin, a plain `net/http` service: its code was read and nothing stands in the way,
+/// so it is `portable` (a toolchain change, WM604 names the path), never `ready`.
+#[test]
+fn a_pure_net_http_service_is_portable_with_high_confidence_and_a_wasi_http_path() {
+    let w = workload("fixtures/go/clean", "Deployment/default/hello");
+    assert_eq!(w["verdict"], "portable", "{w:#}");
+    assert_eq!(w["language"], "go");
+    assert_eq!(w["confidence"], "high", "{w:#}");
+    let tc = findings(&w, "WM604");
+    assert_eq!(tc.len(), 1);
+    assert_eq!(tc[0]["category"], "language-runtime");
+    assert_eq!(at(tc[0]), "go.mod:3:4");
+    assert!(
+        tc[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("wasi:http component"),
+        "{:#}",
+        tc[0]
+    );
+    assert!(
+        tc[0]["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("first try `tinygo build -target=wasip2"),
+        "{:#}",
+        tc[0]
+    );
+    assert!(
+        w["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "blocker"),
+        "{w:#}"
+    );
+    let listener = findings(&w, "WM603");
+    assert_eq!(listener.len(), 1);
+    assert_eq!(listener[0]["category"], "http-listener");
+    assert_eq!(listener[0]["severity"], "note");
+    assert_eq!(at(listener[0]), "main.go:17:12");
+}
+
+/// A `ko://` image links the module without a Dockerfile; `import "C"` and go-sqlite3 block it.
+#[test]
+fn a_ko_built_cgo_service_is_blocked_by_cgo() {
+    let w = workload("fixtures/go/ko", "Deployment/default/store");
+    assert_eq!(w["verdict"], "blocked", "{w:#}");
+    assert_eq!(w["confidence"], "high");
+    let cgo = findings(&w, "WM601");
+    assert_eq!(cgo.len(), 1);
+    assert_eq!(cgo[0]["category"], "cgo");
+    assert_eq!(at(cgo[0]), "cmd/store/main.go:7:8");
+    assert!(
+        cgo[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("#cgo CFLAGS: -O2")
+    );
+    let sqlite = findings(&w, "WM602");
+    assert_eq!(sqlite.len(), 1, "reported once, at the import: {sqlite:#?}");
+    assert_eq!(sqlite[0]["category"], "cgo");
+    assert_eq!(at(sqlite[0]), "cmd/store/main.go:13:4");
+}
+
+/// A monorepo: two Dockerfiles under `build/`, built from the repository root, each copying one
+/// service's directory: each workload is linked to its own `go.mod`, and an inline suppression in
+/// Go source works like one in Rust.
+#[test]
+fn each_service_of_a_monorepo_links_to_its_own_module() {
+    let api = workload("fixtures/go/monorepo", "Deployment/default/api");
+    let links: Vec<&str> = api["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["linked_by"].as_str().unwrap())
+        .collect();
+    assert!(
+        links.contains(&"build/api.Dockerfile:4 (`go build` of Go module `example.com/shop/api` copied from `services/api`)"),
+        "{links:?}"
+    );
+    assert_eq!(api["verdict"], "portable", "{api:#}");
+    let signal = findings(&api, "WM603")
+        .into_iter()
+        .find(|f| f["category"] == "signal-handling")
+        .unwrap();
+    assert_eq!(at(signal), "services/api/main.go:12:2");
+    assert!(!signal["suppressed"].is_null(), "{signal:#}");
+
+    let watcher = workload("fixtures/go/monorepo", "Deployment/default/watcher");
+    assert_eq!(watcher["verdict"], "blocked", "{watcher:#}");
+    let sources: Vec<&str> = watcher["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        !sources.iter().any(|s| s.starts_with("services/api/")),
+        "{sources:?}"
+    );
+    let known = findings(&watcher, "WM602");
+    let ctrl = known.iter().find(|f| f["severity"] == "blocker").unwrap();
+    assert_eq!(ctrl["category"], "controller");
+    assert_eq!(at(ctrl), "services/watcher/main.go:4:7");
+    // client-go is required but not imported by the module's own code: reported at go.mod.
+    let client = known
+        .iter()
+        .find(|f| f["file"] == "services/watcher/go.mod")
+        .unwrap();
+    assert_eq!(at(client), "services/watcher/go.mod:6:2");
+    assert_eq!(client["severity"], "warning");
+}
