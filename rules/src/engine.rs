@@ -39,6 +39,7 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
     // Objects are independent: check them in parallel, once each. The Service index is shared so
     // that matching Services to workloads stays linear in the number of objects.
     let services = analyzer::services::ServiceIndex::new(repo);
+    let rbac = crate::k8s::rbac::RbacIndex::new(repo);
     let object_hits: HashMap<usize, Vec<Hit>> = repo
         .workloads
         .iter()
@@ -54,6 +55,7 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 doc,
                 file: repo.file(object.file),
                 services: &services,
+                rbac: &rbac,
             };
             let mut hits = Vec::new();
             for rule in &rules {

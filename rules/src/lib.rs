@@ -265,6 +265,8 @@ pub struct ObjectCx<'r> {
     pub file: &'r SourceFile,
     /// The repository's Services by selector, built once per run.
     pub services: &'r analyzer::services::ServiceIndex<'r>,
+    /// RBAC bindings, roles, webhook configurations and ServiceAccount users, built once per run.
+    pub rbac: &'r crate::k8s::rbac::RbacIndex<'r>,
 }
 
 impl<'r> ObjectCx<'r> {

@@ -133,12 +133,7 @@ fn webhooks(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     if services.is_empty() {
         return;
     }
-    for o in cx.repo.objects.iter().filter(|o| {
-        matches!(
-            o.kind.as_str(),
-            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
-        )
-    }) {
+    for &o in &cx.rbac.webhooks {
         let Some(doc) = cx.repo.doc_of(o) else {
             continue;
         };
@@ -208,30 +203,12 @@ fn watch_rbac(cx: &ObjectCx<'_>, account: Option<YRef<'_>>, sink: &mut Sink<'_>)
 /// Whether other workloads of the scan run under the same ServiceAccount: then its RBAC says
 /// what one of them does, not which one, and nothing is guessed.
 fn shared_account(cx: &ObjectCx<'_>, sa: &str, ns: &str) -> bool {
-    cx.repo.objects.iter().any(|o| {
-        o.name != cx.object.name
-            && o.is_workload()
-            && namespace_of(o) == ns
-            && cx
-                .repo
-                .doc_of(o)
-                .and_then(|d| o.pod_spec(d))
-                .is_some_and(|spec| {
-                    spec.get("serviceAccountName")
-                        .or(spec.get("serviceAccount"))
-                        .and_then(|s| s.as_str())
-                        == Some(sa)
-                })
-    })
+    cx.rbac.shared(ns, sa, &cx.object.name)
 }
 
 fn bound_watch(cx: &ObjectCx<'_>, sa: &str, ns: &str) -> Option<(FileId, Span, String)> {
     let repo = cx.repo;
-    for b in repo
-        .objects
-        .iter()
-        .filter(|o| matches!(o.kind.as_str(), "RoleBinding" | "ClusterRoleBinding"))
-    {
+    for &b in &cx.rbac.bindings {
         let Some(doc) = repo.doc_of(b) else { continue };
         let root = b.root(doc);
         let cluster = b.kind == "ClusterRoleBinding";
@@ -265,15 +242,18 @@ fn bound_watch(cx: &ObjectCx<'_>, sa: &str, ns: &str) -> Option<(FileId, Span, S
         let Some(name) = role_ref.get("name").and_then(|n| n.as_str()) else {
             continue;
         };
-        let role = repo.objects.iter().find(|r| {
-            r.kind == kind
-                && r.name == name
-                && match kind {
-                    "ClusterRole" => true,
-                    "Role" => namespace_of(r) == namespace_of(b),
-                    _ => false,
-                }
-        });
+        let role = cx
+            .rbac
+            .roles
+            .get(&(kind, name))
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|r| match kind {
+                "ClusterRole" => true,
+                "Role" => namespace_of(r) == namespace_of(b),
+                _ => false,
+            });
         let Some(role) = role else { continue };
         let Some(rdoc) = repo.doc_of(role) else {
             continue;

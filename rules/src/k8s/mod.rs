@@ -6,6 +6,7 @@ mod common;
 pub mod images;
 pub mod manifest_signals;
 pub mod pod;
+pub mod rbac;
 
 mod broker_image;
 mod container_script_program;

@@ -46,6 +46,27 @@ impl<'a> Member<'a> {
 /// base. An image nobody knows is never recognized, whatever the container is called.
 pub fn recognize(name: &str, image: Option<&str>) -> Option<&'static SidecarEntry> {
     let image = image?;
+    // Asked for every container by several rules and the coverage: keep each answer (bounded,
+    // like the image knowledge base's own cache).
+    type Cache = std::sync::Mutex<
+        std::collections::HashMap<(String, String), Option<&'static SidecarEntry>>,
+    >;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (name.to_string(), image.to_string());
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).copied()) {
+        return hit;
+    }
+    let found = recognize_uncached(name, image);
+    if let Ok(mut c) = cache.lock()
+        && c.len() < 65_536
+    {
+        c.insert(key, found);
+    }
+    found
+}
+
+fn recognize_uncached(name: &str, image: &str) -> Option<&'static SidecarEntry> {
     let r = normalize(image);
     if r.path.is_empty() || r.path_is_open() {
         return None;
