@@ -82,3 +82,67 @@ fn a_pure_python_service_is_portable_never_ready() {
         "{w}"
     );
 }
+
+#[test]
+fn pyproject_dependencies_and_lockfile_wheels_decide_native_packages() {
+    let dockerfile = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"uvicorn\", \"svc.main:app\"]\n";
+    let pyproject = "[project]\nname = \"svc\"\ndependencies = [\n  \"fastapi>=0.110\",\n  \"uvicorn\",\n  \"grpcio==1.66\",\n]\n";
+    let lock = "version = 1\n\n[[package]]\nname = \"fastapi\"\nwheels = [\n  { url = \"https://files/fastapi-0.115.0-py3-none-any.whl\" },\n]\n\n[[package]]\nname = \"fastcrc\"\nwheels = [\n  { url = \"https://files/fastcrc-0.3.2-cp312-cp312-manylinux_2_17_x86_64.whl\" },\n]\n";
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        ("thumbs/Dockerfile", dockerfile),
+        ("thumbs/pyproject.toml", pyproject),
+        ("thumbs/uv.lock", lock),
+        (
+            "thumbs/svc/main.py",
+            "from fastapi import FastAPI\napp = FastAPI()\n",
+        ),
+    ]);
+    let w = &r["workloads"][0];
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    let at = |file: &str, line: u64| {
+        w["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "WM106" && f["file"] == file && f["line"] == line)
+            .unwrap_or_else(|| panic!("no WM106 at {file}:{line} in {w}"))
+            .clone()
+    };
+    let grpc = at("thumbs/pyproject.toml", 6);
+    assert_eq!(
+        (grpc["severity"].as_str(), grpc["column"].as_u64()),
+        (Some("blocker"), Some(4))
+    );
+    let crc = at("thumbs/uv.lock", 10);
+    assert_eq!(crc["severity"], "warning");
+    assert_eq!(crc["category"], "python-native");
+    assert!(
+        !w["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("`fastapi`")),
+        "{w}"
+    );
+}
+
+#[test]
+fn a_requirements_include_cycle_is_read_once_and_the_scan_goes_on() {
+    let dockerfile = "FROM python:3.12-slim\nCOPY requirements/ /r/\nRUN pip install -r /r/a.txt\nCOPY thumbs/ /srv/thumbs/\nCMD [\"python\", \"-m\", \"thumbs\"]\n";
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        ("thumbs/Dockerfile", dockerfile),
+        ("thumbs/requirements/a.txt", "-r b.txt\nflask\n"),
+        ("thumbs/requirements/b.txt", "-r a.txt\nlxml\n"),
+    ]);
+    let w = &r["workloads"][0];
+    let lxml: Vec<_> = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "WM106" && f["file"] == "thumbs/requirements/b.txt")
+        .collect();
+    assert_eq!(lxml.len(), 1, "{w}");
+    assert_eq!(w["verdict"], "blocked", "{w}");
+}

@@ -55,6 +55,8 @@ pub enum FileKind {
     PythonRequirements,
     /// Python source (`*.py`): lexed only when a Python image copies it in.
     Python,
+    /// `pyproject.toml`, `poetry.lock`, `uv.lock`: read when a Python image copies them in.
+    PythonProject,
     CargoToml,
     CargoLock,
     Rust,
@@ -137,6 +139,9 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".py") {
         return Some(FileKind::Python);
+    }
+    if matches!(name, "pyproject.toml" | "poetry.lock" | "uv.lock") {
+        return Some(FileKind::PythonProject);
     }
     if lower.ends_with(".txt")
         && (lower.starts_with("requirements") || rel.contains("requirements/"))

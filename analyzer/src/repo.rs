@@ -283,6 +283,8 @@ pub struct Repo {
     pub pip_requirements: BTreeMap<FileId, Vec<crate::dockerfile::RequirementsFile>>,
     /// Python source facts of the `.py` files some Python image copies in, by file.
     pub python: BTreeMap<FileId, crate::python::PythonFacts>,
+    /// The `poetry.lock` / `uv.lock` files each Python image copies in, by Dockerfile.
+    pub python_locks: BTreeMap<FileId, Vec<crate::python::LockFile>>,
     /// The `.py` files each Dockerfile's final image holds, by Dockerfile.
     pub python_sources: BTreeMap<FileId, Vec<FileId>>,
     /// The simple commands of each script some image starts, by script file.

@@ -7,11 +7,22 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::project::{LockedPackage, lock_packages, pyproject_dependencies};
 use super::source::{PythonFacts, facts};
 use crate::discover::FileKind;
+use crate::dockerfile::RequirementsFile;
 use crate::dockerfile::{InstructionKind, Language};
 use crate::repo::Repo;
 use crate::source::FileId;
+
+/// A `poetry.lock` or `uv.lock` an image copies in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockFile {
+    pub file: FileId,
+    /// The Dockerfile's `COPY` source that brings it in.
+    pub word: crate::span::Span,
+    pub packages: Vec<LockedPackage>,
+}
 
 /// Python files read per Dockerfile, at most.
 pub const MAX_FILES: usize = 2_000;
@@ -22,6 +33,8 @@ pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// their facts (each file once, in parallel).
 pub fn attach_python_sources(repo: &mut Repo) {
     let mut by_df: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
+    let mut projects: BTreeMap<FileId, Vec<RequirementsFile>> = BTreeMap::new();
+    let mut locks: BTreeMap<FileId, Vec<LockFile>> = BTreeMap::new();
     let py: Vec<(usize, &str)> = repo
         .files
         .iter()
@@ -29,9 +42,6 @@ pub fn attach_python_sources(repo: &mut Repo) {
         .filter(|(i, _)| repo.kinds[*i] == FileKind::Python)
         .map(|(i, f)| (i, f.path.as_str()))
         .collect();
-    if py.is_empty() {
-        return;
-    }
     for (&id, df) in &repo.parsed_dockerfiles {
         if df.language_runtime().language != Language::Python {
             continue;
@@ -39,6 +49,8 @@ pub fn attach_python_sources(repo: &mut Repo) {
         let path = &repo.file(id).path;
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         let mut prefixes: Vec<String> = Vec::new();
+        // The COPY word each prefix comes from, for the project files found under it.
+        let mut words: Vec<crate::span::Span> = Vec::new();
         for i in df.contributing_stages() {
             let Some(stage) = df.stage(i) else { continue };
             for ins in &stage.instructions {
@@ -61,7 +73,37 @@ pub fn attach_python_sources(repo: &mut Repo) {
                     };
                     if !joined.split('/').any(|s| s == "..") {
                         prefixes.push(joined);
+                        words.push(src.span);
                     }
+                }
+            }
+        }
+        // Project files at the root of a copied folder (`COPY . .` with a pyproject.toml).
+        for (pre, word) in prefixes.iter().zip(&words) {
+            for name in ["pyproject.toml", "poetry.lock", "uv.lock"] {
+                let path = if pre.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{pre}/{name}")
+                };
+                let Some(f) = repo
+                    .file_by_path(&path)
+                    .filter(|f| repo.kind(f.id) == FileKind::PythonProject)
+                else {
+                    continue;
+                };
+                if name == "pyproject.toml" {
+                    projects.entry(id).or_default().push(RequirementsFile {
+                        file: f.id,
+                        word: *word,
+                        requirements: pyproject_dependencies(&f.text),
+                    });
+                } else {
+                    locks.entry(id).or_default().push(LockFile {
+                        file: f.id,
+                        word: *word,
+                        packages: lock_packages(&f.text),
+                    });
                 }
             }
         }
@@ -97,6 +139,10 @@ pub fn attach_python_sources(repo: &mut Repo) {
         .collect();
     repo.python = read.into_iter().collect();
     repo.python_sources = by_df;
+    for (df, list) in projects {
+        repo.pip_requirements.entry(df).or_default().extend(list);
+    }
+    repo.python_locks = locks;
 }
 
 /// Tests and test helpers are not the service's code.

@@ -4,7 +4,9 @@
 //! (`rules/data/python-modules.toml`).
 
 pub mod link;
+pub mod project;
 pub mod source;
 
-pub use link::attach_python_sources;
+pub use link::{LockFile, attach_python_sources};
+pub use project::{LockedPackage, lock_packages, pyproject_dependencies};
 pub use source::{PythonFacts, Use, facts};

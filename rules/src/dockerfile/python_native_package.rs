@@ -2,7 +2,7 @@
 //! Rust) extensions.
 
 use crate::dockerfile::common::{image_part, python_os_package, python_package, stage_name};
-use crate::{DockerfileCx, Rule, RuleMeta, Sink, declare_rule};
+use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -20,7 +20,10 @@ declare_rule! {
     /// environment) does not fire. Requirements files installed with `pip install -r` are read when
     /// the repository has them (found through the `COPY` that put them into the image, nested
     /// `-r` files followed): the finding points at the file's line, with the `-r` as related
-    /// location.
+    /// location. A `pyproject.toml` (PEP 621 and Poetry dependencies) and a `poetry.lock` /
+    /// `uv.lock` at the root of a folder the image copies in are read too: a known native
+    /// package is a blocker; a locked package offered only as platform-specific wheels (no
+    /// `none-any` wheel) is a warning, since it may have a pure fallback.
     ///
     /// ## Why it matters for Wasm
     /// Python becomes a Wasm component with componentize-py, which bundles CPython compiled for
@@ -105,23 +108,71 @@ impl Rule for PythonNativePackage {
                 let Some(entry) = python_package(&r.name) else {
                     continue;
                 };
+                let project = path.ends_with("pyproject.toml");
+                let how = if project {
+                    "a dependency of the project the image copies in"
+                } else {
+                    "installed by the image with pip"
+                };
                 let hit = sink.report(
                     req.file,
                     r.span,
                     format!(
-                        "`{}` is required by `{path}`, which the image installs with pip: {}",
+                        "`{}` is required by `{path}`, {how}: {}",
                         r.name, entry.reason
                     ),
                 );
                 hit.related(
                     cx.file.id,
                     req.word,
-                    format!("`pip install -r` reads `{path}` here"),
+                    if project {
+                        format!("`{path}` is copied into the image here")
+                    } else {
+                        format!("`pip install -r` reads `{path}` here")
+                    },
                 );
                 if let Some(alt) = &entry.alternative {
                     hit.help(format!(
                         "replace it with {alt}, or keep the workload on Linux"
                     ));
+                }
+            }
+        }
+        // `poetry.lock` / `uv.lock` the image copies in: every pinned package is installed. A
+        // known native one is a blocker; one the lock offers only compiled wheels for is a
+        // warning (it may have a pure fallback: needs validation).
+        for lock in cx.repo.python_locks.get(&cx.file.id).into_iter().flatten() {
+            let path = &cx.repo.file(lock.file).path;
+            for p in &lock.packages {
+                let (msg, help, sev) = match python_package(&p.name) {
+                    Some(entry) => (
+                        format!("`{}` is pinned by `{path}`: {}", p.name, entry.reason),
+                        entry.alternative.as_ref().map(|a| {
+                            format!("replace it with {a}, or keep the workload on Linux")
+                        }),
+                        None,
+                    ),
+                    None if p.only_platform_wheels => (
+                        format!(
+                            "`{}` is pinned by `{path}` with only platform-specific wheels (no pure `none-any` wheel): compiled code, unless it has a pure fallback",
+                            p.name
+                        ),
+                        Some("check whether it installs from its source distribution without the extension, or has a WASI build; otherwise replace it".to_string()),
+                        Some(Severity::Warning),
+                    ),
+                    None => continue,
+                };
+                let hit = sink.report(lock.file, p.span, msg);
+                hit.related(
+                    cx.file.id,
+                    lock.word,
+                    format!("`{path}` is copied into the image here"),
+                );
+                if let Some(h) = help {
+                    hit.help(h);
+                }
+                if let Some(s) = sev {
+                    hit.severity(s);
                 }
             }
         }
