@@ -1,4 +1,9 @@
-//! Generate a synthetic repository for benchmarks: `cargo run --release --example gen_repo -- OUT N`.
+//! Generate a synthetic repository for benchmarks: `cargo run --release --example gen_repo -- OUT N
+//! [mixed]`.
+//!
+//! With `mixed`, every Python service also gets its `app.py` and `requirements.txt`, and the JVM
+//! services become Go services (`go.mod`, `main.go`, a `go build` Dockerfile), so the Go and
+//! Python front-ends have sources to read (the tree then holds more than N files).
 //!
 //! Writes N files: for every service a directory with a multi-stage Dockerfile and a manifest
 //! holding a Deployment and a Service (plus, every 7th, a StatefulSet with a volume claim and a
@@ -17,13 +22,34 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: gen_repo OUT_DIR FILE_COUNT");
         std::process::exit(2);
     };
+    let mixed = args.next().as_deref() == Some("mixed");
     let out = PathBuf::from(out);
     let services = n / 2;
+    let mut extra = 0;
     for i in 0..services {
         let dir = out.join(format!("services/svc{i:05}"));
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("Dockerfile"), dockerfile(i))?;
+        let go = mixed && i % 4 == 3;
+        std::fs::write(
+            dir.join("Dockerfile"),
+            if go { go_dockerfile(i) } else { dockerfile(i) },
+        )?;
         std::fs::write(dir.join("deploy.yaml"), manifest(i))?;
+        if mixed && i % 4 == 2 {
+            std::fs::write(dir.join("app.py"), PY_APP)?;
+            std::fs::write(dir.join("requirements.txt"), "flask==3.0.3\nrequests\n")?;
+            extra += 2;
+        }
+        if go {
+            std::fs::write(
+                dir.join("go.mod"),
+                format!(
+                    "module example.com/svc{i:05}\n\ngo 1.23\n\nrequire github.com/lib/pq v1.10.9\n"
+                ),
+            )?;
+            std::fs::write(dir.join("main.go"), GO_MAIN)?;
+            extra += 2;
+        }
     }
     for chunk in 0..services.div_ceil(100) {
         let mut k = String::from("namespace: bench\nresources:\n");
@@ -36,10 +62,20 @@ fn main() -> std::io::Result<()> {
     }
     eprintln!(
         "wrote {} files for {services} services under {}",
-        services * 2 + services.div_ceil(100),
+        services * 2 + services.div_ceil(100) + extra,
         out.display()
     );
     Ok(())
+}
+
+const PY_APP: &str = "import os\nimport threading\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get('/healthz')\ndef health():\n    return 'ok'\n\n\n@app.get('/')\ndef index():\n    t = threading.Thread(target=print)\n    t.start()\n    return os.environ.get('GREETING', 'hello')\n";
+
+const GO_MAIN: &str = "package main\n\nimport (\n\t\"database/sql\"\n\t\"net/http\"\n\t\"os/signal\"\n\t\"syscall\"\n\t\"os\"\n\n\t_ \"github.com/lib/pq\"\n)\n\nfunc main() {\n\tdb, _ := sql.Open(\"postgres\", os.Getenv(\"DSN\"))\n\tdefer db.Close()\n\tc := make(chan os.Signal, 1)\n\tsignal.Notify(c, syscall.SIGTERM)\n\thttp.HandleFunc(\"/\", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(\"ok\")) })\n\t_ = http.ListenAndServe(\":8080\", nil)\n}\n";
+
+fn go_dockerfile(i: usize) -> String {
+    format!(
+        "# service {i}\nFROM golang:1.23 AS build\nWORKDIR /src\nCOPY go.mod main.go ./\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\nEXPOSE 8080\n"
+    )
 }
 
 fn dockerfile(i: usize) -> String {
