@@ -213,3 +213,16 @@ fn each_service_of_a_monorepo_links_to_its_own_module() {
     assert_eq!(at(client), "services/watcher/go.mod:6:2");
     assert_eq!(client["severity"], "warning");
 }
+
+/// A TinyGo project whose Dockerfile builds a wasip2 component into a `FROM scratch` image, run
+/// under a Wasm runtime class: the build itself is the positive evidence, so it is `ready`.
+#[test]
+fn a_tinygo_component_image_is_ready_on_its_build() {
+    let w = workload("fixtures/go/tinygo", "Deployment/default/app");
+    assert_eq!(w["verdict"], "ready", "{w:#}");
+    assert_eq!(w["language"], "wasm", "{w:#}");
+    let wasm = findings(&w, "WM111");
+    assert_eq!(wasm.len(), 1, "{w:#}");
+    assert_eq!(at(wasm[0]), "app/Dockerfile:9:13");
+    assert_eq!(wasm[0]["category"], "wasm-module");
+}

@@ -146,3 +146,32 @@ fn a_requirements_include_cycle_is_read_once_and_the_scan_goes_on() {
     assert_eq!(lxml.len(), 1, "{w}");
     assert_eq!(w["verdict"], "blocked", "{w}");
 }
+
+#[test]
+fn a_malformed_lockfile_gets_a_diagnostic_and_its_packages_are_still_read() {
+    let dockerfile = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"python\", \"-m\", \"svc\"]\n";
+    let lock = "[[package]]\nname = \"grpcio\"\nversion = = \"1.66\"\n";
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        ("thumbs/Dockerfile", dockerfile),
+        ("thumbs/poetry.lock", lock),
+    ]);
+    let errors = r["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["file"] == "thumbs/poetry.lock"
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .contains("poetry.lock does not parse")),
+        "{r}"
+    );
+    let w = &r["workloads"][0];
+    assert!(
+        w["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "WM106" && f["file"] == "thumbs/poetry.lock" && f["line"] == 2),
+        "{w}"
+    );
+}

@@ -88,6 +88,12 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
     {
         add(Coverage::Source, &mut cov);
     }
+    if w.dockerfiles
+        .iter()
+        .any(|d| repo.python_locks.contains_key(d))
+    {
+        add(Coverage::Lockfile, &mut cov);
+    }
     // A Jib/Spring Boot/ko build file (pom.xml, build.gradle, go.mod) was read for the image.
     if !w.programs.is_empty() {
         add(Coverage::DependencyManifest, &mut cov);

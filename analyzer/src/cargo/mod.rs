@@ -10,7 +10,7 @@ pub mod manifest;
 pub mod metadata;
 pub mod paths;
 pub mod pipeline;
-mod tree;
+pub(crate) mod tree;
 pub mod workspace;
 
 pub use cfg::{Cfg, CfgContext, WasiTarget};

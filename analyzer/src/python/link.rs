@@ -12,6 +12,7 @@ use super::source::{PythonFacts, facts};
 use crate::discover::FileKind;
 use crate::dockerfile::RequirementsFile;
 use crate::dockerfile::{InstructionKind, Language};
+use crate::error::{ErrorKind, FileError};
 use crate::repo::Repo;
 use crate::source::FileId;
 
@@ -35,6 +36,8 @@ pub fn attach_python_sources(repo: &mut Repo) {
     let mut by_df: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
     let mut projects: BTreeMap<FileId, Vec<RequirementsFile>> = BTreeMap::new();
     let mut locks: BTreeMap<FileId, Vec<LockFile>> = BTreeMap::new();
+    let mut errors: Vec<FileError> = Vec::new();
+    let mut checked: Vec<FileId> = Vec::new();
     let py: Vec<(usize, &str)> = repo
         .files
         .iter()
@@ -99,6 +102,22 @@ pub fn attach_python_sources(repo: &mut Repo) {
                         requirements: pyproject_dependencies(&f.text),
                     });
                 } else {
+                    // A lock that is not TOML is still read line by line, but the user hears
+                    // that it did not parse (WM903), once per file.
+                    if !checked.contains(&f.id)
+                        && let Err(e) = toml::de::DeTable::parse(&f.text)
+                    {
+                        let (msg, sp) = crate::cargo::tree::error_parts(&e, f.text.len());
+                        errors.push(
+                            FileError::new(
+                                f.path.clone(),
+                                ErrorKind::Toml,
+                                format!("{name} does not parse: {msg}; its packages were read line by line"),
+                            )
+                            .at(f.id, sp),
+                        );
+                    }
+                    checked.push(f.id);
                     locks.entry(id).or_default().push(LockFile {
                         file: f.id,
                         word: *word,
@@ -143,6 +162,7 @@ pub fn attach_python_sources(repo: &mut Repo) {
         repo.pip_requirements.entry(df).or_default().extend(list);
     }
     repo.python_locks = locks;
+    repo.errors.extend(errors);
 }
 
 /// Tests and test helpers are not the service's code.
