@@ -81,6 +81,19 @@ fn a_pure_python_service_is_portable_never_ready() {
         w["confidence_reason"].as_str().unwrap().contains("source"),
         "{w}"
     );
+    // The framework and its wasi:http path, as a note at the import.
+    let f = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "WM502")
+        .unwrap_or_else(|| panic!("no WM502 in {w}"));
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64()),
+        (Some("thumbs/thumbs/app.py"), Some(1))
+    );
+    assert_eq!(f["severity"], "note");
+    assert!(f["message"].as_str().unwrap().contains("WSGI"), "{f}");
 }
 
 #[test]
@@ -122,7 +135,7 @@ fn pyproject_dependencies_and_lockfile_wheels_decide_native_packages() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["message"].as_str().unwrap().contains("`fastapi`")),
+            .any(|f| f["rule"] == "WM106" && f["message"].as_str().unwrap().contains("`fastapi`")),
         "{w}"
     );
 }

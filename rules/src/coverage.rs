@@ -429,7 +429,7 @@ fn judge(
             (
                 Confidence::Medium,
                 format!(
-                    "judged by its image or Dockerfile ({lang}) and the {read} it copies in, read                      for what stands in the way; nothing was built for Wasm{}",
+                    "judged by its image or Dockerfile ({lang}) and the {read} it copies in, read for what stands in the way; nothing was built for Wasm{}",
                     if by_convention {
                         ", and the Dockerfile is linked by naming convention only"
                     } else {

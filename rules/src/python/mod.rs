@@ -3,8 +3,10 @@
 
 use crate::Rule;
 
+mod python_framework;
 mod python_module;
 
+pub use python_framework::PythonFramework;
 pub use python_module::PythonModule;
 
-pub static RULES: &[&dyn Rule] = &[&PythonModule];
+pub static RULES: &[&dyn Rule] = &[&PythonModule, &PythonFramework];
