@@ -188,3 +188,32 @@ fn a_malformed_lockfile_gets_a_diagnostic_and_its_packages_are_still_read() {
         "{w}"
     );
 }
+
+#[test]
+fn a_django_app_under_gunicorn_workers_is_portable_with_its_wsgi_path() {
+    let dockerfile = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY shop/ shop/\nCMD [\"gunicorn\", \"shop.wsgi:application\", \"--workers\", \"4\", \"--bind\", \"0.0.0.0:8000\"]\n";
+    let wsgi = "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\napplication = get_wsgi_application()\n";
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        ("thumbs/Dockerfile", dockerfile),
+        ("thumbs/requirements.txt", "Django==5.1\ngunicorn==22.0\n"),
+        ("thumbs/shop/wsgi.py", wsgi),
+        ("thumbs/shop/settings.py", "DEBUG = False\n"),
+    ]);
+    let w = &r["workloads"][0];
+    assert_eq!(w["verdict"], "portable", "{w}");
+    let f = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "WM502")
+        .unwrap_or_else(|| panic!("no WM502 in {w}"));
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64()),
+        (Some("thumbs/shop/wsgi.py"), Some(3))
+    );
+    assert!(
+        f["message"].as_str().unwrap().contains("Django (WSGI)"),
+        "{f}"
+    );
+}
