@@ -4,20 +4,7 @@
 
 mod common;
 
-use common::{run_in, stderr};
-use serde_json::Value;
-
-fn scan(files: &[(&str, &str)]) -> Value {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        let p = dir.path().join("repo").join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{findings_of, scan_files as scan};
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: thumbs\nspec:\n  template:\n    spec:\n      containers:\n      - name: thumbs\n        image: ghcr.io/acme/thumbs:2\n";
 const DOCKERFILE: &str = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY thumbs/ thumbs/\nCMD [\"gunicorn\", \"thumbs.app:app\"]\n";
@@ -34,11 +21,9 @@ fn a_subprocess_in_the_copied_code_blocks_at_its_line() {
     ]);
     let w = &r["workloads"][0];
     assert_eq!(w["verdict"], "blocked", "{w}");
-    let f = w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "WM501")
+    let f = findings_of(w, "WM501")
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("no WM501 in {w}"));
     assert_eq!(f["category"], "process-spawn");
     assert_eq!(f["file"], "thumbs/thumbs/app.py");
@@ -47,12 +32,7 @@ fn a_subprocess_in_the_copied_code_blocks_at_its_line() {
         (Some(7), Some(5))
     );
     // scripts/ is not copied into the image: its subprocess is not the service's.
-    let wm501 = w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "WM501")
-        .count();
+    let wm501 = findings_of(w, "WM501").len();
     assert_eq!(wm501, 1, "{w}");
     let cov: Vec<_> = w["coverage"]
         .as_array()
@@ -82,11 +62,9 @@ fn a_pure_python_service_is_portable_never_ready() {
         "{w}"
     );
     // The framework and its wasi:http path, as a note at the import.
-    let f = w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "WM502")
+    let f = findings_of(w, "WM502")
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("no WM502 in {w}"));
     assert_eq!(
         (f["file"].as_str(), f["line"].as_u64()),
@@ -202,11 +180,9 @@ fn a_django_app_under_gunicorn_workers_is_portable_with_its_wsgi_path() {
     ]);
     let w = &r["workloads"][0];
     assert_eq!(w["verdict"], "portable", "{w}");
-    let f = w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "WM502")
+    let f = findings_of(w, "WM502")
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("no WM502 in {w}"));
     assert_eq!(
         (f["file"].as_str(), f["line"].as_u64()),

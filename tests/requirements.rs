@@ -4,20 +4,7 @@
 
 mod common;
 
-use common::{run_in, stderr};
-use serde_json::Value;
-
-fn scan(files: &[(&str, &str)]) -> Value {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        let p = dir.path().join("repo").join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{findings_of, scan_files as scan};
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n      - name: api\n        image: ghcr.io/acme/api:1.0\n";
 
@@ -44,11 +31,9 @@ fn a_native_distribution_in_a_nested_requirements_file_blocks_at_its_line() {
     let w = &r["workloads"][0];
     assert_eq!(w["id"], "Deployment/default/api");
     assert_eq!(w["verdict"], "blocked", "{w}");
-    let f = w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "WM106")
+    let f = findings_of(w, "WM106")
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("no WM106 in {w}"));
     assert_eq!(f["category"], "python-native");
     assert_eq!(f["file"], "api/requirements/base.txt");
@@ -73,12 +58,5 @@ fn pure_python_requirements_leave_the_service_portable() {
     ]);
     let w = &r["workloads"][0];
     assert_eq!(w["verdict"], "portable", "{w}");
-    assert!(
-        !w["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["rule"] == "WM106"),
-        "{w}"
-    );
+    assert!(findings_of(w, "WM106").is_empty(), "{w}");
 }

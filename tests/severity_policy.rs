@@ -5,50 +5,9 @@
 
 mod common;
 
-use common::{run_in, stderr};
-use serde_json::Value;
+use common::{finding_at as finding, scan_files as scan, workload};
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: NAME\nspec:\n  template:\n    spec:\n      containers:\n      - name: NAME\n        image: ghcr.io/acme/NAME:1.0\n";
-
-/// Write `files` under a fresh `repo/` and scan it as JSON.
-fn scan(files: &[(&str, &str)]) -> Value {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        let p = dir.path().join("repo").join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn workload<'v>(report: &'v Value, id: &str) -> &'v Value {
-    report["workloads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["id"] == id)
-        .unwrap_or_else(|| panic!("no workload {id} in {report}"))
-}
-
-fn finding<'v>(w: &'v Value, rule: &str, at: &str) -> &'v Value {
-    w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == rule && location(f) == at)
-        .unwrap_or_else(|| panic!("no {rule} at {at} in {w}"))
-}
-
-fn location(f: &Value) -> String {
-    format!(
-        "{}:{}:{}",
-        f["file"].as_str().unwrap_or(""),
-        f["line"],
-        f["column"]
-    )
-}
 
 fn manifest(name: &str) -> String {
     DEPLOYMENT.replace("NAME", name)

@@ -56,43 +56,49 @@ fn str_at<'a>(node: YRef<'a>, key: &str) -> Option<(&'a str, YRef<'a>)> {
 }
 
 /// `build.artifacts[]` (and each profile's) of a skaffold.yaml.
+/// Every `build.artifacts[]` entry of a skaffold file, the profiles' included.
+pub fn skaffold_artifacts(stream: &YamlStream) -> impl Iterator<Item = crate::yaml::YRef<'_>> {
+    stream
+        .docs
+        .iter()
+        .filter_map(|doc| doc.root())
+        .flat_map(|root| {
+            root.get("build").into_iter().chain(
+                root.get("profiles")
+                    .into_iter()
+                    .flat_map(|p| p.items())
+                    .filter_map(|p| p.get("build")),
+            )
+        })
+        .flat_map(|build| build.get("artifacts").into_iter().flat_map(|a| a.items()))
+}
+
 pub fn skaffold(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
     let base = dir_of(&file.path);
     let mut out = Vec::new();
-    for doc in &stream.docs {
-        let Some(root) = doc.root() else { continue };
-        let builds = root.get("build").into_iter().chain(
-            root.get("profiles")
-                .into_iter()
-                .flat_map(|p| p.items())
-                .filter_map(|p| p.get("build")),
-        );
-        for build in builds {
-            for art in build.get("artifacts").into_iter().flat_map(|a| a.items()) {
-                let Some((image, image_node)) = str_at(art, "image") else {
-                    continue;
-                };
-                let context = art.get("context").and_then(|c| c.as_str()).unwrap_or(".");
-                let dockerfile = art
-                    .path(&["docker", "dockerfile"])
-                    .and_then(|d| d.as_str())
-                    .unwrap_or("Dockerfile");
-                let Some(ctx) = join(base, context) else {
-                    continue;
-                };
-                let Some(df) = join(&ctx, dockerfile) else {
-                    continue;
-                };
-                out.push(BuildLink {
-                    image: image.into(),
-                    dockerfile: df,
-                    context: ctx,
-                    file: file.id,
-                    span: image_node.entry_span(),
-                    source: "skaffold",
-                });
-            }
-        }
+    for art in skaffold_artifacts(stream) {
+        let Some((image, image_node)) = str_at(art, "image") else {
+            continue;
+        };
+        let context = art.get("context").and_then(|c| c.as_str()).unwrap_or(".");
+        let dockerfile = art
+            .path(&["docker", "dockerfile"])
+            .and_then(|d| d.as_str())
+            .unwrap_or("Dockerfile");
+        let Some(ctx) = join(base, context) else {
+            continue;
+        };
+        let Some(df) = join(&ctx, dockerfile) else {
+            continue;
+        };
+        out.push(BuildLink {
+            image: image.into(),
+            dockerfile: df,
+            context: ctx,
+            file: file.id,
+            span: image_node.entry_span(),
+            source: "skaffold",
+        });
     }
     out
 }

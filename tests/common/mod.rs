@@ -48,3 +48,54 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Write `files` (path, text) under a fresh `repo/` and scan it as JSON (exit 0 asserted).
+pub fn scan_files(files: &[(&str, &str)]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join("repo").join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+/// The workload `id` of a JSON report.
+pub fn workload<'v>(report: &'v serde_json::Value, id: &str) -> &'v serde_json::Value {
+    report["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("no workload {id} in {report}"))
+}
+
+/// `file:line:column` of a JSON finding.
+pub fn location(f: &serde_json::Value) -> String {
+    format!(
+        "{}:{}:{}",
+        f["file"].as_str().unwrap_or(""),
+        f["line"],
+        f["column"]
+    )
+}
+
+/// The workload's findings of `rule`.
+pub fn findings_of<'v>(w: &'v serde_json::Value, rule: &str) -> Vec<&'v serde_json::Value> {
+    w["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// The workload's finding of `rule` at `file:line:column`.
+pub fn finding_at<'v>(w: &'v serde_json::Value, rule: &str, at: &str) -> &'v serde_json::Value {
+    findings_of(w, rule)
+        .into_iter()
+        .find(|f| location(f) == at)
+        .unwrap_or_else(|| panic!("no {rule} at {at} in {w}"))
+}

@@ -33,7 +33,9 @@ pub(crate) use requirements::attach_requirements;
 pub use requirements::{Requirement, RequirementsFile};
 pub use runtime::{ImageClass, Language, LanguageRuntime};
 pub(crate) use scripts::attach_entrypoint_scripts;
-pub use scripts::{EntrypointScript, ScriptRef, entrypoint_scripts, script_commands};
+pub use scripts::{
+    EntrypointScript, MAX_SCRIPT_BYTES, ScriptRef, entrypoint_scripts, script_commands,
+};
 pub use text::{ShellCommand, Word};
 
 use crate::error::{ErrorKind, FileError};

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::build_config::{dir_of, join};
+use crate::build_config::{dir_of, join, skaffold_artifacts};
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 use crate::yaml::YamlStream;
@@ -394,68 +394,57 @@ pub fn skaffold_programs(
 ) -> Vec<ProgramBuild> {
     let base = dir_of(&file.path);
     let mut out = Vec::new();
-    for doc in &stream.docs {
-        let Some(root) = doc.root() else { continue };
-        let builds = root.get("build").into_iter().chain(
-            root.get("profiles")
-                .into_iter()
-                .flat_map(|p| p.items())
-                .filter_map(|p| p.get("build")),
-        );
-        for build in builds {
-            for art in build.get("artifacts").into_iter().flat_map(|a| a.items()) {
-                let Some(image_node) = art.get("image") else {
-                    continue;
-                };
-                let Some(image) = image_node.as_str() else {
-                    continue;
-                };
-                let (builder, names): (Builder, &[&str]) = if art.get("jib").is_some() {
-                    (
-                        Builder::Jib,
-                        &["pom.xml", "build.gradle", "build.gradle.kts"],
-                    )
-                } else if art.get("ko").is_some() {
-                    (Builder::Ko, &["go.mod"])
-                } else if art.get("buildpacks").is_some() {
-                    (
-                        Builder::Buildpacks,
-                        &[
-                            "project.toml",
-                            "pom.xml",
-                            "build.gradle",
-                            "build.gradle.kts",
-                            "go.mod",
-                            "Cargo.toml",
-                        ],
-                    )
-                } else {
-                    continue;
-                };
-                let context = art.get("context").and_then(|c| c.as_str()).unwrap_or(".");
-                let Some(dir) = join(base, context) else {
-                    continue;
-                };
-                let in_dir = |n: &str| {
-                    if dir.is_empty() {
-                        n.to_string()
-                    } else {
-                        format!("{dir}/{n}")
-                    }
-                };
-                let Some(build_file) = names.iter().map(|n| in_dir(n)).find(|p| has_file(p)) else {
-                    continue;
-                };
-                out.push(ProgramBuild {
-                    image: image.to_string(),
-                    builder,
-                    build_file,
-                    dir,
-                    file: file.id,
-                    span: image_node.entry_span(),
-                });
+    for art in skaffold_artifacts(stream) {
+        let Some(image_node) = art.get("image") else {
+            continue;
+        };
+        let Some(image) = image_node.as_str() else {
+            continue;
+        };
+        let (builder, names): (Builder, &[&str]) = if art.get("jib").is_some() {
+            (
+                Builder::Jib,
+                &["pom.xml", "build.gradle", "build.gradle.kts"],
+            )
+        } else if art.get("ko").is_some() {
+            (Builder::Ko, &["go.mod"])
+        } else if art.get("buildpacks").is_some() {
+            (
+                Builder::Buildpacks,
+                &[
+                    "project.toml",
+                    "pom.xml",
+                    "build.gradle",
+                    "build.gradle.kts",
+                    "go.mod",
+                    "Cargo.toml",
+                ],
+            )
+        } else {
+            continue;
+        };
+        let context = art.get("context").and_then(|c| c.as_str()).unwrap_or(".");
+        let Some(dir) = join(base, context) else {
+            continue;
+        };
+        let in_dir = |n: &str| {
+            if dir.is_empty() {
+                n.to_string()
+            } else {
+                format!("{dir}/{n}")
             }
-        }
+        };
+        let Some(build_file) = names.iter().map(|n| in_dir(n)).find(|p| has_file(p)) else {
+            continue;
+        };
+        out.push(ProgramBuild {
+            image: image.to_string(),
+            builder,
+            build_file,
+            dir,
+            file: file.id,
+            span: image_node.entry_span(),
+        });
     }
     out
 }

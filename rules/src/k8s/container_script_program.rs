@@ -1,7 +1,7 @@
 //! `WM340` container-script-program: a container's program is a shell script (inline with `sh -c`
 //! or mounted from a ConfigMap) that does its work by running command-line tools.
 
-use analyzer::dockerfile::{ShellCommand, script_commands};
+use analyzer::dockerfile::{MAX_SCRIPT_BYTES, ShellCommand, script_commands};
 use analyzer::k8s::{ContainerRef, PodSpec};
 use analyzer::source::FileId;
 use analyzer::span::Span;
@@ -223,7 +223,9 @@ impl Rule for ContainerScriptProgram {
             let init = c.is_init() || c.role == analyzer::k8s::ContainerRole::Ephemeral;
             match script_of(&c) {
                 Some(Script::Inline(node)) => {
-                    let Some(text) = node.as_str() else { continue };
+                    let Some(text) = node.as_str().filter(|t| t.len() <= MAX_SCRIPT_BYTES) else {
+                        continue;
+                    };
                     let commands = script_commands(text);
                     let tools = tools_run(&commands, text, 0);
                     let Some(first) = tools.first() else { continue };
@@ -250,6 +252,11 @@ impl Rule for ContainerScriptProgram {
                             Some(Source::File(file)) => (file, &*cx.repo.file(file).text, None),
                             None => continue,
                         };
+                    // Lexing keeps an offset per byte: a huge "script" is not read (as for
+                    // the start scripts of images, docs/security.md).
+                    if text.len() > MAX_SCRIPT_BYTES {
+                        continue;
+                    }
                     let commands: Vec<ShellCommand> = script_commands(text);
                     let tools = tools_run(&commands, text, 0);
                     let Some(first) = tools.first() else { continue };
