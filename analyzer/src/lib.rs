@@ -11,6 +11,7 @@ pub mod dockerfile;
 pub mod error;
 pub mod fsread;
 pub mod golang;
+pub mod helm;
 pub mod images;
 pub mod k8s;
 pub mod kustomize;

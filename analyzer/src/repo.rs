@@ -254,6 +254,10 @@ pub struct Repo {
     /// Indexed by [`FileId`].
     pub files: Vec<SourceFile>,
     pub kinds: Vec<FileKind>,
+    /// How many files at the end of `files` are virtual ([`Repo::add_virtual_file`]): text the
+    /// scan made or unpacked (a Helm chart inside a `.tgz`, `helm template` output) rather than
+    /// read from the tree. The files before them are sorted by path.
+    pub virtual_files: usize,
     /// Raw bytes of `.wasm` files, by file.
     pub wasm_bytes: BTreeMap<FileId, Vec<u8>>,
     /// Inspected `.wasm` modules, by file (see [`crate::wasm`]).
@@ -332,10 +336,28 @@ impl Repo {
     }
 
     pub fn file_by_path(&self, path: &str) -> Option<&SourceFile> {
-        self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
+        let (read, made) = self
+            .files
+            .split_at(self.files.len() - self.virtual_files.min(self.files.len()));
+        read.binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
-            .map(|i| &self.files[i])
+            .map(|i| &read[i])
+            .or_else(|| made.iter().find(|f| f.path == path))
+    }
+
+    /// Add a file the scan made or unpacked rather than read from the tree (a template inside a
+    /// chart's `.tgz`, rendered output). Its path names where it came from; it is never written.
+    pub fn add_virtual_file(&mut self, path: String, text: String, kind: FileKind) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile::new(id, path, text));
+        self.kinds.push(kind);
+        self.virtual_files += 1;
+        id
+    }
+
+    /// True for a file [`Repo::add_virtual_file`] added.
+    pub fn is_virtual(&self, id: FileId) -> bool {
+        (id.0 as usize) >= self.files.len() - self.virtual_files.min(self.files.len())
     }
 
     pub fn kind(&self, id: FileId) -> FileKind {

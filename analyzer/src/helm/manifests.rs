@@ -1,0 +1,1 @@
+//! Pre-rendered manifests (`--manifests`): `# Source:` comments mapped back to chart files.

@@ -1,0 +1,1 @@
+//! `--helm-render`: the user's `helm template`, fenced in (docs/helm.md).
