@@ -38,6 +38,8 @@ pub struct Limits {
     /// Image -> repo-relative Dockerfile (or build file) that builds it (`[links]` in
     /// `.wasm-migrate.toml`): the first linking source (docs/linking.md).
     pub links: Vec<(String, String)>,
+    /// How Helm charts are read (docs/helm.md).
+    pub helm: crate::helm::HelmOptions,
 }
 
 impl Default for Limits {
@@ -49,6 +51,7 @@ impl Default for Limits {
             budget: Budget::default(),
             ignore: Vec::new(),
             links: Vec::new(),
+            helm: Default::default(),
         }
     }
 }

@@ -6,3 +6,18 @@
 pub mod manifests;
 pub mod render;
 pub mod template;
+
+use std::path::PathBuf;
+
+/// How charts are read (`scan` flags; docs/helm.md).
+#[derive(Clone, Debug, Default)]
+pub struct HelmOptions {
+    /// `--helm-release NAME`: the release name templates see as `.Release.Name`. Default: each
+    /// chart's own name, the way `helm template <chart-name> <dir>` names it.
+    pub release: Option<String>,
+    /// `--helm-values FILE` (repeatable, later files win): values over every chart's defaults,
+    /// the way `helm template -f FILE` applies them. Read from outside or inside the scan root.
+    pub values_files: Vec<PathBuf>,
+    /// `--helm-render`: run the user's `helm template` instead of the static reader (opt-in).
+    pub render: Option<render::RenderOptions>,
+}
