@@ -45,8 +45,16 @@ pub enum FileKind {
     Workflow,
     /// `Chart.yaml`: the root of a Helm chart.
     HelmChart,
-    /// A file under a Helm chart's `templates/`: Go templates, not YAML; not parsed.
+    /// A file under a Helm chart's `templates/`: Go templates, not YAML; evaluated by the static
+    /// chart reader (`crate::helm`), never parsed as plain YAML.
     HelmTemplate,
+    /// A chart's `values.yaml`: the defaults its templates see as `.Values`.
+    HelmValues,
+    /// Any other YAML inside a chart (`files/`, `ci/` values, fragments templates pull in with
+    /// `.Files.Get`): read for `.Files`, never parsed as Kubernetes YAML.
+    HelmFile,
+    /// A packaged subchart, `charts/*.tgz` inside a chart: unpacked in memory, bounded.
+    HelmArchive,
     Makefile,
     /// A shell script (`*.sh`, `*.bash`): read only for the scripts an image starts.
     ShellScript,
@@ -125,6 +133,10 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.starts_with("docker-bake") && (lower.ends_with(".hcl") || lower.ends_with(".json")) {
         return Some(FileKind::Bake);
+    }
+    if lower.ends_with(".tgz") && rel.contains("charts/") {
+        // Confirmed against the chart directories after the walk ([`in_chart`]).
+        return Some(FileKind::HelmArchive);
     }
     if lower.ends_with(".rs") {
         return Some(FileKind::Rust);
@@ -295,21 +307,10 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
             reason,
         });
     }
-    for (rel, abs, mut kind) in candidates {
-        if kind == FileKind::HelmTemplate {
-            let in_chart = chart_dirs.iter().any(|d| {
-                let prefix = if d.is_empty() {
-                    "templates/".to_string()
-                } else {
-                    format!("{d}/templates/")
-                };
-                rel.starts_with(&prefix)
-            });
-            if !in_chart {
-                kind = classify_without_templates(&rel);
-            }
+    for (rel, abs, kind) in candidates {
+        if let Some(kind) = in_chart(&rel, kind, &chart_dirs) {
+            out.files.push((rel, abs, kind));
         }
-        out.files.push((rel, abs, kind));
     }
     out.files.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -417,6 +418,56 @@ impl IgnoreFiles {
         v.sort();
         v
     }
+}
+
+/// What a file is once the chart directories are known: inside a chart, only `crds/` holds plain
+/// Kubernetes YAML; templates, `values.yaml`, packaged subcharts and every other YAML file (files
+/// templates pull in, CI values) are chart files, read by `crate::helm` and never reported as
+/// YAML that does not parse. `None` for a `.tgz` that is not a chart's subchart.
+fn in_chart(rel: &str, kind: FileKind, chart_dirs: &[String]) -> Option<FileKind> {
+    // The deepest chart holding the file decides: a subchart's files are its own.
+    let sub = chart_dirs
+        .iter()
+        .filter_map(|d| {
+            if d.is_empty() {
+                Some((0, rel))
+            } else {
+                rel.strip_prefix(d.as_str())?
+                    .strip_prefix('/')
+                    .map(|s| (d.len(), s))
+            }
+        })
+        .max_by_key(|(depth, _)| *depth)
+        .map(|(_, sub)| sub);
+    let Some(sub) = sub else {
+        return match kind {
+            FileKind::HelmTemplate => Some(classify_without_templates(rel)),
+            FileKind::HelmArchive => None,
+            k => Some(k),
+        };
+    };
+    Some(match kind {
+        FileKind::HelmChart => kind,
+        FileKind::HelmTemplate if sub.starts_with("templates/") => kind,
+        FileKind::HelmArchive => {
+            let name = sub.strip_prefix("charts/")?;
+            if name.contains('/') {
+                return None;
+            }
+            kind
+        }
+        _ if sub == "values.yaml" || sub == "values.yml" => FileKind::HelmValues,
+        _ if sub.starts_with("crds/") => match kind {
+            FileKind::HelmTemplate => FileKind::Yaml,
+            k => k,
+        },
+        FileKind::HelmTemplate
+        | FileKind::Yaml
+        | FileKind::Kustomization
+        | FileKind::Skaffold
+        | FileKind::Compose => FileKind::HelmFile,
+        k => k,
+    })
 }
 
 /// A `templates/` directory outside any chart is ordinary: classify by name alone.

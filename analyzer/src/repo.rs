@@ -120,7 +120,8 @@ impl BudgetClass {
             FileKind::Rust => BudgetClass::Rust,
             FileKind::Python => BudgetClass::Python,
             FileKind::GoSource => BudgetClass::Go,
-            FileKind::Wasm => BudgetClass::Wasm,
+            FileKind::Wasm | FileKind::HelmArchive => BudgetClass::Wasm,
+            k if is_chart_text(k) => BudgetClass::Yaml,
             _ => BudgetClass::OtherText,
         }
     }
@@ -172,15 +173,11 @@ fn admit(
     for (rel, abs, kind) in files {
         let cap = match kind {
             FileKind::Wasm => limits.max_wasm_bytes,
+            FileKind::HelmArchive => crate::helm::archive::MAX_ARCHIVE_BYTES,
             FileKind::Dockerfile => limits.max_dockerfile_bytes,
             _ => limits.max_text_bytes,
         };
-        // Helm templates are detected, never read: they cost nothing.
-        let size = if kind == FileKind::HelmTemplate {
-            0
-        } else {
-            std::fs::symlink_metadata(&abs).map_or(0, |m| m.len())
-        };
+        let size = std::fs::symlink_metadata(&abs).map_or(0, |m| m.len());
         if size > cap {
             repo.errors.push(FileError::new(
                 rel,
@@ -263,6 +260,8 @@ pub struct Repo {
     pub virtual_files: usize,
     /// Raw bytes of `.wasm` files, by file.
     pub wasm_bytes: BTreeMap<FileId, Vec<u8>>,
+    /// Raw bytes of packaged subcharts (`charts/*.tgz`), by file; unpacked by `crate::helm`.
+    pub archives: BTreeMap<FileId, Vec<u8>>,
     /// Inspected `.wasm` modules, by file (see [`crate::wasm`]).
     pub wasm: BTreeMap<FileId, crate::wasm::WasmModule>,
     /// Parsed YAML streams, by file (kustomizations, compose and workflow files included).
@@ -296,8 +295,10 @@ pub struct Repo {
     pub python_sources: BTreeMap<FileId, Vec<FileId>>,
     /// The simple commands of each script some image starts, by script file.
     pub script_commands: BTreeMap<FileId, Vec<crate::dockerfile::ShellCommand>>,
-    /// `Chart.yaml` files: Helm charts are detected, not rendered.
+    /// `Chart.yaml` files.
     pub helm_charts: Vec<FileId>,
+    /// The charts and their statically rendered templates ([`crate::helm::reader`]).
+    pub helm: crate::helm::reader::HelmIndex,
     pub workloads: Vec<Workload>,
     /// Cargo workspaces, packages, locks.
     pub cargo: crate::cargo::CargoProject,
@@ -433,7 +434,11 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             Ok(Content::Wasm(bytes)) => {
                 repo.files.push(SourceFile::new(id, rel, ""));
                 repo.kinds.push(kind);
-                repo.wasm_bytes.insert(id, bytes);
+                if kind == FileKind::HelmArchive {
+                    repo.archives.insert(id, bytes);
+                } else {
+                    repo.wasm_bytes.insert(id, bytes);
+                }
             }
             Err(e) => repo.errors.push(e),
         }
@@ -483,6 +488,7 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::python::attach_python_sources(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
+    crate::helm::reader::read(&mut repo, &limits.helm);
     crate::cargo::pipeline::parse(&mut repo);
     crate::golang::parse(&mut repo);
     link::link(&mut repo);
@@ -501,7 +507,15 @@ fn is_yaml(kind: FileKind) -> bool {
             | FileKind::Skaffold
             | FileKind::Compose
             | FileKind::Workflow
+            | FileKind::HelmChart
+            | FileKind::HelmValues
     )
+}
+
+/// Chart files read as text but not parsed as YAML up front (templates, `.Files` fragments):
+/// they count against the YAML budget.
+fn is_chart_text(kind: FileKind) -> bool {
+    matches!(kind, FileKind::HelmTemplate | FileKind::HelmFile)
 }
 
 /// Read a file, refusing what is too large, binary, or not UTF-8 (and, through
@@ -513,10 +527,6 @@ fn read_bounded(
     limit: u64,
     root: &fsread::Root,
 ) -> Result<Content, FileError> {
-    if kind == FileKind::HelmTemplate {
-        // Go templates are detected, not read: keep no text.
-        return Ok(Content::Text(String::new()));
-    }
     let bytes = fsread::read_in_root(root, abs, limit).map_err(|e| {
         let kind = match e {
             fsread::ReadError::TooLarge { .. } | fsread::ReadError::Grew { .. } => {
@@ -526,7 +536,7 @@ fn read_bounded(
         };
         FileError::new(rel, kind, e.to_string())
     })?;
-    if kind == FileKind::Wasm {
+    if matches!(kind, FileKind::Wasm | FileKind::HelmArchive) {
         return Ok(Content::Wasm(bytes));
     }
     if let Some(pos) = bytes.iter().take(64 * 1024).position(|b| *b == 0) {
@@ -587,16 +597,6 @@ fn assemble(repo: &mut Repo) {
             (FileKind::HelmChart, _) => repo.helm_charts.push(id),
             _ => {}
         }
-    }
-    for &chart in &repo.helm_charts {
-        let path = repo.file(chart).path.clone();
-        let dir = build_config::dir_of(&path);
-        let shown = if dir.is_empty() { "." } else { dir };
-        repo.notes.push(Note {
-            path: path.clone(),
-            location: None,
-            message: format!("Helm chart `{shown}` is detected but not rendered yet: its templates are not scanned; render it with `helm template` and scan the output"),
-        });
     }
     for k in repo.kustomizations.values() {
         for (key, span) in &k.unmodelled {

@@ -377,6 +377,15 @@ impl YamlDoc {
         &self.nodes[id.0 as usize]
     }
 
+    /// Move every span through `f`: a document parsed from generated text (a rendered Helm
+    /// template) points back at the file that generated it.
+    pub fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        for n in &mut self.nodes {
+            n.span = f(n.span);
+        }
+        self.span = f(self.span);
+    }
+
     /// The node itself, or the node an alias points to.
     fn deref(&self, id: NodeId) -> NodeId {
         match self.nodes[id.0 as usize].value {

@@ -101,13 +101,7 @@ enum DocOp<'p> {
 /// Run the conversion over a scanned and judged repository.
 pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options) -> Conversion {
     let mut outcomes = plan::plan_all(repo, report, cfg, &opts.plan);
-    let mut notes = Vec::new();
-    for &chart in &repo.helm_charts {
-        let path = &repo.file(chart).path;
-        let dir = path.rsplit_once('/').map_or(".", |(d, _)| d);
-        notes.push(format!("Helm chart `{dir}` is not rewritten yet: render it with `helm template` and convert the output, or edit its templates by hand"));
-    }
-
+    let notes = Vec::new();
     // SpinApp emission: decide per plan before edits are computed.
     let mut spinapps: BTreeMap<String, NewValue> = BTreeMap::new();
     if opts.emit == Emit::SpinApp {

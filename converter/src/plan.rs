@@ -285,6 +285,22 @@ pub fn lookup<'a>(from: YRef<'a>, route: &Route) -> Option<YRef<'a>> {
     Some(cur)
 }
 
+/// Why a chart-deployed workload is not rewritten in place.
+fn helm_skip(repo: &Repo, id: &str, file: analyzer::source::FileId) -> Outcome {
+    let chart = repo
+        .helm
+        .rendered
+        .get(&file)
+        .and_then(|r| repo.helm.charts.get(r.chart))
+        .map_or_else(String::new, |c| c.name.clone());
+    skipped(
+        id,
+        format!(
+            "deployed by the Helm chart `{chart}`: its manifest is a template, which is never edited in place; set `runtimeClassName` through the chart's values or a post-renderer"
+        ),
+    )
+}
+
 fn plan_one(
     repo: &Repo,
     index: &RunIndex<'_>,
@@ -301,6 +317,11 @@ fn plan_one(
         );
     };
     let obj = &repo.objects[idx];
+    // A chart template is not the manifest the cluster gets: editing it in place would write
+    // Kubernetes YAML into Go-template text. Helm workloads are converted through values.
+    if repo.helm.is_template(obj.file) {
+        return helm_skip(repo, id, obj.file);
+    }
     if obj.kind == "SpinApp" {
         return Outcome::Unchanged {
             id: id.into(),

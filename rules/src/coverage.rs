@@ -48,8 +48,11 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             cov.push(c);
         }
     };
-    if w.object.is_some() {
+    if let Some(o) = w.object {
         add(Coverage::Manifest, &mut cov);
+        if repo.helm.is_template(repo.objects[o].file) {
+            add(Coverage::HelmValues, &mut cov);
+        }
     }
     let modules = analyzer::wasm::workload_modules(repo, w);
     if !modules.is_empty() {
@@ -216,6 +219,22 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
         )
     } else {
         (confidence, reason, settle)
+    };
+    // A chart template with values the static reader could not decide: what the cluster gets
+    // may differ from what was judged.
+    let unresolved = w
+        .object
+        .and_then(|o| repo.helm.rendered.get(&repo.objects[o].file))
+        .and_then(|r| r.unresolved.first());
+    let (confidence, reason, settle) = match unresolved {
+        Some((_, why)) if !already_wasm => (
+            confidence.max(Confidence::Medium),
+            format!("{reason}; a Helm value in its template was not resolved statically ({why})"),
+            settle.or_else(|| {
+                Some("pass the release's values with `--helm-values`, or render with `--helm-render`".into())
+            }),
+        ),
+        _ => (confidence, reason, settle),
     };
     cov.sort();
     Assessment {

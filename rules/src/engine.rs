@@ -379,6 +379,7 @@ fn resolve(repo: &Repo, h: Hit, opts: &Options) -> Finding {
         related: h
             .related
             .into_iter()
+            .chain(helm_value_origins(repo, h.file, h.span))
             .map(|(f, s, message)| {
                 let r = repo.file(f).region(s);
                 RelatedLocation {
@@ -395,6 +396,26 @@ fn resolve(repo: &Repo, h: Hit, opts: &Options) -> Finding {
         snippet: Some(snippet(file.line_text(r.line))),
         suppressed: None,
     }
+}
+
+/// A finding in a Helm template whose text came from a values file also points at the value
+/// (at most three, the first in the template's order): that is the line a user edits.
+fn helm_value_origins(
+    repo: &Repo,
+    file: analyzer::source::FileId,
+    span: analyzer::span::Span,
+) -> Vec<(analyzer::source::FileId, analyzer::span::Span, String)> {
+    let mut out: Vec<(analyzer::source::FileId, analyzer::span::Span, String)> = Vec::new();
+    for (f, s) in repo.helm.origins_in(file, span) {
+        if out.iter().any(|(of, os, _)| *of == f && *os == s) {
+            continue;
+        }
+        out.push((f, s, "the Helm value that decided it".to_string()));
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
 }
 
 fn snippet(line: &str) -> String {

@@ -3,9 +3,13 @@
 //! when asked (`--helm-render`, [`render`]), and pre-rendered manifests mapped back to the chart
 //! files through their `# Source:` comments ([`manifests`]).
 
+pub mod archive;
+pub mod chart;
 pub mod manifests;
+pub mod reader;
 pub mod render;
 pub mod template;
+pub mod values;
 
 use std::path::PathBuf;
 
