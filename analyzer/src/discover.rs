@@ -441,6 +441,8 @@ fn in_chart(rel: &str, kind: FileKind, chart_dirs: &[String]) -> Option<FileKind
         .map(|(_, sub)| sub);
     let Some(sub) = sub else {
         return match kind {
+            // A `.tpl` outside a chart is some other template language (Django, Jinja...).
+            FileKind::HelmTemplate if rel.ends_with(".tpl") => None,
             FileKind::HelmTemplate => Some(classify_without_templates(rel)),
             FileKind::HelmArchive => None,
             k => Some(k),

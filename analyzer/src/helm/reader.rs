@@ -26,6 +26,8 @@ pub struct HelmIndex {
     /// Template spans whose text came from a values file: (template file) -> sorted
     /// (template span, values file, values span).
     pub origins: BTreeMap<FileId, Vec<(Span, FileId, Span)>>,
+    /// Undecided values already reported (file, offset, reason): one note each.
+    pub noted: std::collections::BTreeSet<(FileId, usize, String)>,
 }
 
 /// One template's static rendering.
@@ -117,6 +119,10 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
     let mut vals = values::defaults(repo, &charts[root]);
     for u in user {
         values::merge(&mut vals, u.clone());
+    }
+    // Helm always gives templates a `global` map, so `.Values.global.x` is empty, not an error.
+    if values::get(&vals, &["global"]).is_none() {
+        values::merge(&mut vals, Val::map([("global", values::empty_map())]));
     }
     let mut members = Vec::new();
     enabled_members(repo, charts, root, vals, charts[root].name.clone(), &mut members);
@@ -335,11 +341,26 @@ fn note(repo: &mut Repo, path: &str, location: Option<(FileId, Span)>, message: 
 /// Parse a template's output, point its spans back at the template, and add its objects.
 fn take_rendering(repo: &mut Repo, t: FileId, chart: usize, release: &str, r: Rendered) {
     let path = repo.file(t).path.clone();
-    let mut unresolved = Vec::new();
+    // Each undecided value once, where it is written (a helper in `_helpers.tpl` is reported
+    // there, not at every template that includes it); the template keeps the first reason for
+    // its workloads' confidence.
+    let mut unresolved: Vec<(Span, String)> = Vec::new();
     for u in &r.unresolved {
-        let span = if u.file == t { u.span } else { call_site(&r, t, 0).unwrap_or_default() };
-        if !unresolved.iter().any(|(_, m): &(Span, String)| *m == u.reason) {
+        let span = if u.file == t { u.span } else { Span::new(0, 0) };
+        if !unresolved.iter().any(|(_, m)| *m == u.reason) {
             unresolved.push((span, u.reason.clone()));
+        }
+        if repo.helm.noted.insert((u.file, u.span.start, u.reason.clone())) {
+            let at = repo.file(u.file).path.clone();
+            note(
+                repo,
+                &at,
+                Some((u.file, u.span)),
+                format!(
+                    "Helm value not resolved statically: {}; findings that depend on it may be missing (`--helm-values` or `--helm-render` settles it)",
+                    u.reason
+                ),
+            );
         }
     }
     if let Some(e) = &r.error {
@@ -351,16 +372,6 @@ fn take_rendering(repo: &mut Repo, t: FileId, chart: usize, release: &str, r: Re
             format!(
                 "Helm template stopped while rendered statically ({}): objects after it are missing",
                 e.message
-            ),
-        );
-    }
-    for (span, reason) in &unresolved {
-        note(
-            repo,
-            &path,
-            Some((t, *span)),
-            format!(
-                "Helm value not resolved statically: {reason}; findings that depend on it may be missing (`--helm-values` or `--helm-render` settles it)"
             ),
         );
     }
