@@ -50,6 +50,8 @@ pub enum EmitArg {
     Deployment,
     Spinapp,
     Kustomize,
+    /// Chart-deployed workloads get a values override (or a post-renderer overlay).
+    HelmValues,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -133,10 +135,12 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
             EmitArg::Deployment => Emit::Deployment,
             EmitArg::Spinapp => Emit::SpinApp,
             EmitArg::Kustomize => Emit::Kustomize,
+            EmitArg::HelmValues => Emit::HelmValues,
         },
         runtime_class_manifest: args.runtime_class_manifest,
         plan: PlanOptions {
             only: args.only.clone(),
+            helm: args.emit == EmitArg::HelmValues,
         },
     };
     let conv = converter::convert(&repo, &report, &cfg, &opts);

@@ -29,6 +29,9 @@ pub enum Emit {
     SpinApp,
     /// Leave the base untouched and write a Kustomize overlay next to it.
     Kustomize,
+    /// Chart-deployed workloads through a values override (or a post-renderer overlay when
+    /// values cannot do it); other workloads are rewritten in place.
+    HelmValues,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -140,7 +143,7 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
         let mut by_file: BTreeMap<&str, Vec<(&str, DocOp<'_>)>> = BTreeMap::new();
         for o in &outcomes {
             let Outcome::Planned(p) = o else { continue };
-            if failed.contains(p.id.as_str()) {
+            if failed.contains(p.id.as_str()) || crate::helm::is_helm(repo, p) {
                 continue;
             }
             match spinapps.get(&p.id) {
@@ -202,7 +205,7 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
     let mut files: BTreeMap<String, FileChange> = BTreeMap::new();
     let mut generated: Vec<FileChange> = Vec::new();
     match opts.emit {
-        Emit::Deployment | Emit::SpinApp => {
+        Emit::Deployment | Emit::SpinApp | Emit::HelmValues => {
             for (path, fc) in edited {
                 if fc.original.as_deref() != Some(fc.text.as_str()) {
                     files.insert(path, fc);
@@ -212,6 +215,11 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
                 let (fcs, rc_notes) = emit::runtime_classes(repo, cfg, &conv);
                 generated.extend(fcs);
                 conv.notes.extend(rc_notes);
+            }
+            if opts.emit == Emit::HelmValues {
+                let (fcs, h_notes) = crate::helm::emit(repo, &conv);
+                generated.extend(fcs);
+                conv.notes.extend(h_notes);
             }
         }
         Emit::Kustomize => {

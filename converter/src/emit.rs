@@ -17,7 +17,7 @@ use crate::yamledit::{DocStyle, NewValue, Route, Seg, render_document};
 /// Every file `convert` generates says so; an existing file without this mark is never overwritten.
 pub const GENERATED_MARK: &str = "written by `wasm-migrate convert`";
 
-const STYLE: DocStyle = DocStyle {
+pub(crate) const STYLE: DocStyle = DocStyle {
     unit: 2,
     seq_indent: 0,
 };
@@ -298,6 +298,48 @@ fn group_version(api_version: &str) -> (&str, &str) {
     api_version.split_once('/').unwrap_or(("", api_version))
 }
 
+/// One object's JSON 6902 patch file in `dir`, and its entry for a kustomization's `patches:`.
+pub(crate) fn patch_file(
+    repo: &Repo,
+    oe: &ObjectEdit,
+    dir: &str,
+    workloads: &[String],
+) -> Result<(FileChange, NewValue), String> {
+    let (doc, node) = node_of(repo, oe).ok_or("its manifest could not be read")?;
+    let original = json::from_yaml(doc, node.id)?;
+    let ops = json_patch(&original, oe)?;
+    let name = format!("{}-{}.yaml", oe.kind.to_ascii_lowercase(), oe.name);
+    let mut text = header(&format!(
+        "JSON patch for {} {} ({})",
+        oe.kind,
+        oe.name,
+        workloads.join(", ")
+    ));
+    text.push_str(&render_document(&NewValue::Seq(ops), STYLE));
+    let (group, version) = group_version(&oe.api_version);
+    let mut target = Vec::new();
+    if !group.is_empty() {
+        target.push(("group".to_string(), NewValue::str(group)));
+    }
+    target.push(("version".into(), NewValue::str(version)));
+    target.push(("kind".into(), NewValue::str(&oe.kind)));
+    target.push(("name".into(), NewValue::str(&oe.name)));
+    let entry = NewValue::map([
+        ("path", NewValue::str(&name)),
+        ("target", NewValue::Map(target)),
+    ]);
+    Ok((
+        FileChange {
+            path: join(dir, &name),
+            original: None,
+            text,
+            edits: Vec::new(),
+            workloads: workloads.to_vec(),
+        },
+        entry,
+    ))
+}
+
 /// `(kind, namespace, name)` of an object.
 type ObjectKey = (String, String, String);
 
@@ -405,11 +447,11 @@ pub fn kustomize(
         let mut patches = Vec::new();
         let mut workloads_all = Vec::new();
         for (oe, workloads) in objects.values() {
-            let Some((doc, node)) = node_of(repo, oe) else {
-                continue;
-            };
-            let original = match json::from_yaml(doc, node.id) {
-                Ok(v) => v,
+            match patch_file(repo, oe, &overlay, workloads) {
+                Ok((file, entry)) => {
+                    out.push(file);
+                    patches.push(entry);
+                }
                 Err(e) => {
                     notes.push(format!(
                         "{} {} in `{}`: not patched: {e}",
@@ -417,44 +459,7 @@ pub fn kustomize(
                     ));
                     continue;
                 }
-            };
-            let ops = match json_patch(&original, oe) {
-                Ok(o) => o,
-                Err(e) => {
-                    notes.push(format!(
-                        "{} {} in `{}`: not patched: {e}",
-                        oe.kind, oe.name, oe.path
-                    ));
-                    continue;
-                }
-            };
-            let name = format!("{}-{}.yaml", oe.kind.to_ascii_lowercase(), oe.name);
-            let mut text = header(&format!(
-                "JSON patch for {} {} ({})",
-                oe.kind,
-                oe.name,
-                workloads.join(", ")
-            ));
-            text.push_str(&render_document(&NewValue::Seq(ops), STYLE));
-            out.push(FileChange {
-                path: join(&overlay, &name),
-                original: None,
-                text,
-                edits: Vec::new(),
-                workloads: workloads.clone(),
-            });
-            let (group, version) = group_version(&oe.api_version);
-            let mut target = Vec::new();
-            if !group.is_empty() {
-                target.push(("group".to_string(), NewValue::str(group)));
             }
-            target.push(("version".into(), NewValue::str(version)));
-            target.push(("kind".into(), NewValue::str(&oe.kind)));
-            target.push(("name".into(), NewValue::str(&oe.name)));
-            patches.push(NewValue::map([
-                ("path", NewValue::str(&name)),
-                ("target", NewValue::Map(target)),
-            ]));
             workloads_all.extend(workloads.iter().cloned());
         }
         if runtime_class {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod convert;
 pub mod diff;
 pub mod emit;
+pub mod helm;
 pub mod json;
 pub mod plan;
 pub mod recipe;

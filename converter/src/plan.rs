@@ -119,6 +119,9 @@ impl Outcome {
 pub struct PlanOptions {
     /// Only this workload id (or name).
     pub only: Option<String>,
+    /// Plan chart-deployed workloads too (`--emit helm-values`): their changes reach the chart
+    /// through values or a post-renderer ([`crate::helm`]), never by editing the template.
+    pub helm: bool,
 }
 
 /// Plan every workload of the report.
@@ -150,7 +153,7 @@ pub fn plan_all(
     // afterwards, in report order, so the first workload keeps the object as before.
     let outcomes: Vec<Outcome> = selected
         .par_iter()
-        .map(|(wr, w)| plan_one(repo, &index, wr, w, cfg, &catalogue))
+        .map(|(wr, w)| plan_one(repo, &index, wr, w, cfg, &catalogue, opts.helm))
         .collect();
     let mut planned_objects: HashMap<usize, &str> = HashMap::new();
     let mut out = Vec::with_capacity(outcomes.len());
@@ -296,7 +299,7 @@ fn helm_skip(repo: &Repo, id: &str, file: analyzer::source::FileId) -> Outcome {
     skipped(
         id,
         format!(
-            "deployed by the Helm chart `{chart}`: its manifest is a template, which is never edited in place; set `runtimeClassName` through the chart's values or a post-renderer"
+            "deployed by the Helm chart `{chart}`: its manifest is a template, which is never edited in place; `--emit helm-values` writes a values override or a post-renderer for it"
         ),
     )
 }
@@ -308,6 +311,7 @@ fn plan_one(
     w: &Workload,
     cfg: &ConvertConfig,
     catalogue: &[SidecarEntry],
+    helm: bool,
 ) -> Outcome {
     let id = wr.id.as_str();
     let Some(idx) = w.object else {
@@ -319,7 +323,7 @@ fn plan_one(
     let obj = &repo.objects[idx];
     // A chart template is not the manifest the cluster gets: editing it in place would write
     // Kubernetes YAML into Go-template text. Helm workloads are converted through values.
-    if repo.helm.is_template(obj.file) {
+    if repo.helm.is_template(obj.file) && !helm {
         return helm_skip(repo, id, obj.file);
     }
     if obj.kind == "SpinApp" {
