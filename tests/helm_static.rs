@@ -100,17 +100,24 @@ fn every_workload_of_the_chart_and_its_subcharts_is_found_without_running_anythi
         ]
     );
     // Chart files are chart files: no template, helper or `files/` fragment is a parse error.
-    assert_eq!(report["errors"], serde_json::json!([]), "{}", report["errors"]);
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "{}",
+        report["errors"]
+    );
     let web = by_name(&report, "shop");
     assert_eq!(
         web["sources"],
         serde_json::json!(["charts/shop/templates/deployment.yaml"])
     );
-    assert!(web["coverage"]
-        .as_array()
-        .expect("coverage")
-        .iter()
-        .any(|c| c == "helm-values"));
+    assert!(
+        web["coverage"]
+            .as_array()
+            .expect("coverage")
+            .iter()
+            .any(|c| c == "helm-values")
+    );
 }
 
 #[test]
@@ -119,7 +126,10 @@ fn findings_point_at_the_template_line_and_the_value_that_decided_them() {
     let worker = by_name(&report, "shop-worker");
     assert_eq!(worker["verdict"], "blocked");
     let host = finding(worker, "host-network");
-    assert_eq!(common::location(host), "charts/shop/templates/worker.yaml:17:7");
+    assert_eq!(
+        common::location(host),
+        "charts/shop/templates/worker.yaml:17:7"
+    );
     let related = &host["related"][0];
     assert_eq!(related["file"], "charts/shop/values.yaml");
     assert_eq!(related["line"], 33, "worker.hostNetwork in values.yaml");
@@ -143,17 +153,26 @@ fn findings_point_at_the_template_line_and_the_value_that_decided_them() {
     // The image is resolved from the subchart's values and its appVersion.
     let image = finding(cache, "non-http-port");
     assert!(
-        image["message"].as_str().unwrap_or_default().contains("redis:7.2"),
+        image["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("redis:7.2"),
         "{image}"
     );
 
     // `range` over the ports and `include` of the helpers resolve in the main template.
     let web = by_name(&report, "shop");
     let probe = finding(web, "exec-probe");
-    assert_eq!(common::location(probe), "charts/shop/templates/deployment.yaml:27:13");
+    assert_eq!(
+        common::location(probe),
+        "charts/shop/templates/deployment.yaml:27:13"
+    );
     let pvc = finding(web, "persistent-volume");
     assert!(
-        pvc["message"].as_str().unwrap_or_default().contains("`shop-data`"),
+        pvc["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`shop-data`"),
         "{pvc}"
     );
 
@@ -169,7 +188,11 @@ fn findings_point_at_the_template_line_and_the_value_that_decided_them() {
 fn release_name_and_values_files_change_what_is_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     let values = dir.path().join("prod.yaml");
-    std::fs::write(&values, "worker:\n  enabled: false\ncache:\n  enabled: false\n").expect("write");
+    std::fs::write(
+        &values,
+        "worker:\n  enabled: false\ncache:\n  enabled: false\n",
+    )
+    .expect("write");
     let (report, _d) = scan_shop(&[
         "--helm-release",
         "prod",
@@ -178,6 +201,9 @@ fn release_name_and_values_files_change_what_is_read() {
     ]);
     assert_eq!(
         workloads(&report),
-        ["Deployment/default/prod-metrics", "Deployment/default/prod-shop"]
+        [
+            "Deployment/default/prod-metrics",
+            "Deployment/default/prod-shop"
+        ]
     );
 }

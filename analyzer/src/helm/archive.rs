@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn unpacks_text_files() {
-        let bytes = tgz(&[("sub/Chart.yaml", "name: sub\n"), ("sub/values.yaml", "a: 1\n")]);
+        let bytes = tgz(&[
+            ("sub/Chart.yaml", "name: sub\n"),
+            ("sub/values.yaml", "a: 1\n"),
+        ]);
         let e = unpack(&bytes).unwrap();
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].path, "sub/Chart.yaml");

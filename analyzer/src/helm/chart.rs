@@ -138,7 +138,8 @@ pub fn collect(repo: &mut Repo) -> Vec<Chart> {
         }
     }
     for c in &mut charts {
-        c.templates.sort_by_key(|id| repo.files[id.0 as usize].path.clone());
+        c.templates
+            .sort_by_key(|id| repo.files[id.0 as usize].path.clone());
     }
     charts
 }
@@ -204,9 +205,15 @@ fn unpack_archives(repo: &mut Repo) {
                 "Chart.yaml" => FileKind::HelmChart,
                 "values.yaml" => FileKind::HelmValues,
                 r if r.starts_with("templates/") => FileKind::HelmTemplate,
-                r if r.starts_with("charts/") && r.contains("/templates/") => FileKind::HelmTemplate,
-                r if r.starts_with("charts/") && (r.ends_with("/Chart.yaml")) => FileKind::HelmChart,
-                r if r.starts_with("charts/") && (r.ends_with("/values.yaml")) => FileKind::HelmValues,
+                r if r.starts_with("charts/") && r.contains("/templates/") => {
+                    FileKind::HelmTemplate
+                }
+                r if r.starts_with("charts/") && (r.ends_with("/Chart.yaml")) => {
+                    FileKind::HelmChart
+                }
+                r if r.starts_with("charts/") && (r.ends_with("/values.yaml")) => {
+                    FileKind::HelmValues
+                }
                 _ => FileKind::HelmFile,
             };
             let parse = matches!(kind, FileKind::HelmChart | FileKind::HelmValues);

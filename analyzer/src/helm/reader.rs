@@ -42,7 +42,11 @@ pub struct Rendering {
 
 impl HelmIndex {
     /// Values-file locations whose values produced text inside `span` of template `file`.
-    pub fn origins_in(&self, file: FileId, span: Span) -> impl Iterator<Item = (FileId, Span)> + '_ {
+    pub fn origins_in(
+        &self,
+        file: FileId,
+        span: Span,
+    ) -> impl Iterator<Item = (FileId, Span)> + '_ {
         self.origins
             .get(&file)
             .into_iter()
@@ -81,24 +85,44 @@ fn user_values(repo: &mut Repo, opts: &HelmOptions) -> Vec<Val> {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
-                    note(repo, &shown, None, "--helm-values file is not UTF-8: not applied".into());
+                    note(
+                        repo,
+                        &shown,
+                        None,
+                        "--helm-values file is not UTF-8: not applied".into(),
+                    );
                     continue;
                 }
             },
             Err(e) => {
-                note(repo, &shown, None, format!("--helm-values file not read ({e}): not applied"));
+                note(
+                    repo,
+                    &shown,
+                    None,
+                    format!("--helm-values file not read ({e}): not applied"),
+                );
                 continue;
             }
         };
         let stream = crate::yaml::parse(&text);
         let id = repo.add_virtual_file(shown.clone(), text, FileKind::HelmValues);
         if stream.error.is_some() {
-            note(repo, &shown, None, "--helm-values file is not valid YAML: not applied".into());
+            note(
+                repo,
+                &shown,
+                None,
+                "--helm-values file is not valid YAML: not applied".into(),
+            );
         }
         repo.yaml.insert(id, stream);
         match values::from_file(repo, id) {
             Some(v) => out.push(v),
-            None => note(repo, &shown, None, "--helm-values file is not a map: not applied".into()),
+            None => note(
+                repo,
+                &shown,
+                None,
+                "--helm-values file is not a map: not applied".into(),
+            ),
         }
     }
     out
@@ -125,7 +149,14 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
         values::merge(&mut vals, Val::map([("global", values::empty_map())]));
     }
     let mut members = Vec::new();
-    enabled_members(repo, charts, root, vals, charts[root].name.clone(), &mut members);
+    enabled_members(
+        repo,
+        charts,
+        root,
+        vals,
+        charts[root].name.clone(),
+        &mut members,
+    );
 
     // One template set for the whole tree: `define`s are global across parent and subcharts.
     let mut set = Templates::new(Default::default());
@@ -140,7 +171,10 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
                     repo,
                     &path,
                     Some((e.file, e.span)),
-                    format!("Helm template does not parse ({}): its objects are missing", e.message),
+                    format!(
+                        "Helm template does not parse ({}): its objects are missing",
+                        e.message
+                    ),
                 );
             }
         }
@@ -175,10 +209,7 @@ fn enabled_members(
 ) {
     let chart = &charts[c];
     for dep in &chart.dependencies {
-        let vendored = chart
-            .children
-            .iter()
-            .any(|&k| charts[k].name == dep.name);
+        let vendored = chart.children.iter().any(|&k| charts[k].name == dep.name);
         if !vendored && values::enabled(dep, &vals) {
             let path = repo.file(chart.chart_file).path.clone();
             note(
@@ -236,7 +267,8 @@ fn template_name(repo: &Repo, chart: &Chart, prefix: &str, t: FileId) -> String 
     let rel = if chart.dir.is_empty() {
         path.as_str()
     } else {
-        path.strip_prefix(&format!("{}/", chart.dir)).unwrap_or(path)
+        path.strip_prefix(&format!("{}/", chart.dir))
+            .unwrap_or(path)
     };
     format!("{prefix}/{rel}")
 }
@@ -350,7 +382,11 @@ fn take_rendering(repo: &mut Repo, t: FileId, chart: usize, release: &str, r: Re
         if !unresolved.iter().any(|(_, m)| *m == u.reason) {
             unresolved.push((span, u.reason.clone()));
         }
-        if repo.helm.noted.insert((u.file, u.span.start, u.reason.clone())) {
+        if repo
+            .helm
+            .noted
+            .insert((u.file, u.span.start, u.reason.clone()))
+        {
             let at = repo.file(u.file).path.clone();
             note(
                 repo,
@@ -477,7 +513,10 @@ impl<'r> SpanMap<'r> {
     fn segment(&self, pos: usize) -> Option<&super::template::Segment> {
         let segs = &self.r.segments;
         let i = segs.partition_point(|s| s.out.start <= pos);
-        segs[..i].iter().rev().find(|s| s.out.start <= pos && pos < s.out.end.max(s.out.start + 1))
+        segs[..i]
+            .iter()
+            .rev()
+            .find(|s| s.out.start <= pos && pos < s.out.end.max(s.out.start + 1))
             .or_else(|| i.checked_sub(1).map(|j| &segs[j]))
     }
 
