@@ -289,7 +289,10 @@ fn setup_cfg_install_requires_with_numpy_blocks_at_its_line() {
         ("k8s/thumbs.yaml", DEPLOYMENT),
         ("thumbs/Dockerfile", dockerfile),
         ("thumbs/setup.cfg", cfg),
-        ("thumbs/setup.py", "from setuptools import setup\n\nsetup()\n"),
+        (
+            "thumbs/setup.py",
+            "from setuptools import setup\n\nsetup()\n",
+        ),
         ("thumbs/thumbs/__main__.py", "print('thumbs')\n"),
     ]);
     let w = &r["workloads"][0];
@@ -348,7 +351,10 @@ fn a_computed_setup_py_list_is_a_note_not_a_read_manifest() {
         .unwrap_or_else(|| panic!("no note on setup.py in {r}"));
     assert_eq!(note["line"], 11, "{note}");
     let msg = note["message"].as_str().unwrap();
-    assert!(msg.contains("were not read") && msg.contains("computed"), "{msg}");
+    assert!(
+        msg.contains("were not read") && msg.contains("computed"),
+        "{msg}"
+    );
     // Nothing was read from it: the verdict does not rest on a dependency manifest.
     let w = &r["workloads"][0];
     assert_eq!(w["verdict"], "portable", "{w}");
@@ -371,7 +377,10 @@ fn a_malformed_pipfile_lock_gets_a_diagnostic_and_the_scan_goes_on() {
         ("thumbs/Dockerfile", dockerfile),
         ("thumbs/Pipfile.lock", lock),
         ("thumbs/thumbs/__main__.py", "print('thumbs')\n"),
-        ("other/Dockerfile", "FROM python:3.12-slim\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n"),
+        (
+            "other/Dockerfile",
+            "FROM python:3.12-slim\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n",
+        ),
         ("other/app.py", "import subprocess\n"),
     ]);
     let e = r["errors"]
@@ -380,9 +389,15 @@ fn a_malformed_pipfile_lock_gets_a_diagnostic_and_the_scan_goes_on() {
         .iter()
         .find(|e| e["file"] == "thumbs/Pipfile.lock")
         .unwrap_or_else(|| panic!("no error for the lock in {r}"));
-    assert_eq!((e["rule"].as_str(), e["line"].as_u64()), (Some("WM906"), Some(4)));
+    assert_eq!(
+        (e["rule"].as_str(), e["line"].as_u64()),
+        (Some("WM906"), Some(4))
+    );
     assert!(
-        e["message"].as_str().unwrap().contains("Pipfile.lock does not parse"),
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("Pipfile.lock does not parse"),
         "{e}"
     );
     // What precedes the fault is still judged, and the other workloads are scanned.

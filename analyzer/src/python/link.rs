@@ -85,8 +85,11 @@ pub fn attach_python_sources(repo: &mut Repo) {
         }
         // Project files a copy brings in: the file itself, or one at the root of a copied
         // folder (`COPY . .` with a pyproject.toml). Diagnostics and notes once per file.
-        let copies: Vec<(String, crate::span::Span)> =
-            prefixes.iter().cloned().zip(words.iter().copied()).collect();
+        let copies: Vec<(String, crate::span::Span)> = prefixes
+            .iter()
+            .cloned()
+            .zip(words.iter().copied())
+            .collect();
         for found in manifests::copied(repo, &copies) {
             let m = manifests::read(repo, &found);
             if !checked.contains(&found.file) {

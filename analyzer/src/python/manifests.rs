@@ -93,7 +93,9 @@ pub fn copied(repo: &Repo, copies: &[(String, Span)]) -> Vec<Copied> {
         .filter(|c| c.name == "Pipfile.lock")
         .map(|c| dir_of(&repo.file(c.file).path).to_string())
         .collect();
-    out.retain(|c| c.name != "Pipfile" || !locked.iter().any(|d| d == dir_of(&repo.file(c.file).path)));
+    out.retain(|c| {
+        c.name != "Pipfile" || !locked.iter().any(|d| d == dir_of(&repo.file(c.file).path))
+    });
     out
 }
 

@@ -291,7 +291,7 @@ pub fn setup_py(text: &str) -> SetupPy {
             Tok::Op(b')' | b']' | b'}') => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    break;
+                    return SetupPy::Read(Vec::new());
                 }
             }
             Tok::Op(b',') if depth == 1 => {
@@ -322,7 +322,7 @@ pub fn setup_py(text: &str) -> SetupPy {
         arg_start = false;
         j += 1;
     }
-    SetupPy::Read(Vec::new())
+    unread(&toks[call], "its `setup(` call does not end")
 }
 
 /// The value of `install_requires=` starting at `toks[v]`.
@@ -331,11 +331,14 @@ fn install_requires(text: &str, toks: &[Token], v: usize, key: &Token) -> SetupP
         span: key.span,
         why: "`install_requires` is computed, and a setup.py is never run".into(),
     };
-    let ends_arg = |j: usize| {
-        next_code(toks, j).is_none_or(|t| matches!(t.tok, Tok::Op(b',' | b')')))
-    };
+    let ends_arg =
+        |j: usize| next_code(toks, j).is_none_or(|t| matches!(t.tok, Tok::Op(b',' | b')')));
     if let Some((reqs, after)) = literal_list(text, toks, v) {
-        return if ends_arg(after) { SetupPy::Read(reqs) } else { computed };
+        return if ends_arg(after) {
+            SetupPy::Read(reqs)
+        } else {
+            computed
+        };
     }
     let Some(name) = toks.get(v).filter(|t| t.tok == Tok::Name) else {
         return computed;
@@ -352,8 +355,8 @@ fn install_requires(text: &str, toks: &[Token], v: usize, key: &Token) -> SetupP
         }
         let next = toks.get(i + 1).map(|n| n.tok);
         let at_col0 = t.span.start == 0 || text.as_bytes()[t.span.start - 1] == b'\n';
-        let assign = next == Some(Tok::Op(b'='))
-            && toks.get(i + 2).map(|n| n.tok) != Some(Tok::Op(b'='));
+        let assign =
+            next == Some(Tok::Op(b'=')) && toks.get(i + 2).map(|n| n.tok) != Some(Tok::Op(b'='));
         if assign && at_col0 {
             if found.is_some() {
                 return computed;
@@ -369,7 +372,9 @@ fn install_requires(text: &str, toks: &[Token], v: usize, key: &Token) -> SetupP
     let Some(start) = found else {
         return SetupPy::Unread {
             span: name.span,
-            why: format!("`install_requires={ident}` names a list that is not assigned in the file"),
+            why: format!(
+                "`install_requires={ident}` names a list that is not assigned in the file"
+            ),
         };
     };
     match literal_list(text, toks, start) {
@@ -378,7 +383,9 @@ fn install_requires(text: &str, toks: &[Token], v: usize, key: &Token) -> SetupP
         }
         _ => SetupPy::Unread {
             span: name.span,
-            why: format!("`{ident}`, passed as `install_requires`, is computed, and a setup.py is never run"),
+            why: format!(
+                "`{ident}`, passed as `install_requires`, is computed, and a setup.py is never run"
+            ),
         },
     }
 }
@@ -399,7 +406,11 @@ mod tests {
         let (reqs, files) = setup_cfg(text);
         assert_eq!(
             names(text, &reqs),
-            ["flask@Flask", "numpy@numpy", "psycopg2-binary@psycopg2_binary"]
+            [
+                "flask@Flask",
+                "numpy@numpy",
+                "psycopg2-binary@psycopg2_binary"
+            ]
         );
         assert!(files.is_empty());
         let one = "[options]\ninstall_requires = requests; lxml ; python_version<'3.12'\n";
@@ -443,13 +454,12 @@ mod tests {
             "setup(install_requires=[f'pkg=={V}'])\n",
             "setup(**config)\n",
             "print('hello')\n",
+            "setup(name='x',\n",
         ] {
-            assert!(
-                matches!(setup_py(text), SetupPy::Unread { .. }),
-                "{text}"
-            );
+            assert!(matches!(setup_py(text), SetupPy::Unread { .. }), "{text}");
         }
-        let SetupPy::Unread { span, .. } = setup_py("setup(\n  install_requires=parse('r.txt'),\n)\n")
+        let SetupPy::Unread { span, .. } =
+            setup_py("setup(\n  install_requires=parse('r.txt'),\n)\n")
         else {
             panic!()
         };
