@@ -88,7 +88,8 @@ pub(super) fn dependency_key(line: &str, start: usize) -> Option<Requirement> {
     let t = line.split('#').next().unwrap_or("").trim();
     let (key, _) = t.split_once('=')?;
     let key = key.trim().trim_matches(['"', '\'']);
-    if key.is_empty() || key == "python" || key.contains(char::is_whitespace) {
+    // A name, not a continuation line of a multi-line array (`{version = "<2", ...}`).
+    if key.is_empty() || key == "python" || pep508_name(key) != key {
         return None;
     }
     let lead = line.len() - line.trim_start().len();
@@ -186,7 +187,7 @@ mod tests {
 
     #[test]
     fn pep621_and_poetry_dependencies_with_spans() {
-        let text = "[project]\nname = \"svc\"\ndependencies = [\n  \"fastapi[all]>=0.110\",\n  \"psycopg2-binary==2.9\",  # db\n]\n\n[tool.poetry.dependencies]\npython = \"^3.12\"\nNumPy = \"^2\"\n";
+        let text = "[project]\nname = \"svc\"\ndependencies = [\n  \"fastapi[all]>=0.110\",\n  \"psycopg2-binary==2.9\",  # db\n]\n\n[tool.poetry.dependencies]\npython = \"^3.12\"\nNumPy = [\n  {version = \"<2\", python = \"<3.9\"},\n]\n";
         let deps = pyproject_dependencies(text);
         let names: Vec<_> = deps.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["fastapi", "psycopg2-binary", "numpy"]);
