@@ -63,7 +63,8 @@ pub enum FileKind {
     PythonRequirements,
     /// Python source (`*.py`): lexed only when a Python image copies it in.
     Python,
-    /// `pyproject.toml`, `poetry.lock`, `uv.lock`: read when a Python image copies them in.
+    /// `pyproject.toml`, `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile`, `Pipfile.lock`,
+    /// `setup.cfg`: read when a Python image copies them in (`setup.py` is [`FileKind::Python`]).
     PythonProject,
     CargoToml,
     CargoLock,
@@ -152,7 +153,16 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     if lower.ends_with(".py") {
         return Some(FileKind::Python);
     }
-    if matches!(name, "pyproject.toml" | "poetry.lock" | "uv.lock") {
+    if matches!(
+        name,
+        "pyproject.toml"
+            | "poetry.lock"
+            | "uv.lock"
+            | "pdm.lock"
+            | "Pipfile"
+            | "Pipfile.lock"
+            | "setup.cfg"
+    ) {
         return Some(FileKind::PythonProject);
     }
     if lower.ends_with(".txt")

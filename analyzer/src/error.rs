@@ -12,6 +12,8 @@ pub enum ErrorKind {
     Dockerfile,
     /// A TOML file (Cargo.toml, Cargo.lock, config) that does not parse.
     Toml,
+    /// A JSON file (`Pipfile.lock`) that does not parse.
+    Json,
     /// A Rust source file that `syn` cannot parse.
     Rust,
     /// A `.wasm` file that is not a valid module or component.

@@ -216,3 +216,56 @@ fn hostile_go_sources_are_bounded_by_the_go_budget() {
         "{notes:#?}"
     );
 }
+
+#[test]
+fn hostile_python_project_files_are_read_in_one_bounded_pass() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    write(
+        &repo.join("py/Dockerfile"),
+        "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN pip install pipenv && pipenv install --deploy --system && pip install .\nCMD [\"python\", \"-m\", \"svc\"]\n",
+    );
+    // Nesting far past any real lock, then a key: the token scan stops, serde_json refuses it.
+    write(
+        &repo.join("py/Pipfile.lock"),
+        &format!("{{\"default\": {{\"numpy\": {}", "[".repeat(3_500_000)),
+    );
+    // A setup.py of nothing but open calls and an unterminated string.
+    write(
+        &repo.join("py/setup.py"),
+        &format!("{}install_requires=['lxml", "setup(".repeat(600_000)),
+    );
+    // A setup.cfg of one requirement per line, and a pdm.lock of many packages.
+    write(
+        &repo.join("py/setup.cfg"),
+        &format!(
+            "[options]\ninstall_requires =\n{}",
+            "    a\n".repeat(600_000)
+        ),
+    );
+    write(
+        &repo.join("py/pdm.lock"),
+        &"[[package]]\nname = \"p\"\ngroups = [\"default\"]\n".repeat(80_000),
+    );
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 1024);
+    let ids = workload_ids(&r);
+    assert!(
+        ids.contains(&"Deployment/default/good".to_string())
+            && ids.contains(&"dockerfile:py/Dockerfile".to_string()),
+        "{ids:?}"
+    );
+    let notes = notes_and_errors(&r);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("py/Pipfile.lock: Pipfile.lock does not parse")),
+        "{notes:#?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("py/setup.py: the dependencies of `py/setup.py` were not read")),
+        "{notes:#?}"
+    );
+}

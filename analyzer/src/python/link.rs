@@ -7,16 +7,17 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::project::{LockedPackage, lock_packages, pyproject_dependencies};
+use super::manifests;
+use super::project::LockedPackage;
 use super::source::{PythonFacts, facts};
 use crate::discover::FileKind;
 use crate::dockerfile::RequirementsFile;
 use crate::dockerfile::{InstructionKind, Language};
-use crate::error::{ErrorKind, FileError};
+use crate::error::FileError;
 use crate::repo::Repo;
 use crate::source::FileId;
 
-/// A `poetry.lock` or `uv.lock` an image copies in.
+/// A `poetry.lock`, `uv.lock`, `pdm.lock` or `Pipfile.lock` an image copies in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockFile {
     pub file: FileId,
@@ -37,6 +38,7 @@ pub fn attach_python_sources(repo: &mut Repo) {
     let mut projects: BTreeMap<FileId, Vec<RequirementsFile>> = BTreeMap::new();
     let mut locks: BTreeMap<FileId, Vec<LockFile>> = BTreeMap::new();
     let mut errors: Vec<FileError> = Vec::new();
+    let mut notes: Vec<crate::repo::Note> = Vec::new();
     let mut checked: Vec<FileId> = Vec::new();
     let py: Vec<(usize, &str)> = repo
         .files
@@ -81,49 +83,25 @@ pub fn attach_python_sources(repo: &mut Repo) {
                 }
             }
         }
-        // Project files at the root of a copied folder (`COPY . .` with a pyproject.toml).
-        for (pre, word) in prefixes.iter().zip(&words) {
-            for name in ["pyproject.toml", "poetry.lock", "uv.lock"] {
-                let path = if pre.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{pre}/{name}")
-                };
-                let Some(f) = repo
-                    .file_by_path(&path)
-                    .filter(|f| repo.kind(f.id) == FileKind::PythonProject)
-                else {
-                    continue;
-                };
-                if name == "pyproject.toml" {
-                    projects.entry(id).or_default().push(RequirementsFile {
-                        file: f.id,
-                        word: *word,
-                        requirements: pyproject_dependencies(&f.text),
-                    });
-                } else {
-                    // A lock that is not TOML is still read line by line, but the user hears
-                    // that it did not parse (WM903), once per file.
-                    if !checked.contains(&f.id)
-                        && let Err(e) = toml::de::DeTable::parse(&f.text)
-                    {
-                        let (msg, sp) = crate::cargo::tree::error_parts(&e, f.text.len());
-                        errors.push(
-                            FileError::new(
-                                f.path.clone(),
-                                ErrorKind::Toml,
-                                format!("{name} does not parse: {msg}; its packages were read line by line"),
-                            )
-                            .at(f.id, sp),
-                        );
-                    }
-                    checked.push(f.id);
-                    locks.entry(id).or_default().push(LockFile {
-                        file: f.id,
-                        word: *word,
-                        packages: lock_packages(&f.text),
-                    });
-                }
+        // Project files a copy brings in: the file itself, or one at the root of a copied
+        // folder (`COPY . .` with a pyproject.toml). Diagnostics and notes once per file.
+        let copies: Vec<(String, crate::span::Span)> = prefixes
+            .iter()
+            .cloned()
+            .zip(words.iter().copied())
+            .collect();
+        for found in manifests::copied(repo, &copies) {
+            let m = manifests::read(repo, &found);
+            if !checked.contains(&found.file) {
+                checked.push(found.file);
+                errors.extend(m.errors);
+                notes.extend(m.notes);
+            }
+            if let Some(r) = m.requirements {
+                projects.entry(id).or_default().push(r);
+            }
+            if let Some(l) = m.lock {
+                locks.entry(id).or_default().push(l);
             }
         }
         let mut files = Vec::new();
@@ -163,6 +141,7 @@ pub fn attach_python_sources(repo: &mut Repo) {
     }
     repo.python_locks = locks;
     repo.errors.extend(errors);
+    repo.notes.extend(notes);
 }
 
 /// Tests and test helpers are not the service's code.

@@ -4,7 +4,10 @@
 //! (`rules/data/python-modules.toml`).
 
 pub mod link;
+pub mod manifests;
+pub mod pipenv;
 pub mod project;
+pub mod setuptools;
 pub mod source;
 
 pub use link::{LockFile, attach_python_sources};

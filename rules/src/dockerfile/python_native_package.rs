@@ -20,10 +20,14 @@ declare_rule! {
     /// environment) does not fire. Requirements files installed with `pip install -r` are read when
     /// the repository has them (found through the `COPY` that put them into the image, nested
     /// `-r` files followed): the finding points at the file's line, with the `-r` as related
-    /// location. A `pyproject.toml` (PEP 621 and Poetry dependencies) and a `poetry.lock` /
-    /// `uv.lock` at the root of a folder the image copies in are read too: a known native
-    /// package is a blocker; a locked package offered only as platform-specific wheels (no
-    /// `none-any` wheel) is a warning, since it may have a pure fallback.
+    /// location. The project files the image copies in (the file itself, or at the root of a
+    /// copied folder) are read too: `pyproject.toml` (PEP 621 and Poetry dependencies),
+    /// `Pipfile` `[packages]`, `setup.cfg` `install_requires`, the literal `install_requires`
+    /// of a `setup.py` (read, never run), and the locks `poetry.lock`, `uv.lock`, `pdm.lock`
+    /// and `Pipfile.lock` (`default` only; a `Pipfile` beside its lock is left to the lock). A
+    /// known native package is a blocker at its line in that file; a locked package offered
+    /// only as platform-specific wheels (no `none-any` wheel) is a warning, since it may have a
+    /// pure fallback.
     ///
     /// ## Why it matters for Wasm
     /// Python becomes a Wasm component with componentize-py, which bundles CPython compiled for
@@ -108,7 +112,10 @@ impl Rule for PythonNativePackage {
                 let Some(entry) = python_package(&r.name) else {
                     continue;
                 };
-                let project = path.ends_with("pyproject.toml");
+                // A project file the image copies in (pyproject.toml, Pipfile, setup.cfg,
+                // setup.py), or a requirements file a `pip install -r` reads.
+                let project =
+                    cx.repo.kind(req.file) != analyzer::discover::FileKind::PythonRequirements;
                 let how = if project {
                     "a dependency of the project the image copies in"
                 } else {
@@ -138,7 +145,7 @@ impl Rule for PythonNativePackage {
                 }
             }
         }
-        // `poetry.lock` / `uv.lock` the image copies in: every pinned package is installed. A
+        // A lock the image copies in: every pinned package is installed. A
         // known native one is a blocker; one the lock offers only compiled wheels for is a
         // warning (it may have a pure fallback: needs validation).
         for lock in cx.repo.python_locks.get(&cx.file.id).into_iter().flatten() {

@@ -9,6 +9,7 @@ mod dockerfile_syntax;
 mod file_too_large;
 mod invalid_suppression;
 mod invalid_utf8;
+mod json_syntax;
 mod kustomize_unresolved;
 mod rust_syntax;
 mod toml_syntax;
@@ -22,6 +23,7 @@ pub use dockerfile_syntax::DockerfileSyntax;
 pub use file_too_large::FileTooLarge;
 pub use invalid_suppression::InvalidSuppression;
 pub use invalid_utf8::InvalidUtf8;
+pub use json_syntax::JsonSyntax;
 pub use kustomize_unresolved::KustomizeUnresolved;
 pub use rust_syntax::RustSyntax;
 pub use toml_syntax::TomlSyntax;
@@ -34,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &YamlSyntax,
     &DockerfileSyntax,
     &TomlSyntax,
+    &JsonSyntax,
     &RustSyntax,
     &WasmInvalid,
     &FileTooLarge,
@@ -51,6 +54,7 @@ pub fn rule_for(kind: ErrorKind) -> &'static RuleMeta {
         ErrorKind::Yaml => &YamlSyntax::META,
         ErrorKind::Dockerfile => &DockerfileSyntax::META,
         ErrorKind::Toml => &TomlSyntax::META,
+        ErrorKind::Json => &JsonSyntax::META,
         ErrorKind::Rust => &RustSyntax::META,
         ErrorKind::Wasm => &WasmInvalid::META,
         ErrorKind::TooLarge => &FileTooLarge::META,
