@@ -28,6 +28,15 @@ pub enum ErrorKind {
     Kustomize,
 }
 
+/// Something worth telling the user that is neither a finding nor an error (a Helm chart that is
+/// not rendered, a symlink not followed, kustomize patches not applied).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    pub location: Option<(FileId, Span)>,
+    pub message: String,
+}
+
 /// A file the scan could not (fully) use. `span` is set when the position is known.
 #[derive(Clone, Debug)]
 pub struct FileError {

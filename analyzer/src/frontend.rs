@@ -1,0 +1,126 @@
+//! The shape every language front-end has, and the one list of them ([`FRONTENDS`]).
+//!
+//! A front-end owns a language's files: it says which [`FileKind`]s it claims, turns them into
+//! facts with byte spans (in parallel, on rayon's pool), and links those facts to the workloads
+//! that run them, each link with its `linked_by` reason. The scan drives every front-end the same
+//! way (`crate::repo::scan_with`): discover -> read -> [`Frontend::parse`] for each -> workload
+//! linking (`crate::link`) -> [`Frontend::link`] for each -> rules (in the rules crate).
+//!
+//! Data flows one way. A front-end sees the scan through [`FrontendCtx`] (files, kinds, parsed
+//! Dockerfiles) and [`LinkCtx`] (its facts as the `Repo` keeps them, and the workloads); it never
+//! calls the linker, another front-end or the `Repo`, and it reports problems through
+//! [`Diagnostics`]. The shape follows syft's catalogers (a declared set of files, a parser, the
+//! relationships it adds) and zizmor's audits (one trait, default methods for what a front-end
+//! does not need). docs/languages/README.md is the page for adding a language.
+
+use std::collections::BTreeMap;
+
+use crate::cargo::CargoProject;
+use crate::cargo::pipeline::RustIndex;
+use crate::discover::FileKind;
+use crate::dockerfile::{Dockerfile, RequirementsFile};
+use crate::error::{FileError, Note};
+use crate::golang::GoIndex;
+use crate::link::Workload;
+use crate::python::{LockFile, PythonFacts};
+use crate::source::{FileId, SourceFile};
+
+pub use crate::dockerfile::Language;
+
+/// The language front-ends, in the order they run. A language is added here and nowhere else
+/// in the pipeline (a test checks that every language's file kinds are claimed by one entry).
+pub static FRONTENDS: &[&dyn Frontend] = &[
+    &crate::cargo::pipeline::RustFrontend,
+    &crate::golang::GoFrontend,
+    &crate::python::PythonFrontend,
+];
+
+/// One language's reader. Implementations are unit structs listed in [`FRONTENDS`].
+pub trait Frontend: Sync {
+    /// The language it reports for a workload whose code it read.
+    fn language(&self) -> Language;
+
+    /// The kinds of file it reads (discovery classifies them, `crate::discover`). A kind belongs
+    /// to at most one front-end.
+    fn claims(&self) -> &'static [FileKind];
+
+    /// Turn the claimed files into facts, one rayon task per file. Files that do not parse
+    /// become errors in `diags`; the scan goes on.
+    fn parse(&self, ctx: &FrontendCtx<'_>, diags: &mut Diagnostics) -> Facts;
+
+    /// Attach the facts to the workloads `crate::link` built, each attachment with a
+    /// `linked_by` reason, and add workloads for code nothing else runs. A front-end whose facts
+    /// are kept by Dockerfile (the workload holds its Dockerfiles already) has nothing to add.
+    fn link(&self, _ctx: &mut LinkCtx<'_>) {}
+}
+
+/// What a front-end sees of the scan while it parses: the files read, their kinds, and the
+/// Dockerfiles that parsed (a front-end whose files matter only inside an image reads which
+/// ones the image copies in).
+#[derive(Clone, Copy)]
+pub struct FrontendCtx<'a> {
+    /// Indexed by [`FileId`].
+    pub files: &'a [SourceFile],
+    pub kinds: &'a [FileKind],
+    pub dockerfiles: &'a BTreeMap<FileId, Dockerfile>,
+    /// How many files at the end of `files` the scan made rather than read (see
+    /// `Repo::add_virtual_file`); the others are sorted by path.
+    pub virtual_files: usize,
+}
+
+impl<'a> FrontendCtx<'a> {
+    pub fn file(&self, id: FileId) -> &'a SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn kind(&self, id: FileId) -> FileKind {
+        self.kinds[id.0 as usize]
+    }
+
+    /// The file at a repo-relative path: a binary search over the files read, then the ones
+    /// the scan made.
+    pub fn file_by_path(&self, path: &str) -> Option<&'a SourceFile> {
+        let files = self.files;
+        let (read, made) = files.split_at(files.len() - self.virtual_files.min(files.len()));
+        read.binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &read[i])
+            .or_else(|| made.iter().find(|f| f.path == path))
+    }
+}
+
+/// Problems and remarks a front-end reports; the scan keeps them on the `Repo`.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub errors: Vec<FileError>,
+    pub notes: Vec<Note>,
+}
+
+/// What one front-end's [`Frontend::parse`] found. The scan keeps it on the `Repo`, where the
+/// rules read it (`Repo::cargo` and `Repo::rust`, `Repo::go`, `Repo::python`...).
+#[derive(Debug)]
+pub enum Facts {
+    Rust(Box<crate::cargo::pipeline::RustFrontendFacts>),
+    Go(GoIndex),
+    Python(crate::python::PythonIndex),
+}
+
+/// The front-ends' facts as the `Repo` keeps them, lent to the link step. Each front-end links
+/// from its own; Go also records on its modules the `CGO_ENABLED` of the builds it links.
+pub struct Slots<'a> {
+    pub cargo: &'a CargoProject,
+    pub rust: &'a RustIndex,
+    pub go: &'a mut GoIndex,
+    pub python: &'a BTreeMap<FileId, PythonFacts>,
+    pub python_sources: &'a BTreeMap<FileId, Vec<FileId>>,
+    pub python_locks: &'a BTreeMap<FileId, Vec<LockFile>>,
+    pub pip_requirements: &'a BTreeMap<FileId, Vec<RequirementsFile>>,
+}
+
+/// What a front-end's [`Frontend::link`] sees: the scan, the facts, and the workloads to attach
+/// them to (in the order `crate::link` built them; added ones go at the end).
+pub struct LinkCtx<'a> {
+    pub scan: FrontendCtx<'a>,
+    pub facts: Slots<'a>,
+    pub workloads: &'a mut Vec<Workload>,
+}
