@@ -124,3 +124,168 @@ pub struct LinkCtx<'a> {
     pub facts: Slots<'a>,
     pub workloads: &'a mut Vec<Workload>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The front-end list rendered as the table of docs/languages/README.md (between its
+    /// `frontends` markers): a test keeps the page in step with [`FRONTENDS`].
+    fn frontends_table() -> String {
+        let mut out = String::from("| language | files it claims (`FileKind`) |\n|---|---|\n");
+        for f in FRONTENDS {
+            let kinds: Vec<String> = f.claims().iter().map(|k| format!("`{k:?}`")).collect();
+            out.push_str(&format!("| {:?} | {} |\n", f.language(), kinds.join(", ")));
+        }
+        out
+    }
+
+    /// Which language's front-end reads each kind of file (`None`: the scan itself reads it,
+    /// as a build or deployment file). Exhaustive on purpose: a new `FileKind` does not compile
+    /// until it is placed here, so a language's files cannot be left without a front-end.
+    fn reader(kind: FileKind) -> Option<Language> {
+        use FileKind::*;
+        match kind {
+            CargoToml | CargoLock | Rust => Some(Language::Rust),
+            GoMod | GoVendorModules | GoSource => Some(Language::Go),
+            PythonRequirements | PythonProject | Python => Some(Language::Python),
+            Dockerfile | Yaml | Kustomization | Skaffold | Compose | Workflow | HelmChart
+            | HelmTemplate | Makefile | ShellScript | Wasm | Bake | JvmBuild
+            | BuildpacksProject => None,
+        }
+    }
+
+    /// Every kind, for the check below (`reader` keeps it honest when a kind is added).
+    const ALL: &[FileKind] = &[
+        FileKind::Dockerfile,
+        FileKind::Yaml,
+        FileKind::Kustomization,
+        FileKind::Skaffold,
+        FileKind::Compose,
+        FileKind::Workflow,
+        FileKind::HelmChart,
+        FileKind::HelmTemplate,
+        FileKind::Makefile,
+        FileKind::ShellScript,
+        FileKind::PythonRequirements,
+        FileKind::Python,
+        FileKind::PythonProject,
+        FileKind::CargoToml,
+        FileKind::CargoLock,
+        FileKind::Rust,
+        FileKind::Wasm,
+        FileKind::GoMod,
+        FileKind::GoVendorModules,
+        FileKind::GoSource,
+        FileKind::Bake,
+        FileKind::JvmBuild,
+        FileKind::BuildpacksProject,
+    ];
+
+    /// A language's files are claimed by exactly one entry of [`FRONTENDS`], the one of that
+    /// language: a front-end written but left out of the list fails here.
+    #[test]
+    fn every_language_file_kind_is_claimed_by_its_one_frontend() {
+        for &kind in ALL {
+            let claimers: Vec<Language> = FRONTENDS
+                .iter()
+                .filter(|f| f.claims().contains(&kind))
+                .map(|f| f.language())
+                .collect();
+            match reader(kind) {
+                Some(lang) => assert_eq!(
+                    claimers,
+                    [lang],
+                    "`{kind:?}` is {lang:?}'s: exactly its front-end in FRONTENDS claims it"
+                ),
+                None => assert!(
+                    claimers.is_empty(),
+                    "`{kind:?}` is read by the scan, not a language front-end: {claimers:?}"
+                ),
+            }
+        }
+        for f in FRONTENDS {
+            for kind in f.claims() {
+                assert!(ALL.contains(kind), "`{kind:?}` missing from ALL");
+            }
+        }
+        let mut langs: Vec<String> = FRONTENDS
+            .iter()
+            .map(|f| format!("{:?}", f.language()))
+            .collect();
+        langs.sort();
+        langs.dedup();
+        assert_eq!(langs.len(), FRONTENDS.len(), "one front-end per language");
+    }
+
+    /// docs/languages/README.md shows the list as it is. `WASM_MIGRATE_BLESS=1` rewrites it.
+    #[test]
+    fn the_languages_page_lists_every_frontend() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/languages/README.md");
+        let page = std::fs::read_to_string(&path).expect("docs/languages/README.md");
+        let (start, end) = ("<!-- frontends:start -->\n", "<!-- frontends:end -->");
+        let (Some(a), Some(b)) = (page.find(start), page.find(end)) else {
+            panic!("docs/languages/README.md lacks the `{start}` ... `{end}` markers");
+        };
+        let want = frontends_table();
+        let have = &page[a + start.len()..b];
+        if have != want {
+            if std::env::var_os("WASM_MIGRATE_BLESS").is_some() {
+                let new = format!("{}{start}{want}{}", &page[..a], &page[b..]);
+                std::fs::write(&path, new).expect("write the page");
+            } else {
+                panic!(
+                    "docs/languages/README.md is stale: run \
+                     `WASM_MIGRATE_BLESS=1 cargo test -p wasm-migrate-analyzer --lib frontend`"
+                );
+            }
+        }
+    }
+
+    /// Each front-end parses only what it claims: a tree of one language's files gives the
+    /// other front-ends no facts, and the one that claims them finds them.
+    #[test]
+    fn a_frontend_reads_only_the_files_it_claims() {
+        let files = [
+            (
+                "go.mod",
+                "module example.com/svc\n\ngo 1.22\n",
+                FileKind::GoMod,
+            ),
+            (
+                "main.go",
+                "package main\n\nimport \"os/exec\"\n\nfunc main() { exec.Command(\"ls\") }\n",
+                FileKind::GoSource,
+            ),
+        ];
+        let files: Vec<(SourceFile, FileKind)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (p, t, k))| (SourceFile::new(FileId(i as u32), *p, *t), *k))
+            .collect();
+        let kinds: Vec<FileKind> = files.iter().map(|(_, k)| *k).collect();
+        let files: Vec<SourceFile> = files.into_iter().map(|(f, _)| f).collect();
+        let dockerfiles = BTreeMap::new();
+        let ctx = FrontendCtx {
+            files: &files,
+            kinds: &kinds,
+            dockerfiles: &dockerfiles,
+            virtual_files: 0,
+        };
+        for f in FRONTENDS {
+            let mut diags = Diagnostics::default();
+            match f.parse(&ctx, &mut diags) {
+                Facts::Go(go) => {
+                    assert_eq!(go.modules.len(), 1);
+                    assert_eq!(go.modules[0].sources.len(), 1);
+                }
+                Facts::Rust(r) => {
+                    assert!(r.cargo.manifests.is_empty() && r.rust.facts.is_empty())
+                }
+                Facts::Python(p) => assert!(p.facts.is_empty() && p.requirements.is_empty()),
+            }
+            assert!(diags.errors.is_empty() && diags.notes.is_empty());
+        }
+    }
+}
