@@ -69,3 +69,14 @@ impl FileError {
         self
     }
 }
+
+/// Map a `toml` parse error into a message and a span (any front-end reading TOML: Cargo
+/// manifests and locks, Python lockfiles).
+pub(crate) fn toml_error_parts(e: &toml::de::Error, len: usize) -> (String, Span) {
+    let msg = e.message().trim().to_string();
+    let span = e
+        .span()
+        .map(|r| Span::new(r.start.min(len), r.end.min(len)))
+        .unwrap_or_default();
+    (msg, span)
+}

@@ -52,6 +52,20 @@ pub trait Frontend: Sync {
     /// `linked_by` reason, and add workloads for code nothing else runs. A front-end whose facts
     /// are kept by Dockerfile (the workload holds its Dockerfiles already) has nothing to add.
     fn link(&self, _ctx: &mut LinkCtx<'_>) {}
+
+    /// True when `w` runs code this front-end linked to it; the workload then reports
+    /// [`Frontend::language`] ([`language_of`]). A front-end that links nothing to workloads
+    /// (its facts are kept by Dockerfile) leaves the language to the image's runtime.
+    fn runs(&self, _w: &Workload) -> bool {
+        false
+    }
+}
+
+/// The language of the code a workload runs, as the first front-end of [`FRONTENDS`] that
+/// linked code to it says (Rust before Go: a workload that builds both is judged as Rust).
+/// `None` when no front-end did; the image's runtime then tells it.
+pub fn language_of(w: &Workload) -> Option<Language> {
+    FRONTENDS.iter().find(|f| f.runs(w)).map(|f| f.language())
 }
 
 /// What a front-end sees of the scan while it parses: the files read, their kinds, and the
@@ -241,6 +255,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The front-end that linked code to a workload names its language, Rust first; a workload
+    /// with none is left to its image's runtime.
+    #[test]
+    fn a_workload_reports_the_language_of_the_code_linked_to_it() {
+        let mut w = Workload {
+            id: "Deployment/default/api".into(),
+            kind: "Deployment".into(),
+            name: "api".into(),
+            namespace: None,
+            object: None,
+            rendering: None,
+            containers: Vec::new(),
+            dockerfiles: vec![FileId(0)],
+            links: Vec::new(),
+            sources: Default::default(),
+            crates: Vec::new(),
+            programs: Vec::new(),
+            go_modules: Vec::new(),
+        };
+        assert_eq!(language_of(&w), None);
+        w.go_modules.push(0);
+        assert_eq!(language_of(&w), Some(Language::Go));
+        w.crates.push(crate::link::CrateRef { ws: 0, member: 0 });
+        assert_eq!(language_of(&w), Some(Language::Rust));
     }
 
     /// Each front-end parses only what it claims: a tree of one language's files gives the

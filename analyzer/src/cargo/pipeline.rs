@@ -41,6 +41,10 @@ impl Frontend for RustFrontend {
         link(ctx);
         super::prebuilt::link(ctx);
     }
+
+    fn runs(&self, w: &Workload) -> bool {
+        !w.crates.is_empty()
+    }
 }
 
 /// What the Rust front-end found: the Cargo model and the facts of the package sources.

@@ -52,6 +52,10 @@ impl Frontend for GoFrontend {
     fn link(&self, ctx: &mut LinkCtx<'_>) {
         link::link(ctx);
     }
+
+    fn runs(&self, w: &crate::link::Workload) -> bool {
+        !w.go_modules.is_empty()
+    }
 }
 
 /// One Go module of the scanned tree.

@@ -112,7 +112,7 @@ pub fn attach_python_sources(
                     if !checked.contains(&f.id)
                         && let Err(e) = toml::de::DeTable::parse(&f.text)
                     {
-                        let (msg, sp) = crate::cargo::tree::error_parts(&e, f.text.len());
+                        let (msg, sp) = crate::error::toml_error_parts(&e, f.text.len());
                         errors.push(
                             FileError::new(
                                 f.path.clone(),

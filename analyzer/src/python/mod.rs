@@ -5,7 +5,8 @@
 //! ([`project`]). What they mean is data in the rules crate (`rules/data/python-modules.toml`).
 //!
 //! Python facts are kept by the Dockerfile that brings the files into an image: a workload holds
-//! them through its Dockerfiles, so this front-end has no link step of its own.
+//! them through its Dockerfiles, so this front-end has no link step of its own, and the
+//! workload's language is the one of its image's runtime (`crate::dockerfile::runtime`).
 
 pub mod link;
 pub mod project;
