@@ -27,8 +27,9 @@ use crate::source::{FileId, SourceFile};
 
 pub use crate::dockerfile::Language;
 
-/// The language front-ends, in the order they run. A language is added here and nowhere else
-/// in the pipeline (a test checks that every language's file kinds are claimed by one entry).
+/// The language front-ends, in the order they run: the scan runs these and no other. A new
+/// language is one entry here, plus the place its facts are kept ([`Facts`], [`Slots`] and its
+/// `Repo` field); a test checks that every language's file kinds are claimed by one entry.
 pub static FRONTENDS: &[&dyn Frontend] = &[
     &crate::cargo::pipeline::RustFrontend,
     &crate::golang::GoFrontend,
