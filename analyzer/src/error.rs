@@ -30,6 +30,15 @@ pub enum ErrorKind {
     Kustomize,
 }
 
+/// Something worth telling the user that is neither a finding nor an error (a Helm chart that is
+/// not rendered, a symlink not followed, kustomize patches not applied).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    pub location: Option<(FileId, Span)>,
+    pub message: String,
+}
+
 /// A file the scan could not (fully) use. `span` is set when the position is known.
 #[derive(Clone, Debug)]
 pub struct FileError {
@@ -61,4 +70,15 @@ impl FileError {
         self.file = Some(file);
         self
     }
+}
+
+/// Map a `toml` parse error into a message and a span (any front-end reading TOML: Cargo
+/// manifests and locks, Python lockfiles).
+pub(crate) fn toml_error_parts(e: &toml::de::Error, len: usize) -> (String, Span) {
+    let msg = e.message().trim().to_string();
+    let span = e
+        .span()
+        .map(|r| Span::new(r.start.min(len), r.end.min(len)))
+        .unwrap_or_default();
+    (msg, span)
 }

@@ -1,4 +1,5 @@
-//! The analyzer: discovery, one front-end per input kind, the source map and workload linking.
+//! The analyzer: discovery, one front-end per input kind (languages behind [`frontend::Frontend`]),
+//! the source map and workload linking.
 //!
 //! It turns a directory into [`Repo`] facts with byte spans. It never executes anything from the
 //! scanned tree and never panics on its content: a file that does not parse becomes a
@@ -9,6 +10,7 @@ pub mod cargo;
 pub mod discover;
 pub mod dockerfile;
 pub mod error;
+pub mod frontend;
 pub mod fsread;
 pub mod golang;
 pub mod helm;

@@ -1,4 +1,6 @@
-//! The scan pipeline up to linking: discover, read (bounded), parse in parallel, assemble.
+//! The scan pipeline up to linking: discover, read (bounded), parse in parallel, assemble, then
+//! the language front-ends ([`crate::frontend::FRONTENDS`]) parse their files, workloads are
+//! linked, and each front-end links its facts to them.
 //!
 //! Reading is where hostile input is stopped first: files over the size limit for their kind, text
 //! files holding NUL bytes and text files that are not UTF-8 become [`FileError`]s and are skipped.
@@ -10,8 +12,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::build_config::{self, BuildLink};
+use crate::cargo::pipeline::RustIndex;
 use crate::discover::{self, FileKind};
+pub use crate::error::Note;
 use crate::error::{ErrorKind, FileError};
+use crate::frontend::{Diagnostics, FRONTENDS, Facts, FrontendCtx, LinkCtx, Slots};
 use crate::fsread;
 use crate::k8s::{self, K8sObject};
 use crate::kustomize::{self, Kustomization, Resolution};
@@ -238,15 +243,6 @@ fn admit(
     admitted
 }
 
-/// Something worth telling the user that is neither a finding nor an error (a Helm chart that is
-/// not rendered, a symlink not followed, kustomize patches not applied).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Note {
-    pub path: String,
-    pub location: Option<(FileId, Span)>,
-    pub message: String,
-}
-
 /// Everything the analyzer knows about a scanned tree.
 #[derive(Debug, Default)]
 pub struct Repo {
@@ -303,7 +299,7 @@ pub struct Repo {
     /// Cargo workspaces, packages, locks.
     pub cargo: crate::cargo::CargoProject,
     /// Rust source facts of the packages.
-    pub rust: crate::cargo::pipeline::RustIndex,
+    pub rust: RustIndex,
     /// Go modules and their source facts (see [`crate::golang`]).
     pub go: crate::golang::GoIndex,
     pub errors: Vec<FileError>,
@@ -340,13 +336,59 @@ impl Repo {
     }
 
     pub fn file_by_path(&self, path: &str) -> Option<&SourceFile> {
-        let (read, made) = self
-            .files
-            .split_at(self.files.len() - self.virtual_files.min(self.files.len()));
-        read.binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &read[i])
-            .or_else(|| made.iter().find(|f| f.path == path))
+        self.frontend_ctx().file_by_path(path)
+    }
+
+    /// What a language front-end sees of the scan while it parses.
+    pub fn frontend_ctx(&self) -> FrontendCtx<'_> {
+        FrontendCtx {
+            files: &self.files,
+            kinds: &self.kinds,
+            dockerfiles: &self.parsed_dockerfiles,
+            virtual_files: self.virtual_files,
+        }
+    }
+
+    /// Keep what a front-end's parse found where the rules read it.
+    fn store(&mut self, facts: Facts, diags: Diagnostics) {
+        match facts {
+            Facts::Rust(f) => {
+                let f = *f;
+                self.cargo = f.cargo;
+                self.rust = f.rust;
+            }
+            Facts::Go(go) => self.go = go,
+            Facts::Python(py) => {
+                self.pip_requirements = py.requirements;
+                self.python_sources = py.sources;
+                self.python = py.facts;
+                self.python_locks = py.locks;
+            }
+        }
+        self.errors.extend(diags.errors);
+        self.notes.extend(diags.notes);
+    }
+
+    /// What a language front-end's link step sees: the scan, the facts, the workloads.
+    fn link_ctx(&mut self) -> LinkCtx<'_> {
+        LinkCtx {
+            scan: FrontendCtx {
+                files: &self.files,
+                kinds: &self.kinds,
+                dockerfiles: &self.parsed_dockerfiles,
+                virtual_files: self.virtual_files,
+            },
+            facts: Slots {
+                cargo: &self.cargo,
+                rust: &self.rust,
+                go: &mut self.go,
+                python: &self.python,
+                python_sources: &self.python_sources,
+                python_locks: &self.python_locks,
+                pip_requirements: &self.pip_requirements,
+            },
+            workloads: &mut self.workloads,
+        }
     }
 
     /// Add a file the scan made or unpacked rather than read from the tree (a template inside a
@@ -484,17 +526,18 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     }
 
     crate::dockerfile::attach_entrypoint_scripts(&mut repo);
-    crate::dockerfile::attach_requirements(&mut repo);
-    crate::python::attach_python_sources(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
     crate::helm::reader::read(&mut repo, &limits.helm);
-    crate::cargo::pipeline::parse(&mut repo);
-    crate::golang::parse(&mut repo);
+    for frontend in FRONTENDS {
+        let mut diags = Diagnostics::default();
+        let facts = frontend.parse(&repo.frontend_ctx(), &mut diags);
+        repo.store(facts, diags);
+    }
     link::link(&mut repo);
-    crate::cargo::pipeline::link(&mut repo);
-    crate::golang::link::link(&mut repo);
-    link::prebuilt::link(&mut repo);
+    for frontend in FRONTENDS {
+        frontend.link(&mut repo.link_ctx());
+    }
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)
 }

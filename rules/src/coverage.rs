@@ -130,11 +130,10 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             crate::k8s::pod::sidecar_relief(&members, &me).is_none()
         })
         .collect();
-    let mut language: Option<String> = if !w.crates.is_empty() {
-        Some("rust".to_string())
-    } else {
-        (!w.go_modules.is_empty()).then(|| "go".to_string())
-    };
+    // The language front-end that linked code to the workload says its language; otherwise
+    // its images' runtimes do, below.
+    let mut language: Option<String> =
+        analyzer::frontend::language_of(w).map(|l| l.as_str().to_string());
     let mut placements = Vec::new();
     let mut unplaced_images = Vec::new();
     let mut wasm_everywhere = true;

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::Repo;
-use crate::repo::Note;
+use crate::error::Note;
 
 /// How cargo is run.
 #[derive(Clone, Debug)]

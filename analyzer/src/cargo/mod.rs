@@ -1,4 +1,5 @@
-//! The Cargo front-end: manifests, lock files, cfg evaluation and workspace assembly.
+//! The Cargo front-end: manifests, lock files, cfg evaluation and workspace assembly; with
+//! [`crate::rust`] it is the Rust language front-end ([`pipeline::RustFrontend`]).
 //!
 //! Nothing here runs cargo or reads outside the scanned files: the model is built from the
 //! `Cargo.toml` and `Cargo.lock` text alone, with byte spans for every fact a rule may report.
@@ -10,6 +11,7 @@ pub mod manifest;
 pub mod metadata;
 pub mod paths;
 pub mod pipeline;
+pub mod prebuilt;
 pub(crate) mod tree;
 pub mod workspace;
 

@@ -1,24 +1,58 @@
-//! The Cargo and Rust front-ends inside the scan: parse every manifest, lock and package source
-//! file in parallel, then link workloads to the Cargo packages their images are built from and
-//! add a `crate:<package>` workload for every binary package nothing else runs.
+//! The Rust front-end: parse every Cargo manifest, lock and package source file in parallel,
+//! then link workloads to the Cargo packages their images are built from and add a
+//! `crate:<package>` workload for every binary package nothing else runs.
 //!
 //! Linking uses the Dockerfile's own evidence: `cargo build --bin X` / `-p X`, `cargo install
 //! --path P`, and `COPY --from=... target/*/release/X`; a Dockerfile that runs a bare `cargo build`
-//! inside a package's directory builds that package. Every link says why it was made.
+//! inside a package's directory builds that package; then a binary copied in prebuilt
+//! ([`super::prebuilt`]). Every link says why it was made.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use crate::Repo;
 use crate::cargo::paths::{is_within, parent};
 use crate::cargo::workspace::FileRole;
 use crate::cargo::{CargoProject, parse_lock, parse_manifest};
 use crate::discover::FileKind;
-use crate::dockerfile::CargoLinkKind;
+use crate::dockerfile::{CargoLinkKind, Language};
+use crate::frontend::{Diagnostics, Facts, Frontend, FrontendCtx, LinkCtx};
 use crate::link::{CrateRef, Link, Workload};
 use crate::rust::{self, Exclusion, RustFacts};
 use crate::source::FileId;
+
+/// The Rust front-end (Cargo projects and their `.rs` sources).
+pub struct RustFrontend;
+
+impl Frontend for RustFrontend {
+    fn language(&self) -> Language {
+        Language::Rust
+    }
+
+    fn claims(&self) -> &'static [FileKind] {
+        &[FileKind::CargoToml, FileKind::CargoLock, FileKind::Rust]
+    }
+
+    fn parse(&self, ctx: &FrontendCtx<'_>, diags: &mut Diagnostics) -> Facts {
+        Facts::Rust(Box::new(parse(ctx, diags)))
+    }
+
+    fn link(&self, ctx: &mut LinkCtx<'_>) {
+        link(ctx);
+        super::prebuilt::link(ctx);
+    }
+
+    fn runs(&self, w: &Workload) -> bool {
+        !w.crates.is_empty()
+    }
+}
+
+/// What the Rust front-end found: the Cargo model and the facts of the package sources.
+#[derive(Debug, Default)]
+pub struct RustFrontendFacts {
+    pub cargo: CargoProject,
+    pub rust: RustIndex,
+}
 
 /// Rust facts of the scanned packages.
 #[derive(Debug, Default)]
@@ -86,11 +120,11 @@ impl RustIndex {
 }
 
 /// Parse Cargo manifests, locks and package sources; assemble workspaces.
-pub fn parse(repo: &mut Repo) {
-    let parsed: Vec<(usize, Result<Parsed, crate::error::FileError>)> = repo
+pub fn parse(ctx: &FrontendCtx<'_>, diags: &mut Diagnostics) -> RustFrontendFacts {
+    let parsed: Vec<(usize, Result<Parsed, crate::error::FileError>)> = ctx
         .files
         .par_iter()
-        .zip(repo.kinds.par_iter())
+        .zip(ctx.kinds.par_iter())
         .enumerate()
         .filter(|(_, (_, k))| matches!(k, FileKind::CargoToml | FileKind::CargoLock))
         .map(|(i, (f, k))| {
@@ -107,14 +141,14 @@ pub fn parse(repo: &mut Repo) {
         match r {
             Ok(Parsed::Manifest(m)) => manifests.push(*m),
             Ok(Parsed::Lock(l)) => locks.push(l),
-            Err(e) => repo.errors.push(e),
+            Err(e) => diags.errors.push(e),
         }
     }
     let project =
-        CargoProject::assemble(manifests, locks, repo.files.iter().map(|f| f.path.as_str()));
+        CargoProject::assemble(manifests, locks, ctx.files.iter().map(|f| f.path.as_str()));
     for (file, span, message) in &project.notes {
-        repo.notes.push(crate::Note {
-            path: repo.file(*file).path.clone(),
+        diags.notes.push(crate::error::Note {
+            path: ctx.file(*file).path.clone(),
             location: Some((*file, *span)),
             message: message.clone(),
         });
@@ -122,10 +156,10 @@ pub fn parse(repo: &mut Repo) {
 
     // Only sources that belong to a package and are compiled into it are parsed: tests,
     // benches and examples never count, so they are not read further.
-    let roles: BTreeMap<FileId, (usize, usize, FileRole)> = repo
+    let roles: BTreeMap<FileId, (usize, usize, FileRole)> = ctx
         .files
         .iter()
-        .zip(repo.kinds.iter())
+        .zip(ctx.kinds.iter())
         .filter(|(_, k)| **k == FileKind::Rust)
         .filter_map(|(f, _)| {
             let (w, m, role) = project.role_of(&f.path)?;
@@ -136,7 +170,7 @@ pub fn parse(repo: &mut Repo) {
     let results: Vec<(FileId, Result<RustFacts, crate::error::FileError>)> =
         rust::with_parser_pool(|| {
             ids.par_iter()
-                .map(|id| (*id, rust::analyze_source(repo.file(*id))))
+                .map(|id| (*id, rust::analyze_source(ctx.file(*id))))
                 .collect()
         });
     let mut by_member: HashMap<(usize, usize), Vec<FileId>> = HashMap::new();
@@ -164,18 +198,18 @@ pub fn parse(repo: &mut Repo) {
             Ok(f) => {
                 index.facts.insert(id, f);
             }
-            Err(e) => repo.errors.push(e),
+            Err(e) => diags.errors.push(e),
         }
     }
 
     // `#[cfg(test)] mod tests;` makes `tests.rs` (and everything it declares) test-only.
     let mut work: Vec<(FileId, Exclusion)> = Vec::new();
     for (id, facts) in &index.facts {
-        let path = &repo.file(*id).path;
+        let path = &ctx.file(*id).path;
         for m in &facts.mods {
             if let Some(ex) = &m.excluded {
                 for cand in rust::mod_file_candidates(path, m) {
-                    if let Some(f) = repo.file_by_path(&cand) {
+                    if let Some(f) = ctx.file_by_path(&cand) {
                         work.push((f.id, ex.clone()));
                     }
                 }
@@ -188,18 +222,20 @@ pub fn parse(repo: &mut Repo) {
         }
         index.excluded_files.insert(id, ex.clone());
         if let Some(facts) = index.facts.get(&id) {
-            let path = &repo.file(id).path;
+            let path = &ctx.file(id).path;
             for m in &facts.mods {
                 for cand in rust::mod_file_candidates(path, m) {
-                    if let Some(f) = repo.file_by_path(&cand) {
+                    if let Some(f) = ctx.file_by_path(&cand) {
                         work.push((f.id, ex.clone()));
                     }
                 }
             }
         }
     }
-    repo.cargo = project;
-    repo.rust = index;
+    RustFrontendFacts {
+        cargo: project,
+        rust: index,
+    }
 }
 
 enum Parsed {
@@ -208,17 +244,18 @@ enum Parsed {
 }
 
 /// Link workloads to Cargo packages and add `crate:` workloads for binaries nothing runs.
-pub fn link(repo: &mut Repo) {
+pub fn link(ctx: &mut LinkCtx<'_>) {
+    let (scan, cargo, rust) = (&ctx.scan, ctx.facts.cargo, ctx.facts.rust);
     let mut linked: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut per_workload: Vec<Vec<(CrateRef, Link)>> = Vec::with_capacity(repo.workloads.len());
+    let mut per_workload: Vec<Vec<(CrateRef, Link)>> = Vec::with_capacity(ctx.workloads.len());
     let mut dockerfile_links: BTreeMap<FileId, Vec<(CrateRef, Link)>> = BTreeMap::new();
-    let names = MemberNames::new(&repo.cargo);
-    for w in &repo.workloads {
+    let names = MemberNames::new(cargo);
+    for w in ctx.workloads.iter() {
         let mut found = Vec::new();
         for &df in &w.dockerfiles {
             let links = dockerfile_links
                 .entry(df)
-                .or_insert_with(|| crates_built_by(repo, &names, df));
+                .or_insert_with(|| crates_built_by(scan, cargo, &names, df));
             for l in links.iter() {
                 if !found
                     .iter()
@@ -230,11 +267,10 @@ pub fn link(repo: &mut Repo) {
         }
         per_workload.push(found);
     }
-    for (w, found) in repo.workloads.iter_mut().zip(per_workload) {
+    for (w, found) in ctx.workloads.iter_mut().zip(per_workload) {
         for (c, l) in found {
             linked.insert((c.ws, c.member));
-            w.sources
-                .extend(sources_of_static(&repo.cargo, &repo.rust, c.ws, c.member));
+            w.sources.extend(sources_of(cargo, rust, c.ws, c.member));
             if !w.links.contains(&l) {
                 w.links.push(l);
             }
@@ -242,7 +278,7 @@ pub fn link(repo: &mut Repo) {
         }
     }
     let mut extra = Vec::new();
-    for (wi, ws) in repo.cargo.workspaces.iter().enumerate() {
+    for (wi, ws) in cargo.workspaces.iter().enumerate() {
         for (mi, m) in ws.members.iter().enumerate() {
             // A package whose sources are not in the scan may be a binary: it gets a workload
             // (judged by its dependencies, never ready) instead of being skipped silently.
@@ -259,22 +295,18 @@ pub fn link(repo: &mut Repo) {
                 containers: Vec::new(),
                 dockerfiles: Vec::new(),
                 links: Vec::new(),
-                sources: sources_of_static(&repo.cargo, &repo.rust, wi, mi),
+                sources: sources_of(cargo, rust, wi, mi),
                 crates: vec![CrateRef { ws: wi, member: mi }],
                 programs: Vec::new(),
                 go_modules: Vec::new(),
             });
         }
     }
-    repo.workloads.extend(extra);
+    ctx.workloads.extend(extra);
 }
 
-/// The files a package's facts come from (manifest, lock, sources), for a link made elsewhere.
-pub(crate) fn sources_of(repo: &Repo, ws: usize, member: usize) -> BTreeSet<FileId> {
-    sources_of_static(&repo.cargo, &repo.rust, ws, member)
-}
-
-fn sources_of_static(
+/// The files a package's facts come from (manifest, lock, sources).
+pub(crate) fn sources_of(
     cargo: &CargoProject,
     rust: &RustIndex,
     ws: usize,
@@ -330,10 +362,15 @@ impl<'c> MemberNames<'c> {
 }
 
 /// The packages a Dockerfile builds, each with the link that says why.
-fn crates_built_by(repo: &Repo, names: &MemberNames<'_>, df: FileId) -> Vec<(CrateRef, Link)> {
-    let file = repo.file(df);
+fn crates_built_by(
+    scan: &FrontendCtx<'_>,
+    cargo: &CargoProject,
+    names: &MemberNames<'_>,
+    df: FileId,
+) -> Vec<(CrateRef, Link)> {
+    let file = scan.file(df);
     // The scan parsed every Dockerfile already; one that did not parse links nothing.
-    let Some(parsed) = repo.parsed_dockerfiles.get(&df) else {
+    let Some(parsed) = scan.dockerfiles.get(&df) else {
         return Vec::new();
     };
     let dir = parent(&file.path);
@@ -346,15 +383,10 @@ fn crates_built_by(repo: &Repo, names: &MemberNames<'_>, df: FileId) -> Vec<(Cra
         if out.iter().any(|(c, _)| c.ws == ws && c.member == member) {
             return;
         }
-        let Some(m) = repo
-            .cargo
-            .workspaces
-            .get(ws)
-            .and_then(|w| w.members.get(member))
-        else {
+        let Some(m) = cargo.workspaces.get(ws).and_then(|w| w.members.get(member)) else {
             return;
         };
-        let Some(man) = repo.cargo.manifests.get(m.manifest) else {
+        let Some(man) = cargo.manifests.get(m.manifest) else {
             return;
         };
         out.push((
@@ -379,7 +411,7 @@ fn crates_built_by(repo: &Repo, names: &MemberNames<'_>, df: FileId) -> Vec<(Cra
             .iter()
             .copied()
             .filter(|(wi, _)| {
-                repo.cargo
+                cargo
                     .workspaces
                     .get(*wi)
                     .is_some_and(|w| is_within(dir, &w.root) || is_within(&w.root, dir))
@@ -397,11 +429,9 @@ fn crates_built_by(repo: &Repo, names: &MemberNames<'_>, df: FileId) -> Vec<(Cra
     if out.is_empty() {
         // A bare `cargo build` in a package's directory builds that package.
         if let Some(b) = parsed.stages.iter().flat_map(|s| s.cargo_builds()).next()
-            && let Some((wi, mi)) = repo
-                .cargo
-                .member_of(format!("{dir}/Cargo.toml").trim_start_matches('/'))
-            && repo
-                .cargo
+            && let Some((wi, mi)) =
+                cargo.member_of(format!("{dir}/Cargo.toml").trim_start_matches('/'))
+            && cargo
                 .workspaces
                 .get(wi)
                 .and_then(|w| w.members.get(mi))

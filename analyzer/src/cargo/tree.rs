@@ -55,12 +55,4 @@ pub(crate) fn strings(v: &Val<'_>) -> Vec<(String, Span)> {
     }
 }
 
-/// Map a `toml` parse error into a message and a span.
-pub(crate) fn error_parts(e: &toml::de::Error, len: usize) -> (String, Span) {
-    let msg = e.message().trim().to_string();
-    let span = e
-        .span()
-        .map(|r| Span::new(r.start.min(len), r.end.min(len)))
-        .unwrap_or_default();
-    (msg, span)
-}
+pub(crate) use crate::error::toml_error_parts as error_parts;

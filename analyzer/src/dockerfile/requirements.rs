@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::context;
 use crate::discover::FileKind;
-use crate::repo::Repo;
+use crate::frontend::FrontendCtx;
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -77,9 +77,11 @@ pub fn parse(text: &str) -> (Vec<Requirement>, Vec<String>) {
 
 /// Link every parsed Dockerfile to the requirements files its image installs (read as
 /// [`FileKind::PythonRequirements`]), following nested `-r` files a few levels deep.
-pub(crate) fn attach_requirements(repo: &mut Repo) {
+pub(crate) fn attach_requirements(
+    repo: &FrontendCtx<'_>,
+) -> BTreeMap<FileId, Vec<RequirementsFile>> {
     let mut out: BTreeMap<FileId, Vec<RequirementsFile>> = BTreeMap::new();
-    for (&id, df) in &repo.parsed_dockerfiles {
+    for (&id, df) in repo.dockerfiles {
         let path = &repo.file(id).path;
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for (pip, _) in df.runtime_pip_installs() {
@@ -118,10 +120,10 @@ pub(crate) fn attach_requirements(repo: &mut Repo) {
             }
         }
     }
-    repo.pip_requirements = out;
+    out
 }
 
-fn file_of(repo: &Repo, path: &str) -> Option<FileId> {
+fn file_of(repo: &FrontendCtx<'_>, path: &str) -> Option<FileId> {
     repo.file_by_path(path)
         .filter(|f| repo.kind(f.id) == FileKind::PythonRequirements)
         .map(|f| f.id)

@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 
 use crate::build_config::{dir_of, join};
 use crate::dockerfile::{Dockerfile, InstructionKind};
+use crate::frontend::{FrontendCtx, LinkCtx};
 use crate::link::{Link, program::Builder};
-use crate::repo::Repo;
 use crate::source::FileId;
 use crate::span::Span;
 
-use super::{CgoSetting, within};
+use super::{CgoSetting, GoModule, within};
 
 /// A Dockerfile's `go build`: the modules it builds, the link to record, its cgo settings.
 struct Built {
@@ -27,20 +27,23 @@ struct Built {
 }
 
 /// Attach Go modules to the workloads (`Workload::go_modules`), with `linked_by`.
-pub fn link(repo: &mut Repo) {
-    if repo.go.modules.is_empty() {
+pub fn link(ctx: &mut LinkCtx<'_>) {
+    let scan = &ctx.scan;
+    let go = &mut *ctx.facts.go;
+    if go.modules.is_empty() {
         return;
     }
     let mut by_dockerfile: BTreeMap<FileId, Option<Built>> = BTreeMap::new();
-    for &df in &repo.dockerfiles {
-        by_dockerfile.insert(df, built_by(repo, df));
+    // Every Dockerfile that parsed (one that did not builds nothing).
+    for (&df, parsed) in scan.dockerfiles {
+        by_dockerfile.insert(df, built_by(scan, &go.modules, df, parsed));
     }
     let mut cgo: Vec<(usize, CgoSetting)> = Vec::new();
     let mut per_workload: Vec<Vec<(usize, Option<Link>)>> = Vec::new();
-    for w in &repo.workloads {
+    for w in ctx.workloads.iter() {
         let mut found: Vec<(usize, Option<Link>)> = Vec::new();
         for p in w.programs.iter().filter(|p| p.builder == Builder::Ko) {
-            if let Some(i) = repo.go.by_file(p.build_file)
+            if let Some(i) = go.by_file(p.build_file)
                 && !found.iter().any(|(m, _)| *m == i)
             {
                 // `crate::link` already recorded the manifest -> go.mod link.
@@ -51,12 +54,12 @@ pub fn link(repo: &mut Repo) {
             let Some(Some(b)) = by_dockerfile.get(df) else {
                 continue;
             };
-            let file = repo.file(*df);
+            let file = scan.file(*df);
             for &i in &b.modules {
                 if found.iter().any(|(m, _)| *m == i) {
                     continue;
                 }
-                let m = &repo.go.modules[i];
+                let m = &go.modules[i];
                 let name = m.gomod.module.as_ref().map_or("?", |(n, _)| n.as_str());
                 let shown = if m.dir.is_empty() {
                     "."
@@ -80,9 +83,9 @@ pub fn link(repo: &mut Repo) {
         }
         per_workload.push(found);
     }
-    for (w, found) in repo.workloads.iter_mut().zip(per_workload) {
+    for (w, found) in ctx.workloads.iter_mut().zip(per_workload) {
         for (i, link) in found {
-            let m = &repo.go.modules[i];
+            let m = &go.modules[i];
             w.sources.insert(m.file);
             w.sources.extend(m.vendored.as_ref().map(|(f, _)| *f));
             w.sources.extend(m.sources.iter().map(|(f, _)| *f));
@@ -95,7 +98,7 @@ pub fn link(repo: &mut Repo) {
         }
     }
     for (i, c) in cgo {
-        let list = &mut repo.go.modules[i].cgo;
+        let list = &mut go.modules[i].cgo;
         if !list.contains(&c) {
             list.push(c);
         }
@@ -104,9 +107,13 @@ pub fn link(repo: &mut Repo) {
 
 /// The modules a Dockerfile builds with `go build`, if it runs one in a stage that reaches the
 /// final image.
-fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
-    let parsed = repo.parsed_dockerfiles.get(&df)?;
-    let file = repo.file(df);
+fn built_by(
+    scan: &FrontendCtx<'_>,
+    modules: &[GoModule],
+    df: FileId,
+    parsed: &Dockerfile,
+) -> Option<Built> {
+    let file = scan.file(df);
     let stages = building_stages(parsed);
     let (_, span) = stages.first()?;
     let span = *span;
@@ -133,7 +140,7 @@ fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
         }
     }
     let dir = dir_of(&file.path);
-    let modules = modules_copied(repo, dir, &sources);
+    let modules = modules_copied(scan, modules, dir, &sources);
     (!modules.is_empty()).then_some(Built { modules, span, cgo })
 }
 
@@ -203,8 +210,12 @@ fn cgo_settings(
 /// The modules the COPY sources come from, read against the Dockerfile's directory first, then
 /// the repository root; `COPY . .` (or no COPY at all) falls back to the module around the
 /// Dockerfile.
-fn modules_copied(repo: &Repo, df_dir: &str, sources: &[String]) -> Vec<usize> {
-    let modules = &repo.go.modules;
+fn modules_copied(
+    scan: &FrontendCtx<'_>,
+    modules: &[GoModule],
+    df_dir: &str,
+    sources: &[String],
+) -> Vec<usize> {
     for ctx in [df_dir, ""] {
         let mut out = Vec::new();
         for s in sources {
@@ -218,7 +229,7 @@ fn modules_copied(repo: &Repo, df_dir: &str, sources: &[String]) -> Vec<usize> {
             let owner = modules
                 .iter()
                 .enumerate()
-                .filter(|(_, m)| within(&p, &m.dir) && (!m.dir.is_empty() || exists(repo, &p)))
+                .filter(|(_, m)| within(&p, &m.dir) && (!m.dir.is_empty() || exists(scan, &p)))
                 .max_by_key(|(_, m)| m.dir.len())
                 .map(|(i, _)| i);
             if let Some(i) = owner
@@ -254,9 +265,9 @@ fn modules_copied(repo: &Repo, df_dir: &str, sources: &[String]) -> Vec<usize> {
 
 /// Whether a copied path names something in the scanned tree (a file read, or a directory holding
 /// one), so that a path of another build context does not link the root module.
-fn exists(repo: &Repo, path: &str) -> bool {
-    repo.file_by_path(path).is_some()
-        || repo
+fn exists(scan: &FrontendCtx<'_>, path: &str) -> bool {
+    scan.file_by_path(path).is_some()
+        || scan
             .files
             .iter()
             .any(|f| f.path.len() > path.len() && within(dir_of(&f.path), path))

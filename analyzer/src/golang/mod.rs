@@ -10,9 +10,10 @@
 //!   `go build` on files copied from the module's directory, or a `ko://` image), and the
 //!   `CGO_ENABLED` those builds set.
 //!
-//! Data flows one way: discovery hands it the files, [`parse`] turns them into a [`GoIndex`],
-//! [`link::link`] attaches modules to the workloads already built by `crate::link`, and the rules
-//! (`WM6xx`) judge the facts. Nothing is executed (no `go list`) and nothing is fetched.
+//! Data flows one way ([`GoFrontend`], the shape of `crate::frontend`): discovery hands it the
+//! files, [`parse`] turns them into a [`GoIndex`], [`link::link`] attaches modules to the
+//! workloads already built by `crate::link`, and the rules (`WM6xx`) judge the facts. Nothing is
+//! executed (no `go list`) and nothing is fetched.
 
 pub mod gomod;
 pub mod link;
@@ -22,9 +23,40 @@ pub mod vendor;
 use rayon::prelude::*;
 
 use crate::discover::FileKind;
-use crate::repo::Repo;
+use crate::dockerfile::Language;
+use crate::frontend::{Diagnostics, Facts, Frontend, FrontendCtx, LinkCtx};
 use crate::source::FileId;
 use crate::span::Span;
+
+/// The Go front-end (`go.mod`, `vendor/modules.txt`, `*.go`).
+pub struct GoFrontend;
+
+impl Frontend for GoFrontend {
+    fn language(&self) -> Language {
+        Language::Go
+    }
+
+    fn claims(&self) -> &'static [FileKind] {
+        &[
+            FileKind::GoMod,
+            FileKind::GoVendorModules,
+            FileKind::GoSource,
+        ]
+    }
+
+    fn parse(&self, ctx: &FrontendCtx<'_>, _diags: &mut Diagnostics) -> Facts {
+        // Every Go input parses into something: nothing is reported as an error.
+        Facts::Go(parse(ctx))
+    }
+
+    fn link(&self, ctx: &mut LinkCtx<'_>) {
+        link::link(ctx);
+    }
+
+    fn runs(&self, w: &crate::link::Workload) -> bool {
+        !w.go_modules.is_empty()
+    }
+}
 
 /// One Go module of the scanned tree.
 #[derive(Clone, Debug)]
@@ -64,12 +96,12 @@ impl GoIndex {
     }
 }
 
-/// Parse every `go.mod` and Go source file of the scan into `repo.go`.
-pub fn parse(repo: &mut Repo) {
-    let mut modules: Vec<GoModule> = repo
+/// Parse every `go.mod` and Go source file of the scan.
+pub fn parse(ctx: &FrontendCtx<'_>) -> GoIndex {
+    let mut modules: Vec<GoModule> = ctx
         .files
         .par_iter()
-        .zip(repo.kinds.par_iter())
+        .zip(ctx.kinds.par_iter())
         .filter(|(_, k)| **k == FileKind::GoMod)
         .map(|(f, _)| GoModule {
             file: f.id,
@@ -81,17 +113,17 @@ pub fn parse(repo: &mut Repo) {
         })
         .collect();
     if modules.is_empty() {
-        return;
+        return GoIndex::default();
     }
-    let sources: Vec<(FileId, source::GoSource)> = repo
+    let sources: Vec<(FileId, source::GoSource)> = ctx
         .files
         .par_iter()
-        .zip(repo.kinds.par_iter())
+        .zip(ctx.kinds.par_iter())
         .filter(|(_, k)| **k == FileKind::GoSource)
         .map(|(f, _)| (f.id, source::parse(&f.text)))
         .collect();
     for (id, src) in sources {
-        let dir = crate::build_config::dir_of(&repo.file(id).path);
+        let dir = crate::build_config::dir_of(&ctx.file(id).path);
         // The innermost module whose directory holds the file owns it.
         let owner = modules
             .iter()
@@ -103,7 +135,7 @@ pub fn parse(repo: &mut Repo) {
             modules[i].sources.push((id, src));
         }
     }
-    for (f, k) in repo.files.iter().zip(&repo.kinds) {
+    for (f, k) in ctx.files.iter().zip(ctx.kinds) {
         if *k != FileKind::GoVendorModules {
             continue;
         }
@@ -115,7 +147,7 @@ pub fn parse(repo: &mut Repo) {
             m.vendored = Some((f.id, vendor::parse(&f.text)));
         }
     }
-    repo.go = GoIndex { modules };
+    GoIndex { modules }
 }
 
 /// True when repo-relative directory `dir` is `root` or under it.

@@ -8,13 +8,13 @@
 //! was made. Linear: explicit links are looked up per image, names through the matcher's index,
 //! and each distinct image reference is resolved once.
 //!
-//! One module per source: [`bake`], [`program`] (Jib, buildpacks, ko), [`prebuilt`] (a copied
-//! Cargo binary, after the Cargo pipeline); skaffold, compose, workflows and Makefiles are read by
-//! [`crate::build_config`].
+//! One module per source: [`bake`], [`program`] (Jib, buildpacks, ko); skaffold, compose,
+//! workflows and Makefiles are read by [`crate::build_config`]. What a workload's images are built
+//! from (Cargo packages, Go modules) is linked afterwards by the language front-ends
+//! ([`crate::frontend`]).
 
 pub mod bake;
 mod matcher;
-pub mod prebuilt;
 pub mod program;
 
 use std::cell::RefCell;
@@ -46,7 +46,7 @@ pub struct Workload {
     pub links: Vec<Link>,
     /// Every file the workload's facts come from.
     pub sources: BTreeSet<FileId>,
-    /// Cargo packages the workload runs (see `cargo::pipeline`).
+    /// Cargo packages the workload runs (see `crate::cargo::pipeline`).
     pub crates: Vec<CrateRef>,
     /// Programs its images are built from without a Dockerfile (Jib, buildpacks, ko).
     pub programs: Vec<Program>,

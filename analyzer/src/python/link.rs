@@ -14,7 +14,7 @@ use crate::discover::FileKind;
 use crate::dockerfile::RequirementsFile;
 use crate::dockerfile::{InstructionKind, Language};
 use crate::error::FileError;
-use crate::repo::Repo;
+use crate::frontend::{Diagnostics, FrontendCtx};
 use crate::source::FileId;
 
 /// A `poetry.lock`, `uv.lock`, `pdm.lock` or `Pipfile.lock` an image copies in.
@@ -32,8 +32,13 @@ pub const MAX_FILES: usize = 2_000;
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// Link every Dockerfile whose final image runs Python to the `.py` files it copies in, and read
-/// their facts (each file once, in parallel).
-pub fn attach_python_sources(repo: &mut Repo) {
+/// their facts (each file once, in parallel), into `out`: its sources, facts and locks, and the
+/// pyproject dependencies added to its requirements.
+pub fn attach_python_sources(
+    repo: &FrontendCtx<'_>,
+    out: &mut super::PythonIndex,
+    diags: &mut Diagnostics,
+) {
     let mut by_df: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
     let mut projects: BTreeMap<FileId, Vec<RequirementsFile>> = BTreeMap::new();
     let mut locks: BTreeMap<FileId, Vec<LockFile>> = BTreeMap::new();
@@ -47,7 +52,7 @@ pub fn attach_python_sources(repo: &mut Repo) {
         .filter(|(i, _)| repo.kinds[*i] == FileKind::Python)
         .map(|(i, f)| (i, f.path.as_str()))
         .collect();
-    for (&id, df) in &repo.parsed_dockerfiles {
+    for (&id, df) in repo.dockerfiles {
         if df.language_runtime().language != Language::Python {
             continue;
         }
@@ -134,14 +139,14 @@ pub fn attach_python_sources(repo: &mut Repo) {
         .par_iter()
         .map(|&f| (f, facts(&repo.file(f).text)))
         .collect();
-    repo.python = read.into_iter().collect();
-    repo.python_sources = by_df;
+    out.facts = read.into_iter().collect();
+    out.sources = by_df;
     for (df, list) in projects {
-        repo.pip_requirements.entry(df).or_default().extend(list);
+        out.requirements.entry(df).or_default().extend(list);
     }
-    repo.python_locks = locks;
-    repo.errors.extend(errors);
-    repo.notes.extend(notes);
+    out.locks = locks;
+    diags.errors.extend(errors);
+    diags.notes.extend(notes);
 }
 
 /// Tests and test helpers are not the service's code.

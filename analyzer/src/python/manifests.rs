@@ -9,7 +9,8 @@
 use crate::discover::FileKind;
 use crate::dockerfile::RequirementsFile;
 use crate::error::{ErrorKind, FileError};
-use crate::repo::{Note, Repo};
+use crate::frontend::FrontendCtx as Repo;
+use crate::repo::Note;
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 
@@ -48,7 +49,7 @@ pub struct Manifest {
     pub notes: Vec<Note>,
 }
 
-fn file_of<'r>(repo: &'r Repo, path: &str, name: &str) -> Option<&'r SourceFile> {
+fn file_of<'r>(repo: &Repo<'r>, path: &str, name: &str) -> Option<&'r SourceFile> {
     // `setup.py` is Python source to discovery; the rest are project files.
     let kind = if name == "setup.py" {
         FileKind::Python
@@ -60,7 +61,7 @@ fn file_of<'r>(repo: &'r Repo, path: &str, name: &str) -> Option<&'r SourceFile>
 
 /// The project files that copies of `(repository path, COPY word)` bring in, each once. A
 /// `Pipfile` beside a `Pipfile.lock` is left out: `pipenv install --deploy` installs the lock.
-pub fn copied(repo: &Repo, copies: &[(String, Span)]) -> Vec<Copied> {
+pub fn copied(repo: &Repo<'_>, copies: &[(String, Span)]) -> Vec<Copied> {
     let mut out: Vec<Copied> = Vec::new();
     let add = |path: &str, name: &'static str, word: Span, out: &mut Vec<Copied>| {
         if let Some(f) = file_of(repo, path, name)
@@ -104,7 +105,7 @@ fn dir_of(path: &str) -> &str {
 }
 
 /// Read one copied project file.
-pub fn read(repo: &Repo, c: &Copied) -> Manifest {
+pub fn read(repo: &Repo<'_>, c: &Copied) -> Manifest {
     let f = repo.file(c.file);
     let text: &str = &f.text;
     let mut m = Manifest::default();

@@ -2,34 +2,35 @@
 //! and runs it (`ENTRYPOINT ["foo"]`): when `foo` is a Cargo binary (or binary package) of the
 //! repository, the workload runs that package.
 //!
-//! Runs after the Cargo pipeline has linked what Dockerfiles build themselves (`cargo build`,
+//! Runs after the Rust front-end has linked what Dockerfiles build themselves (`cargo build`,
 //! `COPY --from=builder`), and only for workloads it left without a package: the binary being
 //! copied from the build context *and* being the start command is the evidence, the name alone
 //! is not. A package linked here is no longer reported as a `crate:` workload of its own.
 
 use std::collections::BTreeSet;
 
-use crate::cargo::TargetKind;
+use crate::cargo::{CargoProject, TargetKind};
 use crate::dockerfile::Dockerfile;
+use crate::frontend::{FrontendCtx, LinkCtx};
 use crate::link::{CrateRef, Link};
-use crate::repo::Repo;
 use crate::source::FileId;
 
 /// Link workloads whose Dockerfile starts a prebuilt Cargo binary to its package.
-pub fn link(repo: &mut Repo) {
+pub fn link(ctx: &mut LinkCtx<'_>) {
+    let (scan, cargo) = (&ctx.scan, ctx.facts.cargo);
     let mut found: Vec<(usize, CrateRef, Link)> = Vec::new();
-    for (wi, w) in repo.workloads.iter().enumerate() {
+    for (wi, w) in ctx.workloads.iter().enumerate() {
         if !w.crates.is_empty() || w.dockerfiles.is_empty() {
             continue;
         }
         for &df in &w.dockerfiles {
-            let Some(parsed) = repo.parsed_dockerfiles.get(&df) else {
+            let Some(parsed) = scan.dockerfiles.get(&df) else {
                 continue;
             };
-            let Some((name, line)) = prebuilt_start_binary(repo, df, parsed) else {
+            let Some((name, line)) = prebuilt_start_binary(scan, df, parsed) else {
                 continue;
             };
-            let Some((c, manifest, member_dir)) = cargo_binary(repo, &name, df) else {
+            let Some((c, manifest, member_dir)) = cargo_binary(scan, cargo, &name, df) else {
                 continue;
             };
             let shown = if member_dir.is_empty() {
@@ -45,7 +46,7 @@ pub fn link(repo: &mut Repo) {
                     to: manifest,
                     linked_by: format!(
                         "{}:{line} (prebuilt binary `{name}` is the Cargo bin of {shown})",
-                        repo.file(df).path
+                        scan.file(df).path
                     ),
                 },
             ));
@@ -54,21 +55,25 @@ pub fn link(repo: &mut Repo) {
     }
     let mut linked: BTreeSet<CrateRef> = BTreeSet::new();
     for (wi, c, l) in found {
-        let sources = crate::cargo::pipeline::sources_of(repo, c.ws, c.member);
-        let w = &mut repo.workloads[wi];
+        let sources = super::pipeline::sources_of(cargo, ctx.facts.rust, c.ws, c.member);
+        let w = &mut ctx.workloads[wi];
         w.sources.extend(sources);
         w.links.push(l);
         w.crates.push(c);
         linked.insert(c);
     }
     // The package was a `crate:` workload only because nothing ran it; now something does.
-    repo.workloads
+    ctx.workloads
         .retain(|w| !(w.kind == "Crate" && w.crates.len() == 1 && linked.contains(&w.crates[0])));
 }
 
 /// The program the image starts, when a COPY/ADD from the build context put it there:
 /// (name, line of the COPY).
-fn prebuilt_start_binary(repo: &Repo, df: FileId, d: &Dockerfile) -> Option<(String, usize)> {
+fn prebuilt_start_binary(
+    scan: &FrontendCtx<'_>,
+    df: FileId,
+    d: &Dockerfile,
+) -> Option<(String, usize)> {
     let (entry, cmd) = d.entrypoint_and_cmd();
     let start = entry.or(cmd)?.1;
     let argv0 = start.commands.first()?.argv0()?;
@@ -79,7 +84,7 @@ fn prebuilt_start_binary(repo: &Repo, df: FileId, d: &Dockerfile) -> Option<(Str
     for stage in d.runtime_stage_chain() {
         for (_, ins, copy) in stage.copies() {
             if copy.from.is_some() {
-                // From another stage or image: the Cargo pipeline reads those.
+                // From another stage or image: `super::pipeline` reads those.
                 continue;
             }
             let dest_names_it = copy
@@ -88,7 +93,7 @@ fn prebuilt_start_binary(repo: &Repo, df: FileId, d: &Dockerfile) -> Option<(Str
                 .is_some_and(|w| !w.value.ends_with('/') && basename(&w.value) == name);
             let source_is_it = copy.sources.iter().any(|s| basename(&s.value) == name);
             if source_is_it || dest_names_it {
-                let line = repo.file(df).line_col(ins.span.start).line;
+                let line = scan.file(df).line_col(ins.span.start).line;
                 return Some((name.to_string(), line));
             }
         }
@@ -103,11 +108,16 @@ fn basename(p: &str) -> &str {
 /// The one package of the repository with binary target `name` (or, failing that, a binary
 /// package named `name`): (package, its manifest file, its directory). Several: the ones inside
 /// the Dockerfile's directory tree; still several, none (a guess would be wrong half the time).
-fn cargo_binary(repo: &Repo, name: &str, df: FileId) -> Option<(CrateRef, FileId, String)> {
-    let df_dir = crate::build_config::dir_of(&repo.file(df).path);
+fn cargo_binary(
+    scan: &FrontendCtx<'_>,
+    cargo: &CargoProject,
+    name: &str,
+    df: FileId,
+) -> Option<(CrateRef, FileId, String)> {
+    let df_dir = crate::build_config::dir_of(&scan.file(df).path);
     let mut by_bin = Vec::new();
     let mut by_package = Vec::new();
-    for (wi, ws) in repo.cargo.workspaces.iter().enumerate() {
+    for (wi, ws) in cargo.workspaces.iter().enumerate() {
         for (mi, m) in ws.members.iter().enumerate() {
             let c = CrateRef { ws: wi, member: mi };
             if m.targets
@@ -133,6 +143,6 @@ fn cargo_binary(repo: &Repo, name: &str, df: FileId) -> Option<(CrateRef, FileId
     let [(c, m)] = pick.as_slice() else {
         return None;
     };
-    let manifest = repo.cargo.manifests.get(m.manifest)?;
+    let manifest = cargo.manifests.get(m.manifest)?;
     Some((*c, manifest.file, m.dir.clone()))
 }
