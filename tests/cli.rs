@@ -76,14 +76,21 @@ fn json_report_links_workloads_and_explains_why() {
         "the score is recomputable from the penalties"
     );
 
-    assert!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.file == "charts/legacy/Chart.yaml" && n.message.contains("not rendered")),
-        "Helm chart note: {:?}",
-        report.notes
+    // The Helm chart is read statically: its Deployment, named by the release (the chart's
+    // name), runs the image its values and appVersion spell, and is judged at the template line.
+    let legacy = w("Deployment/default/legacy-db");
+    assert_eq!(legacy.verdict, rules::report::Verdict::Blocked);
+    let db = legacy
+        .findings
+        .iter()
+        .find(|f| f.category == rules::Category::NonHttpPort)
+        .expect("the MySQL image is a non-HTTP server");
+    assert_eq!(
+        (db.file.as_str(), db.line),
+        ("charts/legacy/templates/deployment.yaml", 11)
     );
+    assert!(db.message.contains("mysql:8.0"), "{}", db.message);
+    assert_eq!(db.related[0].file, "charts/legacy/values.yaml");
 }
 
 #[test]
