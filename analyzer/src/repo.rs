@@ -298,6 +298,10 @@ pub struct Repo {
     pub script_commands: BTreeMap<FileId, Vec<crate::dockerfile::ShellCommand>>,
     /// `Chart.yaml` files: Helm charts are detected, not rendered.
     pub helm_charts: Vec<FileId>,
+    /// Rendered chart output (`--helm-render`, `--manifests`): (file, document index) -> the
+    /// template file its `# Source:` comment names; the template joins the sources of the
+    /// workloads in that document.
+    pub rendered_from: BTreeMap<(FileId, usize), FileId>,
     pub workloads: Vec<Workload>,
     /// Cargo workspaces, packages, locks.
     pub cargo: crate::cargo::CargoProject,
@@ -326,6 +330,12 @@ pub enum ScanError {
     },
     #[error("scan root `{0}` is not a directory")]
     NotADirectory(String),
+    /// `--helm-render` refused a chart or helm, or helm failed or overran its bounds.
+    #[error(transparent)]
+    HelmRender(#[from] crate::helm::render::RenderError),
+    /// `--manifests` could not be read.
+    #[error(transparent)]
+    Manifests(#[from] crate::helm::manifests::ManifestsError),
 }
 
 enum Content {
@@ -483,6 +493,19 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::python::attach_python_sources(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
+    // Charts: rendered by the user's helm when asked (docs/helm.md), else noted as not rendered.
+    if limits.helm.render.is_some() {
+        crate::helm::render::render_charts(&mut repo, &limits.helm)?;
+    } else {
+        note_unrendered_charts(&mut repo);
+    }
+    if let Some(input) = &limits.helm.manifests {
+        crate::helm::manifests::read_manifests(
+            &mut repo,
+            input,
+            crate::helm::manifests::MAX_MANIFESTS_BYTES,
+        )?;
+    }
     crate::cargo::pipeline::parse(&mut repo);
     crate::golang::parse(&mut repo);
     link::link(&mut repo);
@@ -553,6 +576,20 @@ fn read_bounded(
     }
 }
 
+/// Without `--helm-render`, each chart says its templates are not scanned.
+fn note_unrendered_charts(repo: &mut Repo) {
+    for &chart in &repo.helm_charts {
+        let path = repo.file(chart).path.clone();
+        let dir = build_config::dir_of(&path);
+        let shown = if dir.is_empty() { "." } else { dir };
+        repo.notes.push(Note {
+            path: path.clone(),
+            location: None,
+            message: format!("Helm chart `{shown}` is detected but not rendered yet: its templates are not scanned; render it with `helm template` and scan the output"),
+        });
+    }
+}
+
 /// Turn parsed files into objects, kustomizations and build links.
 fn assemble(repo: &mut Repo) {
     for (i, kind) in repo.kinds.iter().enumerate() {
@@ -587,16 +624,6 @@ fn assemble(repo: &mut Repo) {
             (FileKind::HelmChart, _) => repo.helm_charts.push(id),
             _ => {}
         }
-    }
-    for &chart in &repo.helm_charts {
-        let path = repo.file(chart).path.clone();
-        let dir = build_config::dir_of(&path);
-        let shown = if dir.is_empty() { "." } else { dir };
-        repo.notes.push(Note {
-            path: path.clone(),
-            location: None,
-            message: format!("Helm chart `{shown}` is detected but not rendered yet: its templates are not scanned; render it with `helm template` and scan the output"),
-        });
     }
     for k in repo.kustomizations.values() {
         for (key, span) in &k.unmodelled {

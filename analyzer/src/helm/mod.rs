@@ -3,6 +3,7 @@
 //! when asked (`--helm-render`, [`render`]), and pre-rendered manifests mapped back to the chart
 //! files through their `# Source:` comments ([`manifests`]).
 
+mod fence;
 pub mod manifests;
 pub mod render;
 pub mod template;
@@ -20,4 +21,7 @@ pub struct HelmOptions {
     pub values_files: Vec<PathBuf>,
     /// `--helm-render`: run the user's `helm template` instead of the static reader (opt-in).
     pub render: Option<render::RenderOptions>,
+    /// `--manifests FILE|-`: already-rendered YAML scanned as an extra file, its `# Source:`
+    /// comments mapped back to the charts in the scan root.
+    pub manifests: Option<manifests::ManifestsInput>,
 }
