@@ -554,6 +554,38 @@ mod tests {
     }
 
     #[test]
+    fn dependencies_must_be_vendored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let chart = dir.path().join("app");
+        std::fs::create_dir_all(chart.join("charts/db")).expect("mkdir");
+        std::fs::write(chart.join("charts/db/Chart.yaml"), "name: postgresql\n").expect("write");
+        std::fs::write(chart.join("charts/cache-1.2.3.tgz"), "").expect("write");
+        // A `.tgz` of another name that only starts like one does not count.
+        std::fs::write(chart.join("charts/queue-extras-1.0.0.tgz"), "").expect("write");
+        let root = fsread::Root::new(dir.path()).expect("root");
+        let deps = |names: &[&str]| {
+            let mut text = String::from("name: app\ndependencies:\n");
+            for n in names {
+                text.push_str(&format!("  - name: {n}\n    repository: https://x.invalid\n"));
+            }
+            check_dependencies(&root, &chart, &text, "app")
+        };
+        assert!(deps(&[]).is_ok());
+        // Vendored as a directory (matched by its Chart.yaml name) and as a `.tgz`.
+        assert!(deps(&["postgresql", "cache"]).is_ok());
+        let err = deps(&["postgresql", "queue", "db"]).unwrap_err().to_string();
+        assert!(err.contains("needs network dependencies: `queue`, `db`"), "{err}");
+        // apiVersion v1 charts list them in requirements.yaml.
+        std::fs::write(
+            chart.join("requirements.yaml"),
+            "dependencies:\n  - name: mq\n",
+        )
+        .expect("write");
+        let err = deps(&[]).unwrap_err().to_string();
+        assert!(err.contains("`mq`"), "{err}");
+    }
+
+    #[test]
     fn subcharts_render_with_their_parent() {
         assert!(is_inside("a/charts/b", "a"));
         assert!(is_inside("a", ""));
