@@ -297,6 +297,69 @@ fn release_name_and_values_files_reach_helm() {
     assert_ne!(web["verdict"], "blocked");
 }
 
+/// What helm is given: its arguments, its environment, the copy it renders.
+#[test]
+fn helm_gets_a_copy_of_the_chart_and_a_scrubbed_environment() {
+    let run = Run::new();
+    let seen = run.base.join("seen");
+    let body = format!(
+        "{{ printf '%s\\n' \"$@\"; echo ==; env; echo ==; pwd; eval last=\\${{$#}}; cd \"$last\" && find . -type f | sort; }} > '{}'",
+        seen.display()
+    );
+    let (stub, _) = run.stub("v3.16.2+gstub", &body);
+    let root = fixture("helm-shop");
+    let out = run.scan(
+        &root,
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--helm-render",
+            "--helm",
+            stub.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let report = json(&out);
+    run.assert_clean();
+    assert_eq!(ids(&report), Vec::<&str>::new(), "the stub rendered nothing");
+    let seen = std::fs::read_to_string(&seen).expect("the stub ran");
+    let mut parts = seen.split("==\n");
+    let args: Vec<&str> = parts.next().expect("args").lines().collect();
+    let env = parts.next().expect("env");
+    let rest: Vec<&str> = parts.next().expect("cwd and files").lines().collect();
+    assert_eq!(args[..4], ["template", "--skip-schema-validation", "--", "shop"]);
+    assert_eq!(args.len(), 5, "{args:?}");
+    let copy = PathBuf::from(args[4]);
+    assert!(copy.starts_with(&run.tmp), "{copy:?} is under TMPDIR");
+    assert!(!copy.starts_with(&root));
+    let names: Vec<&str> = env.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
+    for leaked in ["KUBECONFIG", "HELM_", "CARGO", "NO_COLOR"] {
+        assert!(
+            !names.iter().any(|n| n.starts_with(leaked)),
+            "{leaked} reached helm: {env}"
+        );
+    }
+    assert!(rest[0].starts_with(run.tmp.to_str().expect("utf-8")), "cwd {}", rest[0]);
+    // The whole chart with its subchart, but not the values schema (helm would resolve its $ref).
+    assert_eq!(
+        rest[1..],
+        [
+            "./Chart.yaml",
+            "./charts/cache/Chart.yaml",
+            "./charts/cache/templates/statefulset.yaml",
+            "./charts/cache/values.yaml",
+            "./templates/NOTES.txt",
+            "./templates/_helpers.tpl",
+            "./templates/deployment.yaml",
+            "./templates/service.yaml",
+            "./templates/workers.yaml",
+            "./values.yaml",
+        ]
+    );
+}
+
 #[test]
 fn an_invalid_release_name_is_a_usage_error() {
     let run = Run::new();

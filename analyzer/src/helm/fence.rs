@@ -86,12 +86,17 @@ pub struct CopyLimits {
     pub max_depth: usize,
 }
 
-/// What a copy left out: symlinks and special files (not followed, not copied).
+/// What a copy left out: symlinks and special files (not followed, not copied), and values
+/// schemas.
 #[derive(Debug, Default)]
 pub struct Copied {
     pub files: usize,
     pub bytes: u64,
     pub skipped: Vec<String>,
+    /// `values.schema.json` files left out: helm resolves their `$ref`s, over the network before
+    /// 3.18 and from any local path (GHSA-9h84-qmv7-982p), and a schema only validates values,
+    /// it never changes what renders.
+    pub schemas: Vec<String>,
 }
 
 /// Copy the chart directory `from` (inside `root`) to `to`: directories and regular files only,
@@ -151,6 +156,8 @@ fn copy_dir(
                 depth + 1,
                 copied,
             )?;
+        } else if ft.is_file() && name == "values.schema.json" {
+            copied.schemas.push(shown);
         } else if ft.is_file() {
             copied.files += 1;
             if copied.files > limits.max_files {
@@ -384,6 +391,7 @@ mod tests {
         std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
         std::fs::write(chart.join("Chart.yaml"), "name: x\n").expect("write");
         std::fs::write(chart.join("templates/a.yaml"), "a: 1\n").expect("write");
+        std::fs::write(chart.join("values.schema.json"), "{}").expect("write");
         #[cfg(unix)]
         std::os::unix::fs::symlink("/etc/passwd", chart.join("templates/p.yaml")).expect("ln");
         let fs_root = fsread::Root::new(root.path()).expect("root");
@@ -395,6 +403,8 @@ mod tests {
         };
         let c = copy_chart(&fs_root, &chart, &out.path().join("c"), limits).expect("copies");
         assert_eq!(c.files, 2);
+        assert_eq!(c.schemas, vec!["values.schema.json".to_string()]);
+        assert!(!out.path().join("c/values.schema.json").exists());
         assert!(out.path().join("c/templates/a.yaml").is_file());
         assert!(!fsread::exists_no_follow(&out.path().join("c/templates/p.yaml")));
         #[cfg(unix)]

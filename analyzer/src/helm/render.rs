@@ -167,7 +167,7 @@ pub fn render_chart(
     check_dependencies(&root, &abs_dir, &chart_text, shown)?;
     let helm = helm_binary(&render, root.path())?;
     let scratch = Scratch::new(root.path()).map_err(RenderError::Helm)?;
-    check_version(&helm, &render, &scratch)?;
+    let version = check_version(&helm, &render, &scratch)?;
 
     let copy = scratch.path().join("chart").join(&name_for_dir(&name));
     let limits = CopyLimits {
@@ -177,6 +177,11 @@ pub fn render_chart(
     };
     let copied = fence::copy_chart(&root, &abs_dir, &copy, limits).map_err(chart_err)?;
     let mut args: Vec<OsString> = vec!["template".into()];
+    // Schemas are not copied (see [`fence::Copied::schemas`]); a subchart inside a `.tgz` still
+    // carries its own, which helm >= 3.16 can be told to skip.
+    if version >= (3, 16, 0) {
+        args.push("--skip-schema-validation".into());
+    }
     for values in &opts.values_files {
         // helm's working directory is the scratch one: relative paths are the user's.
         let abs = std::path::absolute(values)
@@ -221,6 +226,12 @@ pub fn render_chart(
     let mut message = format!(
         "Helm chart `{shown}` rendered by `helm template {release}` ({documents} document(s)); findings point at the rendered output, `<template> (rendered)` (docs/helm.md)"
     );
+    if !copied.schemas.is_empty() {
+        message.push_str(&format!(
+            "; values not validated: {} not given to helm (docs/helm.md)",
+            copied.schemas.join(", ")
+        ));
+    }
     if !copied.skipped.is_empty() {
         message.push_str(&format!(
             "; not copied for helm (symlinks or special files): {}",
@@ -411,7 +422,7 @@ fn check_version(
     helm: &Path,
     render: &RenderOptions,
     scratch: &Scratch,
-) -> Result<(), RenderError> {
+) -> Result<(u64, u64, u64), RenderError> {
     let shown = helm.display().to_string();
     let out = fence::run(
         helm,
@@ -448,7 +459,7 @@ fn check_version(
             version: format!("{}.{}.{}", version.0, version.1, version.2),
         });
     }
-    Ok(())
+    Ok(version)
 }
 
 /// `v3.10.1+g9f88ccb` -> (3, 10, 1). Only helm 3 and later print this; helm 2's `Client: v2...`
