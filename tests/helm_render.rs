@@ -102,8 +102,7 @@ impl Run {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-                .expect("chmod");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         (path, marker)
     }
@@ -248,7 +247,12 @@ fn a_chart_rendered_by_real_helm_is_scanned_and_mapped_to_its_templates() {
         "non-http-port charts/shop/charts/cache/templates/statefulset.yaml (rendered):19"
     );
     // Template syntax is never a YAML error.
-    assert_eq!(report["errors"], serde_json::json!([]), "{}", report["errors"]);
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "{}",
+        report["errors"]
+    );
 }
 
 #[test]
@@ -258,8 +262,11 @@ fn release_name_and_values_files_reach_helm() {
     };
     let run = Run::new();
     // A relative values path is the user's: it is read from where wasm-migrate runs.
-    std::fs::write(run.base.join("prod.yaml"), "hostNetwork: false\nworkers: []\n")
-        .expect("write values");
+    std::fs::write(
+        run.base.join("prod.yaml"),
+        "hostNetwork: false\nworkers: []\n",
+    )
+    .expect("write values");
     let root = fixture("helm-shop");
     let out = run.scan(
         &run.base,
@@ -283,7 +290,10 @@ fn release_name_and_values_files_reach_helm() {
     run.assert_clean();
     assert_eq!(
         ids(&report),
-        vec!["Deployment/default/prod-shop", "StatefulSet/default/prod-cache"]
+        vec![
+            "Deployment/default/prod-shop",
+            "StatefulSet/default/prod-cache"
+        ]
     );
     let web = common::workload(&report, "Deployment/default/prod-shop");
     assert!(
@@ -323,25 +333,40 @@ fn helm_gets_a_copy_of_the_chart_and_a_scrubbed_environment() {
     );
     let report = json(&out);
     run.assert_clean();
-    assert_eq!(ids(&report), Vec::<&str>::new(), "the stub rendered nothing");
+    assert_eq!(
+        ids(&report),
+        Vec::<&str>::new(),
+        "the stub rendered nothing"
+    );
     let seen = std::fs::read_to_string(&seen).expect("the stub ran");
     let mut parts = seen.split("==\n");
     let args: Vec<&str> = parts.next().expect("args").lines().collect();
     let env = parts.next().expect("env");
     let rest: Vec<&str> = parts.next().expect("cwd and files").lines().collect();
-    assert_eq!(args[..4], ["template", "--skip-schema-validation", "--", "shop"]);
+    assert_eq!(
+        args[..4],
+        ["template", "--skip-schema-validation", "--", "shop"]
+    );
     assert_eq!(args.len(), 5, "{args:?}");
     let copy = PathBuf::from(args[4]);
     assert!(copy.starts_with(&run.tmp), "{copy:?} is under TMPDIR");
     assert!(!copy.starts_with(&root));
-    let names: Vec<&str> = env.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
+    let names: Vec<&str> = env
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, _)| k)
+        .collect();
     for leaked in ["KUBECONFIG", "HELM_", "CARGO", "NO_COLOR"] {
         assert!(
             !names.iter().any(|n| n.starts_with(leaked)),
             "{leaked} reached helm: {env}"
         );
     }
-    assert!(rest[0].starts_with(run.tmp.to_str().expect("utf-8")), "cwd {}", rest[0]);
+    assert!(
+        rest[0].starts_with(run.tmp.to_str().expect("utf-8")),
+        "cwd {}",
+        rest[0]
+    );
     // The whole chart with its subchart, but not the values schema (helm would resolve its $ref).
     assert_eq!(
         rest[1..],
@@ -456,7 +481,10 @@ fn a_chart_that_needs_network_dependencies_is_refused_before_helm_runs() {
     );
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("chart `chart` needs network dependencies"), "{err}");
+    assert!(
+        err.contains("chart `chart` needs network dependencies"),
+        "{err}"
+    );
     assert!(err.contains("`postgresql`"), "{err}");
     assert!(!marker.exists(), "helm ran");
     run.assert_clean();
@@ -488,7 +516,11 @@ fn a_render_over_the_time_limit_is_stopped() {
     );
     assert!(marker.exists(), "the stub was run");
     // Killed with its `sleep`: the scan does not wait for it.
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
     run.assert_clean();
 }
 
@@ -510,8 +542,15 @@ fn a_render_over_the_size_limit_is_stopped() {
     );
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("printed more than 16 MiB and was stopped"), "{err}");
-    assert!(start.elapsed() < Duration::from_secs(30), "{:?}", start.elapsed());
+    assert!(
+        err.contains("printed more than 16 MiB and was stopped"),
+        "{err}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
     run.assert_clean();
 }
 

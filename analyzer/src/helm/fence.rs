@@ -301,11 +301,11 @@ fn bounded_reader(
             .by_ref()
             .take(limit.saturating_add(1))
             .read_to_end(&mut buf);
-        if buf.len() as u64 > limit {
-            if let Some(flag) = overflow {
-                flag.store(true, Ordering::Relaxed);
-                return buf;
-            }
+        if buf.len() as u64 > limit
+            && let Some(flag) = overflow
+        {
+            flag.store(true, Ordering::Relaxed);
+            return buf;
         }
         let _ = std::io::copy(&mut stream, &mut std::io::sink());
         buf
@@ -352,7 +352,10 @@ mod tests {
                 "{name} leaked: {out}"
             );
         }
-        assert!(names.contains(&"HOME") && names.contains(&"TMPDIR"), "{out}");
+        assert!(
+            names.contains(&"HOME") && names.contains(&"TMPDIR"),
+            "{out}"
+        );
         assert!(out.contains("\nhome=\n"), "HOME is empty: {out}");
         assert!(out.contains("/work\n"), "{out}");
         assert!(!dir.exists(), "the scratch directory is removed");
@@ -406,7 +409,9 @@ mod tests {
         assert_eq!(c.schemas, vec!["values.schema.json".to_string()]);
         assert!(!out.path().join("c/values.schema.json").exists());
         assert!(out.path().join("c/templates/a.yaml").is_file());
-        assert!(!fsread::exists_no_follow(&out.path().join("c/templates/p.yaml")));
+        assert!(!fsread::exists_no_follow(
+            &out.path().join("c/templates/p.yaml")
+        ));
         #[cfg(unix)]
         assert_eq!(c.skipped, vec!["templates/p.yaml".to_string()]);
         let small = CopyLimits {

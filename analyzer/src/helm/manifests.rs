@@ -105,7 +105,13 @@ pub fn read_manifests(
     }
     let text = String::from_utf8(bytes).map_err(|_| fail("not valid UTF-8".to_string()))?;
     let charts = charts_in_root(repo);
-    add_rendered(repo, shown, text, &charts);
+    // A path given relative to elsewhere can spell a file of the scan root: keep them apart.
+    let path = if repo.file_by_path(&shown).is_some() {
+        format!("{shown} (--manifests)")
+    } else {
+        shown
+    };
+    add_rendered(repo, path, text, &charts);
     Ok(())
 }
 

@@ -94,7 +94,9 @@ pub enum RenderError {
         status: String,
         why: String,
     },
-    #[error("--helm-render: invalid release name {0:?}: helm wants lowercase letters, digits and `-`, at most 53 characters")]
+    #[error(
+        "--helm-render: invalid release name {0:?}: helm wants lowercase letters, digits and `-`, at most 53 characters"
+    )]
     Release(String),
 }
 
@@ -169,7 +171,7 @@ pub fn render_chart(
     let scratch = Scratch::new(root.path()).map_err(RenderError::Helm)?;
     let version = check_version(&helm, &render, &scratch)?;
 
-    let copy = scratch.path().join("chart").join(&name_for_dir(&name));
+    let copy = scratch.path().join("chart").join(name_for_dir(&name));
     let limits = CopyLimits {
         max_bytes: render.max_chart_bytes,
         max_files: render.max_chart_files,
@@ -193,7 +195,9 @@ pub fn render_chart(
     args.extend(["--".into(), release.clone().into(), copy.into_os_string()]);
     let out = fence::run(&helm, &args, &scratch, render.timeout, render.max_output).map_err(
         |e| match e {
-            RunError::Spawn(e) => RenderError::Helm(format!("cannot run `{}`: {e}", helm.display())),
+            RunError::Spawn(e) => {
+                RenderError::Helm(format!("cannot run `{}`: {e}", helm.display()))
+            }
             RunError::Timeout(t) => RenderError::Timeout {
                 chart: shown.to_string(),
                 secs: t.as_secs(),
@@ -251,7 +255,11 @@ pub fn render_chart(
 /// edit while its line numbers are those of the output (docs/helm.md).
 pub fn rendered_path(source: Option<&str>, chart: &Chart) -> String {
     let base = source
-        .and_then(|s| manifests::template_path(s, std::slice::from_ref(chart)).into_iter().next())
+        .and_then(|s| {
+            manifests::template_path(s, std::slice::from_ref(chart))
+                .into_iter()
+                .next()
+        })
         .unwrap_or_else(|| {
             if chart.dir.is_empty() {
                 ".".to_string()
@@ -501,14 +509,22 @@ pub fn release_from_chart_name(name: &str) -> String {
         .take(53)
         .collect();
     r = r.trim_matches('-').to_string();
-    if r.is_empty() { "release".to_string() } else { r }
+    if r.is_empty() {
+        "release".to_string()
+    } else {
+        r
+    }
 }
 
 /// A directory name for the copy: helm names `# Source:` paths after the chart's `name`, not its
 /// directory, so any safe name works; the chart's own keeps messages readable.
 fn name_for_dir(name: &str) -> String {
     let n = release_from_chart_name(name);
-    if n == "." || n == ".." { "chart".to_string() } else { n }
+    if n == "." || n == ".." {
+        "chart".to_string()
+    } else {
+        n
+    }
 }
 
 /// helm's `Error: ...` line, or the first line it printed; short, as it may quote the chart.
@@ -533,7 +549,15 @@ mod tests {
         assert!(parse_version("v3.10.1").unwrap() < MIN_HELM);
         assert!(parse_version("v3.11.1").unwrap() >= MIN_HELM);
         assert!(parse_version("v3.12.0").unwrap() >= MIN_HELM);
-        for bad in ["", "3.12.0", "Client: v2.16.1+g", "v2.16.1", "v3.x.1", "v3.12", "helm"] {
+        for bad in [
+            "",
+            "3.12.0",
+            "Client: v2.16.1+g",
+            "v2.16.1",
+            "v3.x.1",
+            "v3.12",
+            "helm",
+        ] {
             assert_eq!(parse_version(bad), None, "{bad}");
         }
     }
@@ -577,15 +601,22 @@ mod tests {
         let deps = |names: &[&str]| {
             let mut text = String::from("name: app\ndependencies:\n");
             for n in names {
-                text.push_str(&format!("  - name: {n}\n    repository: https://x.invalid\n"));
+                text.push_str(&format!(
+                    "  - name: {n}\n    repository: https://x.invalid\n"
+                ));
             }
             check_dependencies(&root, &chart, &text, "app")
         };
         assert!(deps(&[]).is_ok());
         // Vendored as a directory (matched by its Chart.yaml name) and as a `.tgz`.
         assert!(deps(&["postgresql", "cache"]).is_ok());
-        let err = deps(&["postgresql", "queue", "db"]).unwrap_err().to_string();
-        assert!(err.contains("needs network dependencies: `queue`, `db`"), "{err}");
+        let err = deps(&["postgresql", "queue", "db"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("needs network dependencies: `queue`, `db`"),
+            "{err}"
+        );
         // apiVersion v1 charts list them in requirements.yaml.
         std::fs::write(
             chart.join("requirements.yaml"),
