@@ -637,3 +637,34 @@ fn unreadable_manifests_are_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("binary content"), "{err}");
 }
+
+/// `TMPDIR` pointing into the repository does not put helm's scratch directory there.
+#[test]
+fn a_tmpdir_inside_the_repository_is_not_used() {
+    let mut run = Run::new();
+    let repo = run.base.join("repo");
+    common::copy_tree(&fixture("helm-shop"), &repo);
+    run.tmp = repo.join("tmp");
+    std::fs::create_dir(&run.tmp).expect("mkdir");
+    let seen = run.base.join("cwd");
+    let (stub, _) = run.stub("v3.14.0+gstub", &format!("pwd > '{}'", seen.display()));
+    let out = run.scan(
+        &repo,
+        &[
+            "scan",
+            ".",
+            "--helm-render",
+            "--helm",
+            stub.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let cwd = std::fs::read_to_string(&seen).expect("the stub ran");
+    let repo = repo.canonicalize().expect("canonical");
+    assert!(
+        !Path::new(cwd.trim()).starts_with(&repo),
+        "helm ran inside the repository: {cwd}"
+    );
+    run.assert_clean();
+}
