@@ -668,3 +668,46 @@ fn a_tmpdir_inside_the_repository_is_not_used() {
     );
     run.assert_clean();
 }
+
+/// Each chart may print up to 16 MiB, and all charts of a scan together up to 32 MiB.
+#[test]
+fn the_output_of_all_charts_together_is_bounded() {
+    let run = Run::new();
+    let repo = run.base.join("repo");
+    for name in ["a", "b", "c"] {
+        let dir = repo.join(name);
+        std::fs::create_dir_all(dir.join("templates")).expect("mkdir");
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n"),
+        )
+        .expect("write");
+    }
+    // 12 MiB of YAML comments per chart: cheap to parse, and three of them are over the total.
+    let (stub, _) = run.stub(
+        "v3.14.0+gstub",
+        "yes '# padding padding padding padding padding' | head -c 12582912",
+    );
+    let out = run.scan(
+        &repo,
+        &[
+            "scan",
+            ".",
+            "--helm-render",
+            "--helm",
+            stub.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`helm template` on chart `c` printed more than 83886"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bytes (what was left of the 32 MiB all charts of a scan may render)"),
+        "{err}"
+    );
+    run.assert_clean();
+}

@@ -42,6 +42,9 @@ pub struct RenderOptions {
     pub timeout: Duration,
     /// Largest output of one `helm template`. Default 16 MiB (see [`manifests::MAX_MANIFESTS_BYTES`]).
     pub max_output: u64,
+    /// Largest output of all charts of a scan together. Default 32 MiB, the scan's YAML budget
+    /// (docs/security.md): many charts must not add up to more than the tree may.
+    pub max_total_output: u64,
     /// Largest chart copied, in bytes (its vendored subcharts included). Default 64 MiB.
     pub max_chart_bytes: u64,
     /// Most files in a chart copied. Default 10 000.
@@ -55,6 +58,7 @@ impl Default for RenderOptions {
             allow_old: false,
             timeout: Duration::from_secs(60),
             max_output: manifests::MAX_MANIFESTS_BYTES,
+            max_total_output: 32 * 1024 * 1024,
             max_chart_bytes: 64 * 1024 * 1024,
             max_chart_files: 10_000,
         }
@@ -193,8 +197,16 @@ pub fn render_chart(
     }
     // After `--`, nothing can be read as a flag.
     args.extend(["--".into(), release.clone().into(), copy.into_os_string()]);
-    let out = fence::run(&helm, &args, &scratch, render.timeout, render.max_output).map_err(
-        |e| match e {
+    // What earlier charts of this scan rendered counts against the total.
+    let rendered_so_far: u64 = (0..repo.files.len())
+        .map(|i| crate::source::FileId(i as u32))
+        .filter(|&id| repo.is_virtual(id) && repo.file(id).path.ends_with(RENDERED_SUFFIX))
+        .map(|id| repo.file(id).text.len() as u64)
+        .sum();
+    let left = render.max_total_output.saturating_sub(rendered_so_far);
+    let max_output = render.max_output.min(left);
+    let out =
+        fence::run(&helm, &args, &scratch, render.timeout, max_output).map_err(|e| match e {
             RunError::Spawn(e) => {
                 RenderError::Helm(format!("cannot run `{}`: {e}", helm.display()))
             }
@@ -204,7 +216,14 @@ pub fn render_chart(
             },
             RunError::TooMuchOutput(limit) => RenderError::TooMuchOutput {
                 chart: shown.to_string(),
-                limit: fsread::human_bytes(limit),
+                limit: if limit < render.max_output {
+                    format!(
+                        "{limit} bytes (what was left of the {} all charts of a scan may render)",
+                        fsread::human_bytes(render.max_total_output)
+                    )
+                } else {
+                    fsread::human_bytes(limit)
+                },
             },
             RunError::Failed { status, stderr } => RenderError::Failed {
                 chart: shown.to_string(),
@@ -212,8 +231,7 @@ pub fn render_chart(
                 why: first_error_line(&stderr),
             },
             RunError::InvalidUtf8 => chart_err("`helm template` printed invalid UTF-8".into()),
-        },
-    )?;
+        })?;
     drop(scratch);
 
     let chart = Chart {
@@ -267,8 +285,11 @@ pub fn rendered_path(source: Option<&str>, chart: &Chart) -> String {
                 chart.dir.clone()
             }
         });
-    format!("{base} (rendered)")
+    format!("{base}{RENDERED_SUFFIX}")
 }
+
+/// What the path of a virtual file of rendered output ends with.
+pub const RENDERED_SUFFIX: &str = " (rendered)";
 
 /// Split helm's output into its documents and group them by their `# Source:` template, in the
 /// order helm printed them: (virtual path, text).
