@@ -711,3 +711,28 @@ fn the_output_of_all_charts_together_is_bounded() {
     );
     run.assert_clean();
 }
+
+#[test]
+fn a_missing_helm_is_a_clear_error() {
+    let run = Run::new();
+    let out = run.scan(
+        &fixture("helm-shop"),
+        &["scan", ".", "--helm-render", "--helm", "/nonexistent/helm"],
+        None,
+    );
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot run `/nonexistent/helm`"), "{err}");
+    // No `--helm` and no helm on PATH (an empty directory is all of it).
+    let out = Command::new(env!("CARGO_BIN_EXE_wasm-migrate"))
+        .args(["scan", ".", "--helm-render"])
+        .current_dir(fixture("helm-shop"))
+        .env("PATH", &run.tmp)
+        .env("TMPDIR", &run.tmp)
+        .output()
+        .expect("run wasm-migrate");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no `helm` found on PATH"), "{err}");
+    run.assert_clean();
+}
