@@ -205,33 +205,8 @@ pub fn render_chart(
         .sum();
     let left = render.max_total_output.saturating_sub(rendered_so_far);
     let max_output = render.max_output.min(left);
-    let out =
-        fence::run(&helm, &args, &scratch, render.timeout, max_output).map_err(|e| match e {
-            RunError::Spawn(e) => {
-                RenderError::Helm(format!("cannot run `{}`: {e}", helm.display()))
-            }
-            RunError::Timeout(t) => RenderError::Timeout {
-                chart: shown.to_string(),
-                secs: t.as_secs(),
-            },
-            RunError::TooMuchOutput(limit) => RenderError::TooMuchOutput {
-                chart: shown.to_string(),
-                limit: if limit < render.max_output {
-                    format!(
-                        "{limit} bytes (what was left of the {} all charts of a scan may render)",
-                        fsread::human_bytes(render.max_total_output)
-                    )
-                } else {
-                    fsread::human_bytes(limit)
-                },
-            },
-            RunError::Failed { status, stderr } => RenderError::Failed {
-                chart: shown.to_string(),
-                status: status.to_string(),
-                why: first_error_line(&stderr),
-            },
-            RunError::InvalidUtf8 => chart_err("`helm template` printed invalid UTF-8".into()),
-        })?;
+    let out = fence::run(&helm, &args, &scratch, render.timeout, max_output)
+        .map_err(|e| template_error(e, shown, &helm, &render))?;
     drop(scratch);
 
     let chart = Chart {
@@ -266,6 +241,39 @@ pub fn render_chart(
         message,
     });
     Ok(())
+}
+
+/// Why `helm template` gave no output, for chart `shown`.
+fn template_error(e: RunError, shown: &str, helm: &Path, render: &RenderOptions) -> RenderError {
+    let chart = shown.to_string();
+    match e {
+        RunError::Spawn(e) => RenderError::Helm(format!("cannot run `{}`: {e}", helm.display())),
+        RunError::Timeout(t) => RenderError::Timeout {
+            chart,
+            secs: t.as_secs(),
+        },
+        // Below the per-chart bound, it was the scan's total that ran out.
+        RunError::TooMuchOutput(limit) if limit < render.max_output => RenderError::TooMuchOutput {
+            chart,
+            limit: format!(
+                "{limit} bytes (what was left of the {} all charts of a scan may render)",
+                fsread::human_bytes(render.max_total_output)
+            ),
+        },
+        RunError::TooMuchOutput(limit) => RenderError::TooMuchOutput {
+            chart,
+            limit: fsread::human_bytes(limit),
+        },
+        RunError::Failed { status, stderr } => RenderError::Failed {
+            chart,
+            status: status.to_string(),
+            why: first_error_line(&stderr),
+        },
+        RunError::InvalidUtf8 => RenderError::Chart {
+            chart,
+            why: "`helm template` printed invalid UTF-8".to_string(),
+        },
+    }
 }
 
 /// The path of the virtual file holding what helm rendered from template `source` (a `# Source:`
