@@ -92,6 +92,61 @@ pub struct ScanArgs {
     /// docs/cargo.md for the risks.
     #[arg(long, conflicts_with = "module")]
     pub cargo_metadata: bool,
+    #[command(flatten)]
+    pub helm: HelmArgs,
+}
+
+/// How Helm charts are read (docs/helm.md).
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Helm charts (docs/helm.md)")]
+pub struct HelmArgs {
+    /// Release name the charts' templates see as `.Release.Name` (default: each chart's name).
+    #[arg(long, value_name = "NAME", conflicts_with = "module")]
+    pub helm_release: Option<String>,
+    /// Values file over every chart's `values.yaml`, like `helm template -f FILE`; repeat it,
+    /// later files win.
+    #[arg(long, value_name = "FILE", conflicts_with = "module")]
+    pub helm_values: Vec<PathBuf>,
+    /// Render each chart with your `helm template` (helm >= 3.11.1) on a copy of the chart in a
+    /// temporary folder: vendored `charts/` dependencies only, no network, scrubbed environment,
+    /// bounded in time and output. Opt-in: it runs helm on the repository's charts; see
+    /// docs/helm.md for the risks.
+    #[arg(long, conflicts_with = "module")]
+    pub helm_render: bool,
+    /// The helm binary for `--helm-render` (default: `helm` on PATH).
+    #[arg(long, value_name = "PATH", requires = "helm_render")]
+    pub helm: Option<PathBuf>,
+    /// Run a helm older than 3.11.1, which a chart can lead into DNS lookups
+    /// (GHSA-pwcw-6f5g-gxf8). For trusted charts only.
+    #[arg(long, requires = "helm_render")]
+    pub helm_allow_old: bool,
+    /// Stop a `helm template` that runs longer than this and fail the scan.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "helm_render",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub helm_timeout: u64,
+    /// Also scan already-rendered YAML (`helm template`, `kustomize build`, `kubectl get -o
+    /// yaml`) from FILE, or stdin with `-`; `# Source:` comments are mapped back to the charts in
+    /// the scan root.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "module")]
+    pub manifests: Option<PathBuf>,
+}
+
+impl HelmArgs {
+    /// What the analyzer takes.
+    pub fn options(&self) -> analyzer::helm::HelmOptions {
+        use analyzer::helm::{manifests::ManifestsInput, render::RenderOptions};
+        analyzer::helm::HelmOptions {
+            release: self.helm_release.clone(),
+            values_files: self.helm_values.clone(),
+            render: self.helm_render.then(|| RenderOptions {
+                helm: self.helm.clone(),
+                allow_old: self.helm_allow_old,
+                timeout: std::time::Duration::from_secs(self.helm_timeout),
+                ..Default::default()
+            }),
+            manifests: self.manifests.as_deref().map(ManifestsInput::from_arg),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub fn run_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<(analyzer::R
     let limits = analyzer::Limits {
         ignore: config.ignore.clone(),
         links: config.links.clone().into_iter().collect(),
+        helm: args.helm.options(),
         ..Default::default()
     };
     let (repo, root) = match &args.module {

@@ -295,6 +295,10 @@ pub struct Repo {
     pub helm_charts: Vec<FileId>,
     /// The charts and their statically rendered templates ([`crate::helm::reader`]).
     pub helm: crate::helm::reader::HelmIndex,
+    /// Rendered chart output (`--helm-render`, `--manifests`): (file, document index) -> the
+    /// template file its `# Source:` comment names; the template joins the sources of the
+    /// workloads in that document.
+    pub rendered_from: BTreeMap<(FileId, usize), FileId>,
     pub workloads: Vec<Workload>,
     /// Cargo workspaces, packages, locks.
     pub cargo: crate::cargo::CargoProject,
@@ -323,6 +327,12 @@ pub enum ScanError {
     },
     #[error("scan root `{0}` is not a directory")]
     NotADirectory(String),
+    /// `--helm-render` refused a chart or helm, or helm failed or overran its bounds.
+    #[error(transparent)]
+    HelmRender(#[from] crate::helm::render::RenderError),
+    /// `--manifests` could not be read.
+    #[error(transparent)]
+    Manifests(#[from] crate::helm::manifests::ManifestsError),
 }
 
 enum Content {
@@ -528,7 +538,21 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::dockerfile::attach_entrypoint_scripts(&mut repo);
     crate::wasm::inspect_repo(&mut repo);
     assemble(&mut repo);
-    crate::helm::reader::read(&mut repo, &limits.helm);
+    // Charts: rendered by the user's helm when asked (docs/helm.md), taken from pre-rendered
+    // `--manifests` when those name their templates, and read statically otherwise.
+    if limits.helm.render.is_some() {
+        crate::helm::render::render_charts(&mut repo, &limits.helm)?;
+    }
+    if let Some(input) = &limits.helm.manifests {
+        crate::helm::manifests::read_manifests(
+            &mut repo,
+            input,
+            crate::helm::manifests::MAX_MANIFESTS_BYTES,
+        )?;
+    }
+    if limits.helm.render.is_none() {
+        crate::helm::reader::read(&mut repo, &limits.helm);
+    }
     for frontend in FRONTENDS {
         let mut diags = Diagnostics::default();
         let facts = frontend.parse(&repo.frontend_ctx(), &mut diags);

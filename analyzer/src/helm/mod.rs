@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod chart;
+mod fence;
 pub mod manifests;
 pub mod reader;
 pub mod render;
@@ -24,4 +25,7 @@ pub struct HelmOptions {
     pub values_files: Vec<PathBuf>,
     /// `--helm-render`: run the user's `helm template` instead of the static reader (opt-in).
     pub render: Option<render::RenderOptions>,
+    /// `--manifests FILE|-`: already-rendered YAML scanned as an extra file, its `# Source:`
+    /// comments mapped back to the charts in the scan root.
+    pub manifests: Option<manifests::ManifestsInput>,
 }

@@ -69,10 +69,37 @@ pub fn read(repo: &mut Repo, opts: &HelmOptions) {
     let roots: Vec<usize> = (0..charts.len())
         .filter(|&c| charts[c].parent.is_none())
         .collect();
+    // Templates `--manifests` already brought in, rendered by the user: their charts are not
+    // read a second time.
+    let given: std::collections::BTreeSet<FileId> = repo.rendered_from.values().copied().collect();
     for root in roots {
+        if tree_templates(&charts, root).any(|t| given.contains(&t)) {
+            let path = repo.file(charts[root].chart_file).path.clone();
+            note(
+                repo,
+                &path,
+                None,
+                format!(
+                    "Helm chart `{}` is read from the `--manifests` input, not statically",
+                    charts[root].name
+                ),
+            );
+            continue;
+        }
         render_tree(repo, &charts, root, &user, opts);
     }
     repo.helm.charts = charts;
+}
+
+/// Every template of a chart and its subcharts.
+fn tree_templates(charts: &[Chart], root: usize) -> impl Iterator<Item = FileId> + '_ {
+    let mut stack = vec![root];
+    let mut all = Vec::new();
+    while let Some(c) = stack.pop() {
+        all.extend(charts[c].templates.iter().copied());
+        stack.extend(charts[c].children.iter().copied());
+    }
+    all.into_iter()
 }
 
 /// `--helm-values` files, read bounded from wherever they are and kept as virtual files so
@@ -139,7 +166,7 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
     let release = opts
         .release
         .clone()
-        .unwrap_or_else(|| charts[root].name.clone());
+        .unwrap_or_else(|| super::render::release_from_chart_name(&charts[root].name));
     let mut vals = values::defaults(repo, &charts[root]);
     for u in user {
         values::merge(&mut vals, u.clone());

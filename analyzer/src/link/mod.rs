@@ -255,6 +255,10 @@ fn workloads_of_objects(repo: &Repo) -> Vec<Workload> {
             if let Some(r) = &rendering {
                 w.sources.insert(r.top);
             }
+            // Rendered chart output: the template the document came from (docs/helm.md).
+            if let Some(template) = repo.rendered_from.get(&(obj.file, obj.doc)) {
+                w.sources.insert(*template);
+            }
             let images: Vec<(String, ContainerRole, Option<crate::yaml::YRef<'_>>)> =
                 if obj.kind == "SpinApp" {
                     let img = obj.root(doc).path(&["spec", "image"]);
