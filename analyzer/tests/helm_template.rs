@@ -1,0 +1,665 @@
+//! The Go-template engine for Helm charts: exact output of typical templates (checked against
+//! `helm template` 3.10.1 on these fixtures), trimming, the source map back to the template and
+//! to values.yaml, Unknown handling, and hostile templates that must stop quickly.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use wasm_migrate_analyzer::helm::template::{Limits, Rendered, Templates, UNRESOLVED, Val, Value};
+use wasm_migrate_analyzer::source::FileId;
+use wasm_migrate_analyzer::span::{LineIndex, Span};
+
+const VALUES: FileId = FileId(100);
+
+fn fixture(rel: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/helm_template")
+        .join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn values(text: &str) -> Val {
+    let s = wasm_migrate_analyzer::yaml::parse(text);
+    assert!(s.error.is_none(), "{:?}", s.error);
+    // Helm's `.Values` is a map even when values.yaml is empty.
+    s.docs.first().map_or_else(
+        || Val::map(Vec::<(String, Val)>::new()),
+        |d| Val::from_yaml(d, VALUES),
+    )
+}
+
+/// The `dot` Helm gives a chart's templates (what the lead's integration builds).
+fn dot(values: Val, release: &str, template: &str) -> Val {
+    Val::map([
+        ("Values", values),
+        (
+            "Chart",
+            Val::map([
+                ("Name", Val::str("demo")),
+                ("Version", Val::str("0.1.0")),
+                ("AppVersion", Val::str("1.2.3")),
+            ]),
+        ),
+        (
+            "Release",
+            Val::map([
+                ("Name", Val::str(release)),
+                ("Namespace", Val::str("default")),
+                ("Service", Val::str("Helm")),
+                ("IsInstall", Val::bool(true)),
+            ]),
+        ),
+        (
+            "Capabilities",
+            Val::map([(
+                "KubeVersion",
+                Val::map([
+                    ("Version", Val::str("v1.25.2")),
+                    ("GitVersion", Val::str("v1.25.2")),
+                    ("Major", Val::str("1")),
+                    ("Minor", Val::str("25")),
+                ]),
+            )]),
+        ),
+        (
+            "Template",
+            Val::map([
+                ("Name", Val::str(template)),
+                ("BasePath", Val::str("demo/templates")),
+            ]),
+        ),
+        (
+            "Files",
+            Val::map([("files/app.conf", Val::str("port = 8080\nmode = fast\n"))]),
+        ),
+    ])
+}
+
+/// The demo chart: helpers (FileId 1), deployment (2), ingress (3).
+fn demo() -> Templates {
+    let mut t = Templates::new(Limits::default());
+    t.add(
+        FileId(1),
+        "demo/templates/_helpers.tpl",
+        &fixture("demo/templates/_helpers.tpl"),
+    )
+    .unwrap();
+    t.add(
+        FileId(2),
+        "demo/templates/deployment.yaml",
+        &fixture("demo/templates/deployment.yaml"),
+    )
+    .unwrap();
+    t.add(
+        FileId(3),
+        "demo/templates/ingress.yaml",
+        &fixture("demo/templates/ingress.yaml"),
+    )
+    .unwrap();
+    t
+}
+
+fn render_demo(file: FileId, values_text: &str) -> Rendered {
+    let t = demo();
+    let name = t.name(file).unwrap().to_string();
+    let r = t.render(file, &dot(values(values_text), "rel", &name));
+    assert!(r.error.is_none(), "{:?}", r.error);
+    r
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    LineIndex::new(text).line_col(text, offset).line
+}
+
+fn only(t: &str, text: &str) -> Rendered {
+    let mut ts = Templates::new(Limits::default());
+    ts.add(FileId(1), "t", t).unwrap();
+    let r = ts.render(FileId(1), &Val::map([("Values", values(text))]));
+    assert!(r.error.is_none(), "{t}: {:?}", r.error);
+    r
+}
+
+fn out(t: &str, text: &str) -> String {
+    only(t, text).text
+}
+
+const DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: rel-demo
+  labels:
+    helm.sh/chart: demo-0.1.0
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: rel
+    app.kubernetes.io/version: "1.2.3"
+    app.kubernetes.io/managed-by: Helm
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: demo
+      app.kubernetes.io/instance: rel
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: demo
+        app.kubernetes.io/instance: rel
+    spec:
+      containers:
+        - name: demo
+          image: "ghcr.io/example/demo:1.2.3"
+          imagePullPolicy: IfNotPresent
+          ports:
+            - name: http
+              containerPort: 8080
+              protocol: TCP
+            - name: metrics
+              containerPort: 9090
+              protocol: TCP
+          resources:
+            limits:
+              cpu: 500m
+              memory: 128Mi
+      nodeSelector:
+        kubernetes.io/os: linux
+"#;
+
+#[test]
+fn deployment_renders_like_helm() {
+    let r = render_demo(FileId(2), &fixture("demo/values.yaml"));
+    assert_eq!(r.text, DEPLOYMENT);
+    assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
+    // Every output byte is covered, in order, without overlap.
+    let mut pos = 0;
+    for s in &r.segments {
+        assert_eq!(s.out.start, pos, "{s:?}");
+        pos = s.out.end;
+    }
+    assert_eq!(pos, r.text.len());
+}
+
+#[test]
+fn disabled_ingress_renders_nothing_and_enabled_renders_the_host() {
+    let base = fixture("demo/values.yaml");
+    let r = render_demo(FileId(3), &base);
+    assert_eq!(r.text, "\n");
+    let on = base.replace("  enabled: false\n  host", "  enabled: true\n  host");
+    let r = render_demo(FileId(3), &on);
+    assert_eq!(
+        r.text,
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: rel-demo\nspec:\n  rules:\n    - host: \"demo.example.com\"\n"
+    );
+}
+
+#[test]
+fn a_value_maps_to_its_template_line_and_its_values_line() {
+    let values_text = fixture("demo/values.yaml");
+    let tpl = fixture("demo/templates/deployment.yaml");
+    let r = render_demo(FileId(2), &values_text);
+    // `containerPort: 9090` is on output line 32, from the template's line 26 (inside the
+    // range) and from values.yaml line 14.
+    let at = r.text.find("9090").unwrap();
+    assert_eq!(line_of(&r.text, at), 32);
+    let (file, span) = r.map_span(at..at + 4).unwrap();
+    assert_eq!(file, FileId(2));
+    assert_eq!(&tpl[span.start..span.end], "{{ .port }}");
+    assert_eq!(line_of(&tpl, span.start), 26);
+    let (vf, vspan) = r.origin_at(at).unwrap();
+    assert_eq!(vf, VALUES);
+    assert_eq!(&values_text[vspan.start..vspan.end], "9090");
+    assert_eq!(line_of(&values_text, vspan.start), 14);
+
+    // The image: repository from values, tag defaulted to the chart's appVersion.
+    let at = r.text.find("ghcr.io").unwrap();
+    let (_, span) = r.map_span(at..at + 7).unwrap();
+    assert_eq!(&tpl[span.start..span.end], "{{ .Values.image.repository }}");
+    let (_, vspan) = r.origin_at(at).unwrap();
+    assert_eq!(&values_text[vspan.start..vspan.end], "ghcr.io/example/demo");
+
+    // Literal text maps byte-for-byte.
+    let at = r.text.find("imagePullPolicy").unwrap();
+    let (_, span) = r.map_span(at..at + 15).unwrap();
+    assert_eq!(&tpl[span.start..span.end], "imagePullPolicy");
+    assert_eq!(r.origin_at(at), None);
+
+    // toYaml | nindent: each emitted line keeps its values.yaml node.
+    let at = r.text.find("memory: 128Mi").unwrap();
+    let (_, vspan) = r.origin_at(at).unwrap();
+    assert_eq!(&values_text[vspan.start..vspan.end], "128Mi");
+    let (_, span) = r.map_span(at..at + 6).unwrap();
+    assert_eq!(
+        &tpl[span.start..span.end],
+        "{{- toYaml .Values.resources | nindent 12 }}"
+    );
+}
+
+#[test]
+fn included_text_maps_to_the_define_in_helpers() {
+    let helpers = fixture("demo/templates/_helpers.tpl");
+    let r = render_demo(FileId(2), &fixture("demo/values.yaml"));
+    // `app.kubernetes.io/instance: ` under metadata.labels comes from demo.selectorLabels.
+    let at = r.text.find("app.kubernetes.io/instance").unwrap();
+    let (file, span) = r.map_span(at..at + 26).unwrap();
+    assert_eq!(file, FileId(1));
+    assert_eq!(&helpers[span.start..span.end], "app.kubernetes.io/instance");
+    assert_eq!(line_of(&helpers, span.start), 30);
+    // The release name in it maps to the action inside the define.
+    let at = r.text.find("instance: rel").unwrap() + "instance: ".len();
+    let (file, span) = r.map_span(at..at + 3).unwrap();
+    assert_eq!(file, FileId(1));
+    assert_eq!(&helpers[span.start..span.end], "{{ .Release.Name }}");
+}
+
+#[test]
+fn trimming_follows_go() {
+    assert_eq!(out("a  \n  {{- 1 }}  \n  b", ""), "a1  \n  b");
+    assert_eq!(out("a  {{ 1 -}}  \n\t b", ""), "a  1b");
+    assert_eq!(out("x\n{{- /* gone */ -}}\ny", ""), "xy");
+    assert_eq!(out("x {{/* gone */}} y", ""), "x  y");
+    assert_eq!(out("{{- if true }}\nyes\n{{- end }}\n", ""), "\nyes\n");
+    assert_eq!(out("{{-3}}", ""), "-3");
+}
+
+#[test]
+fn control_structures() {
+    let v = "list: [a, b, c]\nm: {z: 1, a: 2}\nempty: []\nname: x\nzero: 0\n";
+    assert_eq!(
+        out(
+            "{{ range $i, $e := .Values.list }}{{ $i }}={{ $e }};{{ end }}",
+            v
+        ),
+        "0=a;1=b;2=c;"
+    );
+    assert_eq!(
+        out(
+            "{{ range $k, $v := .Values.m }}{{ $k }}{{ $v }}{{ end }}",
+            v
+        ),
+        "a2z1"
+    );
+    assert_eq!(
+        out("{{ range .Values.empty }}x{{ else }}none{{ end }}", v),
+        "none"
+    );
+    assert_eq!(
+        out(
+            "{{ range .Values.list }}{{ if eq . \"b\" }}{{ continue }}{{ end }}{{ if eq . \"c\" }}{{ break }}{{ end }}{{ . }}{{ end }}",
+            v
+        ),
+        "a"
+    );
+    assert_eq!(
+        out("{{ with .Values.name }}{{ . }}{{ else }}no{{ end }}", v),
+        "x"
+    );
+    assert_eq!(
+        out("{{ with .Values.zero }}{{ . }}{{ else }}no{{ end }}", v),
+        "no"
+    );
+    assert_eq!(
+        out(
+            "{{ if .Values.zero }}a{{ else if .Values.name }}b{{ else }}c{{ end }}",
+            v
+        ),
+        "b"
+    );
+    assert_eq!(
+        out("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}", v),
+        "2"
+    );
+    assert_eq!(
+        out(
+            "{{ $.Values.name }}{{ with .Values.m }}{{ $.Values.name }}{{ .a }}{{ end }}",
+            v
+        ),
+        "xx2"
+    );
+    assert_eq!(
+        out(
+            "{{ define \"t\" }}[{{ . }}]{{ end }}{{ template \"t\" .Values.name }}{{ block \"b\" 1 }}({{ . }}){{ end }}",
+            v
+        ),
+        "[x](1)"
+    );
+}
+
+#[test]
+fn functions_charts_use() {
+    let v = "port: 8080\nbig: 1000000\nname: My-App\ntags: [b, a, b]\nres: {cpu: 1}\nurl: 'https://x'\n";
+    let cases = [
+        ("{{ .Values.port }}", "8080"),
+        ("{{ .Values.big }}", "1e+06"),
+        ("{{ .Values.port | int }}", "8080"),
+        ("{{ printf \"%d\" (.Values.port | int) }}", "8080"),
+        (
+            "{{ printf \"%s:%v\" .Values.name .Values.port }}",
+            "My-App:8080",
+        ),
+        ("{{ .Values.name | lower | quote }}", "\"my-app\""),
+        ("{{ .Values.name | upper | squote }}", "'MY-APP'"),
+        ("{{ .Values.missing | default \"d\" }}", "d"),
+        ("{{ .Values.name | trunc 2 }}", "My"),
+        (
+            "{{ \"a-b-\" | trimSuffix \"-\" | replace \"-\" \"_\" }}",
+            "a_b",
+        ),
+        (
+            "{{ add 1 2 3 }} {{ sub 5 2 }} {{ mul 2 3 }} {{ div 7 2 }} {{ mod 7 2 }}",
+            "6 3 6 3 1",
+        ),
+        ("{{ max 1 5 3 }} {{ min 4 2 }}", "5 2"),
+        (
+            "{{ len .Values.tags }} {{ first .Values.tags }} {{ last .Values.tags }}",
+            "3 b b",
+        ),
+        ("{{ .Values.tags | uniq | sortAlpha | join \",\" }}", "a,b"),
+        (
+            "{{ has \"a\" .Values.tags }} {{ without .Values.tags \"b\" }}",
+            "true [a]",
+        ),
+        ("{{ list 1 \"x\" | toJson }}", "[1,\"x\"]"),
+        (
+            "{{ dict \"b\" 1 \"a\" (list 2) | toYaml }}",
+            "a:\n- 2\nb: 1",
+        ),
+        (
+            "{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ keys $d | join \",\" }}",
+            "a,b",
+        ),
+        (
+            "{{ $d := dict \"a\" 1 \"b\" 2 }}{{ $_ := unset $d \"a\" }}{{ hasKey $d \"a\" }}",
+            "false",
+        ),
+        (
+            "{{ merge (dict \"a\" 1) (dict \"a\" 2 \"b\" 3) | toJson }}",
+            "{\"a\":1,\"b\":3}",
+        ),
+        (
+            "{{ mergeOverwrite (dict \"a\" 1) (dict \"a\" 2) | toJson }}",
+            "{\"a\":2}",
+        ),
+        (
+            "{{ pick (dict \"a\" 1 \"b\" 2) \"b\" | toJson }} {{ omit (dict \"a\" 1 \"b\" 2) \"b\" | toJson }}",
+            "{\"b\":2} {\"a\":1}",
+        ),
+        (
+            "{{ get .Values.res \"cpu\" }} {{ index .Values.tags 1 }} {{ index .Values \"name\" }}",
+            "1 a My-App",
+        ),
+        (
+            "{{ split \":\" \"a:b\" | toJson }} {{ splitList \":\" \"a:b\" }}",
+            "{\"_0\":\"a\",\"_1\":\"b\"} [a b]",
+        ),
+        (
+            "{{ ternary \"y\" \"n\" true }} {{ coalesce \"\" 0 \"z\" }}",
+            "y z",
+        ),
+        (
+            "{{ kindIs \"map\" .Values.res }} {{ kindIs \"string\" .Values.name }} {{ typeIs \"float64\" .Values.port }}",
+            "true true true",
+        ),
+        (
+            "{{ regexMatch \"^https?://\" .Values.url }} {{ regexReplaceAll \"[aeiou]\" \"banana\" \"_\" }}",
+            "true b_n_n_",
+        ),
+        ("{{ semverCompare \">=1.19-0\" \"v1.25.2\" }}", "true"),
+        (
+            "{{ \"hello\" | b64enc }} {{ \"aGVsbG8=\" | b64dec }}",
+            "aGVsbG8= hello",
+        ),
+        ("{{ \"abc\" | sha256sum | trunc 8 }}", "ba7816bf"),
+        ("{{ and 1 0 }} {{ or 0 \"\" 3 }} {{ not 0 }}", "0 3 true"),
+        (
+            "{{ eq 1 2 1 }} {{ ne \"a\" \"b\" }} {{ lt 1 2 }} {{ ge 2.5 2.5 }}",
+            "true true true true",
+        ),
+        (
+            "{{ empty .Values.missing }} {{ empty .Values.tags }}",
+            "true false",
+        ),
+        (
+            "{{ \"  x \" | trim }}|{{ \"a\\nb\" | indent 2 }}|{{ \"a\" | nindent 2 }}",
+            "x|  a\n  b|\n  a",
+        ),
+        (
+            "{{ contains \"pp\" .Values.name }} {{ hasPrefix \"My\" .Values.name }} {{ hasSuffix \"x\" .Values.name }}",
+            "true true false",
+        ),
+        (
+            "{{ title \"hello world\" }} {{ toString 12 }} {{ atoi \"42\" }} {{ float64 \"1.5\" }}",
+            "Hello World 12 42 1.5",
+        ),
+        (
+            "{{ append .Values.tags \"c\" | last }} {{ concat (list 1) (list 2) }}",
+            "c [1 2]",
+        ),
+        ("{{ (fromYaml \"a: {b: 3}\").a.b }}", "3"),
+        ("{{ print 1 2 \"x\" }}|{{ println \"a\" }}", "1 2x|a\n"),
+        ("{{ deepCopy .Values.res | toJson }}", "{\"cpu\":1}"),
+        ("{{ tpl \"{{ .Values.name }}!\" . }}", "My-App!"),
+        (
+            "{{ 'a' }} {{ `raw\\n` }} {{ 0x10 }} {{ 1e3 }}",
+            "97 raw\\n 16 1000",
+        ),
+    ];
+    for (t, want) in cases {
+        assert_eq!(out(t, v), want, "{t}");
+    }
+}
+
+#[test]
+fn files_and_capabilities() {
+    let mut t = Templates::new(Limits::default());
+    t.add(
+        FileId(1),
+        "demo/templates/cm.yaml",
+        "data:\n  {{- .Files.Get \"files/app.conf\" | nindent 2 }}\n{{ (.Files.Glob \"files/*\").AsConfig }}\n{{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has \"apps/v1\" }} {{ .Template.Name }}",
+    )
+    .unwrap();
+    let r = t.render(
+        FileId(1),
+        &dot(
+            Val::map(Vec::<(String, Val)>::new()),
+            "rel",
+            "demo/templates/cm.yaml",
+        ),
+    );
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(
+        r.text,
+        "data:\n  port = 8080\n  mode = fast\n  \napp.conf: |\n  port = 8080\n  mode = fast\n25 true demo/templates/cm.yaml"
+    );
+}
+
+#[test]
+fn unknown_values_print_a_placeholder_and_take_the_false_branch() {
+    let t = "a: {{ lookup \"v1\" \"Secret\" \"ns\" \"x\" }}\n{{ if (lookup \"v1\" \"Secret\" \"ns\" \"x\") }}yes{{ else }}no{{ end }}\nb: {{ randAlphaNum 5 | quote }}\nc: {{ frobnicate 1 }}";
+    let r = only(t, "");
+    assert_eq!(
+        r.text,
+        format!("a: {UNRESOLVED}\nno\nb: {UNRESOLVED}\nc: {UNRESOLVED}")
+    );
+    let reasons: Vec<&str> = r.unresolved.iter().map(|u| u.reason.as_str()).collect();
+    assert!(reasons.iter().any(|r| r.contains("lookup")), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("condition not decided")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("randAlphaNum")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("frobnicate")),
+        "{reasons:?}"
+    );
+    // Each points at its action.
+    let c = r
+        .unresolved
+        .iter()
+        .find(|u| u.reason.contains("frobnicate"))
+        .unwrap();
+    assert_eq!(&t[c.span.start..c.span.end], "{{ frobnicate 1 }}");
+    let c = r
+        .unresolved
+        .iter()
+        .find(|u| u.reason.starts_with("condition"))
+        .unwrap();
+    assert!(t[c.span.start..c.span.end].starts_with("{{ if (lookup"));
+}
+
+#[test]
+fn required_and_fail() {
+    let r = only(
+        "x: {{ required \"image.tag is required\" .Values.tag }}",
+        "",
+    );
+    assert_eq!(r.text, format!("x: {UNRESOLVED}"));
+    assert!(r.unresolved[0].reason.contains("image.tag is required"));
+    let r = only("x: {{ required \"set\" .Values.tag }}", "tag: v1");
+    assert_eq!(r.text, "x: v1");
+
+    let mut t = Templates::new(Limits::default());
+    t.add(FileId(1), "t", "a\n{{ fail \"bad values\" }}\nb")
+        .unwrap();
+    let r = t.render(FileId(1), &Val::map([("Values", Val::null())]));
+    assert_eq!(r.text, "a\n");
+    let e = r.error.unwrap();
+    assert!(e.message.contains("bad values"));
+    assert_eq!(e.span, Span::new(5, 22), "the `fail` command");
+}
+
+#[test]
+fn go_errors_stop_the_render() {
+    for (t, msg) in [
+        ("{{ .Values.a.b.c }}", "nil pointer"),
+        ("{{ eq .Values.port 80 }}", "incompatible types"),
+        ("{{ template \"nope\" }}", "no template"),
+        ("{{ $y }}", "undefined variable"),
+        ("{{ div 1 0 }}", "divide by zero"),
+    ] {
+        let mut ts = Templates::new(Limits::default());
+        ts.add(FileId(1), "t", t).unwrap();
+        let r = ts.render(FileId(1), &Val::map([("Values", values("port: 80\n"))]));
+        let e = r.error.unwrap_or_else(|| panic!("{t} should fail"));
+        assert!(e.message.contains(msg), "{t}: {}", e.message);
+    }
+}
+
+#[test]
+fn parse_errors_are_returned() {
+    for t in [
+        "{{ if }}",
+        "{{ end }}",
+        "{{ if .x }}",
+        "{{ .x | }}",
+        "{{ \"a }}",
+        "{{ define \"x\" }}",
+        "{{ (1 }}",
+    ] {
+        let mut ts = Templates::new(Limits::default());
+        assert!(ts.add(FileId(1), "t", t).is_err(), "{t}");
+    }
+}
+
+fn quick(t: &str, limits: Limits) -> Rendered {
+    let start = Instant::now();
+    let mut ts = Templates::new(limits);
+    let r = match ts.add(FileId(1), "t", t) {
+        Ok(()) => ts.render(
+            FileId(1),
+            &Val::map([("Values", values("n: 3\nlist: [1, 2]\n"))]),
+        ),
+        Err(e) => Rendered {
+            error: Some(e),
+            ..Rendered::default()
+        },
+    };
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    r
+}
+
+#[test]
+fn hostile_templates_stop_quickly_with_an_error() {
+    // Infinite include recursion.
+    let r = quick(
+        "{{ define \"a\" }}{{ include \"a\" . }}{{ end }}{{ include \"a\" . }}",
+        Limits::default(),
+    );
+    assert!(r.error.unwrap().message.contains("nested"));
+    // Mutual recursion through `template`.
+    let r = quick(
+        "{{ define \"a\" }}x{{ template \"b\" . }}{{ end }}{{ define \"b\" }}{{ template \"a\" . }}{{ end }}{{ template \"a\" . }}",
+        Limits::default(),
+    );
+    assert!(r.error.is_some());
+    // A huge range: ranges nest, steps run out.
+    let r = quick(
+        "{{ range until 1000000 }}{{ range until 1000000 }}x{{ end }}{{ end }}",
+        Limits::default(),
+    );
+    assert!(r.error.unwrap().message.contains("steps"));
+    // Output that doubles: the output cap.
+    let r = quick(
+        "{{ $s := \"xxxxxxxxxxxxxxxx\" }}{{ range until 40 }}{{ $s = printf \"%s%s\" $s $s }}{{ end }}{{ $s }}",
+        Limits::default(),
+    );
+    assert!(r.error.is_some());
+    // Lists that double.
+    let r = quick(
+        "{{ $l := list 1 }}{{ range until 60 }}{{ $l = concat $l $l }}{{ end }}{{ len $l }}",
+        Limits::default(),
+    );
+    assert!(r.error.is_some());
+    // Deep nesting of control structures and parentheses.
+    let deep = "{{ if true }}".repeat(5000) + &"{{ end }}".repeat(5000);
+    assert!(quick(&deep, Limits::default()).error.is_some());
+    let parens = "{{ ".to_string() + &"(".repeat(5000) + "1" + &")".repeat(5000) + " }}";
+    assert!(quick(&parens, Limits::default()).error.is_some());
+    // 1 MB of `{{`.
+    assert!(
+        quick(&"{{".repeat(500_000), Limits::default())
+            .error
+            .is_some()
+    );
+    // A regex too large to compile.
+    let r = quick(
+        "{{ regexMatch \"(a{1000}){1000}\" \"a\" }}",
+        Limits::default(),
+    );
+    assert!(r.error.is_some());
+    // Nested data built in a loop.
+    let r = quick(
+        "{{ $d := dict }}{{ range until 100000 }}{{ $d = dict \"a\" $d }}{{ end }}{{ toJson $d | len }}",
+        Limits::default(),
+    );
+    assert!(r.error.is_some() || r.text.len() < 1000);
+    // Output larger than the limit.
+    let r = quick(
+        "{{ range until 100000 }}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{{ end }}",
+        Limits {
+            max_output: 1000,
+            ..Limits::default()
+        },
+    );
+    assert!(r.error.unwrap().message.contains("output larger"));
+}
+
+#[test]
+fn unknown_values_inside_containers_print_placeholders() {
+    let r = only(
+        "{{ dict \"a\" (lookup \"v1\" \"Secret\" \"\" \"\") \"b\" 1 | toYaml }}",
+        "",
+    );
+    assert_eq!(r.text, format!("a: {UNRESOLVED}\nb: 1"));
+    let v = Val::unknown("x");
+    assert_eq!(v.truth(), None);
+    assert!(matches!(v.v, Value::Unknown(_)));
+}
