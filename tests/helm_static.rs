@@ -88,14 +88,15 @@ fn finding<'v>(w: &'v Value, category: &str) -> &'v Value {
 #[test]
 fn every_workload_of_the_chart_and_its_subcharts_is_found_without_running_anything() {
     let (report, _dir) = scan_shop(&[]);
-    // The names `helm template shop charts/shop` gives them (release = the chart's name); the
-    // `helm test` Pod is not a workload of the release.
+    // The names `helm template shop charts/shop` gives them (release = the chart's name),
+    // the `helm test` Pod included: helm prints it and runs it in the cluster.
     assert_eq!(
         workloads(&report),
         [
             "Deployment/default/shop",
             "Deployment/default/shop-metrics",
             "Deployment/default/shop-worker",
+            "Pod/default/shop-test-connection",
             "StatefulSet/default/shop-cache",
         ]
     );
@@ -203,7 +204,8 @@ fn release_name_and_values_files_change_what_is_read() {
         workloads(&report),
         [
             "Deployment/default/prod-metrics",
-            "Deployment/default/prod-shop"
+            "Deployment/default/prod-shop",
+            "Pod/default/prod-shop-test-connection"
         ]
     );
 }

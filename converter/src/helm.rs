@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use analyzer::Repo;
 use analyzer::helm::chart::Chart;
+use analyzer::helm::reader::Rendering;
 use analyzer::source::FileId;
 use analyzer::span::Span;
 use analyzer::yaml::{YRef, YamlDoc};
@@ -46,8 +47,8 @@ pub fn emit(repo: &Repo, conv: &Conversion) -> (Vec<FileChange>, Vec<String>) {
         let Some(r) = repo.helm.rendered.get(&p.object.file) else {
             continue;
         };
-        let root = root_of(&repo.helm.charts, r.chart);
-        match route(repo, p, r.chart) {
+        let root = r.root;
+        match route(repo, p, r) {
             Route::Values(sets) => {
                 let slot = values
                     .entry(root)
@@ -101,35 +102,26 @@ pub fn emit(repo: &Repo, conv: &Conversion) -> (Vec<FileChange>, Vec<String>) {
     (out, notes)
 }
 
-/// The chart a release installs: the top of the subchart tree.
-fn root_of(charts: &[Chart], mut c: usize) -> usize {
-    while let Some(p) = charts.get(c).and_then(|ch| ch.parent) {
-        c = p;
+/// The keys that lead from the root chart's values to the values of chart `owner`, an
+/// ancestor of the rendered template's chart (or that chart itself) in the release's tree.
+fn keys_to(repo: &Repo, r: &Rendering, owner: usize) -> Vec<String> {
+    let charts = &repo.helm.charts;
+    let mut up = 0;
+    let mut c = r.chart;
+    while c != owner {
+        match charts[c].parent {
+            Some(p) => {
+                c = p;
+                up += 1;
+            }
+            None => break,
+        }
     }
-    c
-}
-
-/// The keys that lead from the root chart's values to chart `c`'s (`[]` for the root,
-/// `["cache"]` for a subchart installed as `cache`).
-fn values_prefix(charts: &[Chart], mut c: usize) -> Vec<String> {
-    let mut keys = Vec::new();
-    while let Some(p) = charts[c].parent {
-        let name = &charts[c].name;
-        let key = charts[p]
-            .dependencies
-            .iter()
-            .find(|d| &d.name == name)
-            .map_or(name.as_str(), |d| d.key());
-        keys.push(key.to_string());
-        c = p;
-    }
-    keys.reverse();
-    keys
+    r.keys[..r.keys.len().saturating_sub(up)].to_vec()
 }
 
 /// Decide how `p` reaches its chart.
-fn route(repo: &Repo, p: &WorkloadPlan, chart: usize) -> Route {
-    let charts = &repo.helm.charts;
+fn route(repo: &Repo, p: &WorkloadPlan, r: &Rendering) -> Route {
     let mut sets = Vec::new();
     for c in &p.object.changes {
         let last = c.route.segs().last();
@@ -140,11 +132,11 @@ fn route(repo: &Repo, p: &WorkloadPlan, chart: usize) -> Route {
                     "its template does not take `runtimeClassName` from the chart's values".into(),
                 );
             };
-            let mut path = values_prefix(charts, chart);
+            let mut path = r.keys.clone();
             path.extend(keys);
             sets.push((path, p.runtime_class.clone()));
         } else if is("image") {
-            match image_keys(repo, p, chart) {
+            match image_keys(repo, p, r) {
                 Ok(s) => sets.extend(s),
                 Err(why) => return Route::PostRenderer(why),
             }
@@ -210,7 +202,7 @@ fn values_ref(text: &str) -> Option<Vec<String>> {
 fn image_keys(
     repo: &Repo,
     p: &WorkloadPlan,
-    chart: usize,
+    r: &Rendering,
 ) -> Result<Vec<(Vec<String>, String)>, String> {
     let unknown = || {
         Err(format!(
@@ -224,14 +216,14 @@ fn image_keys(
     let origins: Vec<(FileId, Span)> = repo.helm.origins_in(p.object.file, span).collect();
     let mut keyed = Vec::new();
     for (file, s) in origins {
-        let Some(owner) = values_owner(repo, file, chart) else {
+        let Some(owner) = values_owner(repo, file, r.chart) else {
             continue;
         };
         let Some(doc) = repo.yaml.get(&file).and_then(|st| st.docs.first()) else {
             continue;
         };
         if let Some(mut keys) = key_path(doc, s) {
-            let mut path = values_prefix(&repo.helm.charts, owner);
+            let mut path = keys_to(repo, r, owner);
             path.append(&mut keys);
             keyed.push((path, doc, s));
         }

@@ -35,6 +35,11 @@ pub struct HelmIndex {
 pub struct Rendering {
     /// Index into [`HelmIndex::charts`] of the chart the template belongs to.
     pub chart: usize,
+    /// The chart the release installs (the top of the tree it was rendered in).
+    pub root: usize,
+    /// The values keys that lead from the release's values to the chart's (`["cache"]` for a
+    /// subchart installed as `cache`; empty for the root).
+    pub keys: Vec<String>,
     pub release: String,
     /// What the interpreter could not decide, at the template span.
     pub unresolved: Vec<(Span, String)>,
@@ -155,11 +160,16 @@ fn user_values(repo: &mut Repo, opts: &HelmOptions) -> Vec<Val> {
     out
 }
 
-/// One chart of the tree to render: its values and its name as Helm names its templates.
+/// One chart of the tree to render: its values, its name as Helm names its templates, the
+/// values keys that lead to it from the release's values, and its templates' files (virtual
+/// copies when the same chart is rendered again: through an alias, or as a `file://`
+/// dependency of an umbrella chart and on its own).
 struct Member {
     chart: usize,
     values: Val,
     prefix: String,
+    keys: Vec<String>,
+    templates: Vec<FileId>,
 }
 
 fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opts: &HelmOptions) {
@@ -176,20 +186,35 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
         values::merge(&mut vals, Val::map([("global", values::empty_map())]));
     }
     let mut members = Vec::new();
-    enabled_members(
-        repo,
-        charts,
-        root,
-        vals,
-        charts[root].name.clone(),
-        &mut members,
-    );
+    let top = Member {
+        chart: root,
+        values: vals,
+        prefix: charts[root].name.clone(),
+        keys: Vec::new(),
+        templates: Vec::new(),
+    };
+    enabled_members(repo, charts, top, 0, &mut members);
+    // A template already rendered (by another release, or earlier in this one) is rendered
+    // again from a virtual copy: same path and text, its own spans and objects.
+    let mut used: std::collections::BTreeSet<FileId> = repo.helm.rendered.keys().copied().collect();
+    for m in &mut members {
+        for &t in &charts[m.chart].templates {
+            let id = if used.insert(t) {
+                t
+            } else {
+                let f = repo.file(t);
+                let (path, text) = (f.path.clone(), f.text.to_string());
+                repo.add_virtual_file(path, text, FileKind::HelmTemplate)
+            };
+            m.templates.push(id);
+        }
+    }
 
     // One template set for the whole tree: `define`s are global across parent and subcharts.
     let mut set = Templates::new(Default::default());
     for m in &members {
         let chart = &charts[m.chart];
-        for &t in &chart.templates {
+        for &t in &m.templates {
             let name = template_name(repo, chart, &m.prefix, t);
             let text = repo.file(t).text.clone();
             if let Err(e) = set.add(t, &name, &text) {
@@ -211,7 +236,7 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
         if chart.library {
             continue;
         }
-        for &t in &chart.templates {
+        for &t in &m.templates {
             let path = repo.file(t).path.clone();
             let file_name = path.rsplit('/').next().unwrap_or_default();
             if file_name.starts_with('_') || file_name == "NOTES.txt" {
@@ -220,72 +245,88 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
             let name = template_name(repo, chart, &m.prefix, t);
             let dot = dot(repo, chart, &m.values, &release, &name, &m.prefix);
             let rendered = set.render(t, &dot);
-            take_rendering(repo, t, m.chart, &release, rendered);
+            let at = Rendering {
+                chart: m.chart,
+                root,
+                keys: m.keys.clone(),
+                release: release.clone(),
+                unresolved: Vec::new(),
+            };
+            take_rendering(repo, t, at, rendered);
         }
     }
 }
 
-/// The charts of a tree that the values enable, depth first, each with its values.
+/// Subcharts deeper than this are not followed (a `file://` cycle ends here).
+const MAX_CHART_DEPTH: usize = 16;
+
+/// The charts of a tree that the values enable, depth first, each with its values: vendored
+/// subcharts (`charts/<name>/`, `charts/*.tgz`) and `file://` dependencies found in the scan.
 fn enabled_members(
     repo: &mut Repo,
     charts: &[Chart],
-    c: usize,
-    vals: Val,
-    prefix: String,
+    m: Member,
+    depth: usize,
     out: &mut Vec<Member>,
 ) {
-    let chart = &charts[c];
+    let chart = &charts[m.chart];
+    let mut children: Vec<(usize, String)> = Vec::new();
     for dep in &chart.dependencies {
-        let vendored = chart.children.iter().any(|&k| charts[k].name == dep.name);
-        if !vendored && values::enabled(dep, &vals) {
-            let path = repo.file(chart.chart_file).path.clone();
-            note(
-                repo,
-                &path,
-                None,
-                format!(
-                    "Helm dependency `{}` of chart `{}` is not vendored under `charts/`: its workloads are missing (run `helm dependency build` and scan again)",
-                    dep.name, chart.name
-                ),
-            );
+        if !values::enabled(dep, &m.values) {
+            continue;
+        }
+        let vendored = chart
+            .children
+            .iter()
+            .copied()
+            .find(|&k| charts[k].name == dep.name);
+        let local = || {
+            let rel = dep.repository.as_deref()?.strip_prefix("file://")?;
+            let dir = crate::build_config::join(&chart.dir, rel.trim_end_matches('/'))?;
+            charts
+                .iter()
+                .position(|c| c.dir == dir && c.name == dep.name)
+        };
+        match vendored.or_else(local) {
+            Some(k) => children.push((k, dep.key().to_string())),
+            None => {
+                let path = repo.file(chart.chart_file).path.clone();
+                note(
+                    repo,
+                    &path,
+                    None,
+                    format!(
+                        "Helm dependency `{}` of chart `{}` is not vendored under `charts/`: its workloads are missing (run `helm dependency build` and scan again)",
+                        dep.name, chart.name
+                    ),
+                );
+            }
         }
     }
+    // A vendored chart that no dependency names is installed too.
     for &k in &chart.children {
-        let child = &charts[k];
-        let deps: Vec<_> = chart
-            .dependencies
-            .iter()
-            .filter(|d| d.name == child.name)
-            .collect();
-        // A vendored chart not listed is still installed; a listed one may be aliased
-        // (installed once per alias) and switched off by its condition or tags.
-        let keys: Vec<String> = if deps.is_empty() {
-            vec![child.name.clone()]
-        } else {
-            deps.iter()
-                .filter(|d| values::enabled(d, &vals))
-                .map(|d| d.key().to_string())
-                .collect()
-        };
-        for key in keys {
-            let child_vals = values::for_subchart(values::defaults(repo, child), &vals, &key);
-            enabled_members(
-                repo,
-                charts,
-                k,
-                child_vals,
-                format!("{prefix}/charts/{}", child.name),
-                out,
-            );
-            // The same files rendered twice would overwrite each other's spans: one alias.
+        if !chart.dependencies.iter().any(|d| d.name == charts[k].name) {
+            children.push((k, charts[k].name.clone()));
+        }
+    }
+    for (k, key) in children {
+        if depth >= MAX_CHART_DEPTH {
             break;
         }
+        let child = &charts[k];
+        let child_vals = values::for_subchart(values::defaults(repo, child), &m.values, &key);
+        let mut keys = m.keys.clone();
+        keys.push(key);
+        let sub = Member {
+            chart: k,
+            values: child_vals,
+            prefix: format!("{}/charts/{}", m.prefix, child.name),
+            keys,
+            templates: Vec::new(),
+        };
+        enabled_members(repo, charts, sub, depth + 1, out);
     }
-    out.push(Member {
-        chart: c,
-        values: vals,
-        prefix,
-    });
+    out.push(m);
 }
 
 /// Helm's name for a template: `<chart path>/templates/x.yaml`.
@@ -398,7 +439,7 @@ fn note(repo: &mut Repo, path: &str, location: Option<(FileId, Span)>, message: 
 }
 
 /// Parse a template's output, point its spans back at the template, and add its objects.
-fn take_rendering(repo: &mut Repo, t: FileId, chart: usize, release: &str, r: Rendered) {
+fn take_rendering(repo: &mut Repo, t: FileId, mut at: Rendering, r: Rendered) {
     let path = repo.file(t).path.clone();
     // Each undecided value once, where it is written (a helper in `_helpers.tpl` is reported
     // there, not at every template that includes it); the template keeps the first reason for
@@ -438,14 +479,8 @@ fn take_rendering(repo: &mut Repo, t: FileId, chart: usize, release: &str, r: Re
             ),
         );
     }
-    repo.helm.rendered.insert(
-        t,
-        super::reader::Rendering {
-            chart,
-            release: release.to_string(),
-            unresolved,
-        },
-    );
+    at.unresolved = unresolved;
+    repo.helm.rendered.insert(t, at);
     if r.text.trim().is_empty() {
         return;
     }
@@ -478,26 +513,13 @@ fn take_rendering(repo: &mut Repo, t: FileId, chart: usize, release: &str, r: Re
     for doc in &mut stream.docs {
         doc.map_spans(|s| mapper.map(s));
     }
-    let objects: Vec<_> = k8s::objects(t, &stream)
-        .into_iter()
-        .filter(|o| !is_test_hook(&stream, o))
-        .collect();
-    repo.objects.extend(objects);
+    // `helm template` prints `helm test` hooks too, and they run in the cluster on `helm
+    // test`: they are workloads of the release like any other.
+    repo.objects.extend(k8s::objects(t, &stream));
     repo.yaml.insert(t, stream);
     if !origins.is_empty() {
         repo.helm.origins.insert(t, origins);
     }
-}
-
-/// `helm.sh/hook: test` objects run only on `helm test`: not workloads of the release.
-fn is_test_hook(stream: &crate::yaml::YamlStream, o: &k8s::K8sObject) -> bool {
-    let Some(doc) = stream.docs.get(o.doc) else {
-        return false;
-    };
-    o.root(doc)
-        .path(&["metadata", "annotations", "helm.sh/hook"])
-        .and_then(|h| h.as_str())
-        .is_some_and(|h| h.split(',').any(|x| x.trim().starts_with("test")))
 }
 
 /// The template span of the action that produced output position `pos` when that output came
