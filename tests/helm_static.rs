@@ -209,3 +209,50 @@ fn release_name_and_values_files_change_what_is_read() {
         ]
     );
 }
+
+#[test]
+fn an_umbrella_chart_renders_its_file_dependencies_with_its_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    copy_tree(&fixture("helm/shop"), &repo.join("charts/shop"));
+    write_metrics_tgz(&repo.join("charts/shop"));
+    std::fs::create_dir_all(repo.join("charts/platform")).expect("mkdir");
+    std::fs::write(
+        repo.join("charts/platform/Chart.yaml"),
+        "apiVersion: v2\nname: platform\nversion: 1.0.0\ndependencies:\n  - name: shop\n    version: 0.3.1\n    repository: file://../shop\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("charts/platform/values.yaml"),
+        "shop:\n  fullnameOverride: storefront\n  worker:\n    enabled: false\n  cache:\n    enabled: false\n  metrics:\n    enabled: false\n",
+    )
+    .expect("write");
+    let out = run_in(dir.path(), &["scan", "repo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // The shop chart on its own (release `shop`), and again inside the platform release with
+    // the platform's values for it: the same template file, two objects.
+    let ids = workloads(&report);
+    assert!(
+        ids.contains(&"Deployment/default/shop".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"Deployment/default/storefront".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        !ids.contains(&"Deployment/default/platform-storefront-worker".to_string()),
+        "{ids:?}"
+    );
+    let storefront = by_name(&report, "storefront");
+    assert_eq!(
+        storefront["sources"][0],
+        "charts/shop/templates/deployment.yaml"
+    );
+    let probe = finding(storefront, "exec-probe");
+    assert_eq!(
+        common::location(probe),
+        "charts/shop/templates/deployment.yaml:27:13"
+    );
+}
