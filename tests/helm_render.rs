@@ -736,3 +736,76 @@ fn a_missing_helm_is_a_clear_error() {
     assert!(err.contains("no `helm` found on PATH"), "{err}");
     run.assert_clean();
 }
+
+/// What a scan says per workload, without where: verdict and the findings' rule and category.
+fn judged(report: &Value) -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+    report["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .map(|w| {
+            let mut f: Vec<String> = w["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .map(|f| format!("{} {}", f["rule"], f["category"]))
+                .collect();
+            f.sort();
+            (
+                w["id"].as_str().unwrap_or_default().to_string(),
+                (w["verdict"].as_str().unwrap_or_default().to_string(), f),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn static_reading_and_helm_render_agree_on_the_workloads_and_findings() {
+    let Some(helm) = helm_or_skip("static_reading_and_helm_render_agree...") else {
+        return;
+    };
+    let helm = helm.to_str().expect("utf-8 path");
+    let run = Run::new();
+    let root = fixture("helm-shop");
+    let rendered = run.scan(
+        &root,
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--helm-render",
+            "--helm",
+            helm,
+            "--helm-allow-old",
+        ],
+        None,
+    );
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&rendered)
+    );
+    let statically = run.scan(&root, &["scan", ".", "--format", "json"], None);
+    assert_eq!(
+        statically.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&statically)
+    );
+    let r: Value = serde_json::from_slice(&rendered.stdout).expect("JSON");
+    let s: Value = serde_json::from_slice(&statically.stdout).expect("JSON");
+    // The same workloads, verdicts and findings (rule and category); only where they point
+    // differs (template lines vs rendered lines), as docs/helm.md explains.
+    assert_eq!(judged(&s), judged(&r));
+    for w in s["workloads"].as_array().expect("workloads") {
+        for f in w["findings"].as_array().expect("findings") {
+            let file = f["file"].as_str().unwrap_or_default();
+            assert!(
+                !file.ends_with("(rendered)"),
+                "static evidence is in the template: {f}"
+            );
+        }
+    }
+}

@@ -269,3 +269,57 @@ fn hostile_python_project_files_are_read_in_one_bounded_pass() {
         "{notes:#?}"
     );
 }
+
+/// A stranger's chart: a helper that includes itself forever, a `range` over a huge list built
+/// by `until`, a template of nothing but `{{`, and a gzip bomb as a packaged subchart. The scan
+/// ends in bounded time and memory with notes, and the chart's honest workload is still read.
+#[test]
+fn hostile_helm_charts_are_bounded_and_noted() {
+    let dir = repo_with_good_workload();
+    let repo = dir.path().join("repo");
+    let chart = repo.join("charts/evil");
+    write(
+        &chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: evil\nversion: 0.1.0\n",
+    );
+    write(&chart.join("values.yaml"), "image: nginx:1.27\n");
+    write(
+        &chart.join("templates/_helpers.tpl"),
+        "{{- define \"evil.loop\" -}}{{ include \"evil.loop\" . }}{{- end }}\n",
+    );
+    write(
+        &chart.join("templates/loop.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: loop\ndata:\n  x: {{ include \"evil.loop\" . }}\n",
+    );
+    write(
+        &chart.join("templates/spin.yaml"),
+        "{{- range $i := until 100000000 }}{{ range $j := until 100000000 }}x{{ end }}{{ end }}\n",
+    );
+    write(&chart.join("templates/braces.yaml"), &"{{".repeat(500_000));
+    write(
+        &chart.join("templates/app.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: evil-app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: {{ .Values.image }}\n",
+    );
+    // 256 MiB of zeros compress to about 256 KiB.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..256 {
+        std::io::Write::write_all(&mut gz, &zeros).expect("gzip");
+    }
+    let bomb = gz.finish().expect("gzip");
+    std::fs::create_dir_all(chart.join("charts")).expect("mkdir");
+    std::fs::write(chart.join("charts/bomb-1.0.0.tgz"), bomb).expect("write");
+
+    let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
+    r.assert_bounded(0, 512);
+    let ids = workload_ids(&r);
+    assert!(
+        ids.contains(&"Deployment/default/evil-app".to_string()),
+        "{ids:?}"
+    );
+    let notes = notes_and_errors(&r);
+    assert!(
+        notes.iter().any(|n| n.contains("templates/loop.yaml")),
+        "{notes:#?}"
+    );
+}
