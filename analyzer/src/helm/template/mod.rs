@@ -99,6 +99,8 @@ pub struct Rendered {
     pub unresolved: Vec<Unresolved>,
     /// Set when rendering stopped (`text` then holds the output up to there).
     pub error: Option<TemplateError>,
+    /// Evaluation steps used (see [`Limits::max_steps`]).
+    pub steps: u64,
 }
 
 impl Rendered {
@@ -191,6 +193,16 @@ impl Templates {
         };
         let toks = lex::lex(text).map_err(|le| e(le.span, le.message))?;
         let parsed = parse::parse(&toks).map_err(|pe| e(pe.span, pe.message))?;
+        let root = Arc::new(parsed.root);
+        // Each file is itself a template named by its path (`include (print
+        // $.Template.BasePath "/configmap.yaml") . | sha256sum`).
+        self.defines.insert(
+            name.to_string(),
+            DefineTpl {
+                file,
+                body: root.clone(),
+            },
+        );
         for d in parsed.defines {
             self.defines.insert(
                 d.name,
@@ -205,7 +217,7 @@ impl Templates {
             FileTpl {
                 name: name.to_string(),
                 text: Arc::from(text),
-                root: Arc::new(parsed.root),
+                root,
             },
         );
         Ok(())
