@@ -779,3 +779,28 @@ fn a_file_is_a_template_by_its_name() {
         "checksum: 6d6db3bcfbbcd573c1437a161044639dfccce68b267eccd30a84db220009fb47"
     );
 }
+
+#[test]
+fn deepest_allowed_nesting_fits_the_stack() {
+    // Nested parentheses and control structures just under the parser's limit, inside a
+    // define that includes itself until the evaluator stops it; run on a 2 MiB stack, the size
+    // of a test (and rayon) thread.
+    let parens = "(".repeat(45) + "include \"d\" ." + &")".repeat(45);
+    let ifs = "{{ if true }}".repeat(45);
+    let ends = "{{ end }}".repeat(45);
+    let t = format!(
+        "{{{{ define \"d\" }}}}{ifs}{{{{ {parens} }}}}{ends}{{{{ end }}}}{{{{ include \"d\" . }}}}"
+    );
+    let r = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || quick(&t, Limits::default()))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    let e = r.error.unwrap();
+    assert!(
+        e.message.contains("templates nested too deeply"),
+        "{}",
+        e.message
+    );
+}

@@ -552,7 +552,7 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         "sha256sum" => str1(&a, name, |s| digest::hex(&digest::sha256(s.as_bytes()))),
         // Go's `path` package (chart paths always use `/`).
         "base" => str1(&a, name, |p| path_base(p).to_string()),
-        "dir" => str1(&a, name, |p| path_dir(p)),
+        "dir" => str1(&a, name, path_dir),
         "ext" => str1(&a, name, |p| {
             let b = path_base(p);
             b.rfind('.').map_or(String::new(), |i| b[i..].to_string())
