@@ -663,3 +663,144 @@ fn unknown_values_inside_containers_print_placeholders() {
     assert_eq!(v.truth(), None);
     assert!(matches!(v.v, Value::Unknown(_)));
 }
+
+/// Outputs checked against `helm template` 3.10.1 on a chart of our own with these values.
+const CHECKED_VALUES: &str = "image:\n  name: x\nbig: 1000000\nf: 1.5e-7\nzero: 0\ns:\n  a: \"multi\\nline\"\n  b: \"trailing \\nspace\"\n  c: \"  lead\"\n  d: \"x: y\"\n  e: \"#c\"\n  f: \"@at\"\n  g: \"1.5\"\n  h: \"null\"\n  i: \"it's\"\n  j: \"\"\n  k: \"a\\ttab\"\n";
+
+#[test]
+fn nil_fields_and_comparisons_match_helm() {
+    // A missing key inside one field chain is an error...
+    let mut ts = Templates::new(Limits::default());
+    ts.add(FileId(1), "t", "c: {{ .Values.nope.a }}").unwrap();
+    let r = ts.render(FileId(1), &Val::map([("Values", values(CHECKED_VALUES))]));
+    assert!(
+        r.error
+            .unwrap()
+            .message
+            .contains("nil pointer evaluating interface {}.a")
+    );
+    // ...but a nil a pipeline produced has nil fields.
+    assert_eq!(
+        out("d: {{ $x := .Values.nope }}{{ $x.a }}", CHECKED_VALUES),
+        "d: "
+    );
+    assert_eq!(out("e: {{ (.Values.nope).a }}", CHECKED_VALUES), "e: ");
+    assert_eq!(
+        out("f: {{ (index .Values \"nope\").a.b }}", CHECKED_VALUES),
+        "f: "
+    );
+    assert_eq!(
+        out(
+            "a: {{ ternary .Values.image (index .Values \"\").image true }}",
+            CHECKED_VALUES
+        ),
+        "a: map[name:x]"
+    );
+    assert_eq!(
+        out(
+            "b: {{ (index .Values \"nope\") }}|{{ .Values.nope }}|{{ toString .Values.nope }}|{{ printf \"%v\" .Values.nope }}",
+            CHECKED_VALUES
+        ),
+        "b: ||<nil>|<nil>"
+    );
+    assert_eq!(
+        out(
+            "i: {{ eq 1 nil }}{{ eq .Values.nope \"x\" }}",
+            CHECKED_VALUES
+        ),
+        "i: falsefalse"
+    );
+    assert_eq!(
+        out("m: {{ default \"x\" .Values.zero }}", CHECKED_VALUES),
+        "m: x"
+    );
+}
+
+#[test]
+fn numbers_print_like_helm() {
+    assert_eq!(
+        out(
+            "j: {{ 1000000 }} {{ .Values.big }} {{ .Values.f }} {{ .Values.big | toString }} {{ .Values.big | int }} {{ .Values.big | toYaml }} {{ .Values.f | toJson }}",
+            CHECKED_VALUES
+        ),
+        "j: 1000000 1e+06 1.5e-07 1e+06 1000000 1000000 1.5e-7"
+    );
+    assert_eq!(
+        out(
+            "l: {{ printf \"%s %d\" .Values.big .Values.big }}",
+            CHECKED_VALUES
+        ),
+        "l: %!s(float64=1e+06) %!d(float64=1e+06)"
+    );
+    assert_eq!(
+        out(
+            "n: {{ \"a  b\" | title }} {{ \"hello_world-x\" | title }}",
+            ""
+        ),
+        "n: A  B Hello_world-X"
+    );
+}
+
+#[test]
+fn to_yaml_quotes_strings_like_helm() {
+    assert_eq!(
+        out("{{ toYaml .Values.s }}", CHECKED_VALUES),
+        "a: |-\n  multi\n  line\nb: \"trailing \\nspace\"\nc: '  lead'\nd: 'x: y'\ne: '#c'\nf: '@at'\ng: \"1.5\"\nh: \"null\"\ni: it's\nj: \"\"\nk: \"a\\ttab\""
+    );
+}
+
+#[test]
+fn a_file_is_a_template_by_its_name() {
+    let mut t = Templates::new(Limits::default());
+    t.add(
+        FileId(1),
+        "demo/templates/configmap.yaml",
+        "data: {{ .Values.x }}\n",
+    )
+    .unwrap();
+    t.add(
+        FileId(2),
+        "demo/templates/deployment.yaml",
+        "checksum: {{ include (print $.Template.BasePath \"/configmap.yaml\") . | sha256sum }}",
+    )
+    .unwrap();
+    let d = Val::map([
+        ("Values", values("x: 1\n")),
+        (
+            "Template",
+            Val::map([("BasePath", Val::str("demo/templates"))]),
+        ),
+    ]);
+    let r = t.render(FileId(2), &d);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    // sha256 of "data: 1\n" (coreutils sha256sum).
+    assert_eq!(
+        r.text,
+        "checksum: 6d6db3bcfbbcd573c1437a161044639dfccce68b267eccd30a84db220009fb47"
+    );
+}
+
+#[test]
+fn deepest_allowed_nesting_fits_the_stack() {
+    // Nested parentheses and control structures just under the parser's limit, inside a
+    // define that includes itself until the evaluator stops it; run on a 2 MiB stack, the size
+    // of a test (and rayon) thread.
+    let parens = "(".repeat(45) + "include \"d\" ." + &")".repeat(45);
+    let ifs = "{{ if true }}".repeat(45);
+    let ends = "{{ end }}".repeat(45);
+    let t = format!(
+        "{{{{ define \"d\" }}}}{ifs}{{{{ {parens} }}}}{ends}{{{{ end }}}}{{{{ include \"d\" . }}}}"
+    );
+    let r = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || quick(&t, Limits::default()))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    let e = r.error.unwrap();
+    assert!(
+        e.message.contains("templates nested too deeply"),
+        "{}",
+        e.message
+    );
+}

@@ -62,6 +62,7 @@ pub(crate) fn render(t: &Templates, file: FileId, dot: &Val) -> Rendered {
         segments: out.segs,
         unresolved,
         error,
+        steps: ex.steps,
     }
 }
 
@@ -553,7 +554,8 @@ impl<'t> Exec<'t> {
             text: f.text.clone(),
         };
         let body = def.body.clone();
-        let saved = std::mem::replace(&mut self.vars, vec![(String::new(), dot.clone())]);
+        let root = self.take(dot, at)?;
+        let saved = std::mem::replace(&mut self.vars, vec![(String::new(), root)]);
         self.depth += 1;
         let r = self.list(&body, dot, &src, out);
         self.depth -= 1;
@@ -604,23 +606,18 @@ impl<'t> Exec<'t> {
             Arg::Ident(name) => self.call(name, at, rest, piped, dot, src),
             Arg::Field(chain) if is_call => {
                 let args = self.args(rest, piped, dot, src)?;
-                let recv = self.walk(dot, &chain[..chain.len() - 1], at)?.into_owned();
+                let recv = walk(dot, &chain[..chain.len() - 1], at)?;
                 self.method(&recv, &chain[chain.len() - 1], args, at)
             }
             Arg::Var(name, chain) if is_call && !chain.is_empty() => {
                 let args = self.args(rest, piped, dot, src)?;
-                let base = self.var(name, at)?;
-                let recv = self
-                    .walk(&base, &chain[..chain.len() - 1], at)?
-                    .into_owned();
+                let recv = self.var_path(name, &chain[..chain.len() - 1], at)?;
                 self.method(&recv, &chain[chain.len() - 1], args, at)
             }
             Arg::Paren(p, chain) if is_call && !chain.is_empty() => {
                 let args = self.args(rest, piped, dot, src)?;
                 let base = self.cmds(p, dot, src)?;
-                let recv = self
-                    .walk(&base, &chain[..chain.len() - 1], at)?
-                    .into_owned();
+                let recv = walk(&base, &chain[..chain.len() - 1], at)?;
                 self.method(&recv, &chain[chain.len() - 1], args, at)
             }
             _ if is_call => Err(terr(at, "can't give argument to non-function")),
@@ -646,89 +643,44 @@ impl<'t> Exec<'t> {
     fn arg(&mut self, o: &Operand, dot: &mut Val, src: &Src) -> R<Val> {
         let at = src.at(o.span);
         Ok(match &o.kind {
-            Arg::Dot => {
-                self.charge(dot, at)?;
-                dot.clone()
-            }
+            Arg::Dot => self.take(dot, at)?,
             Arg::Nil => Val::null(),
             Arg::Bool(b) => Val::bool(*b),
             Arg::Str(s) => Val::str(s.clone()),
             Arg::Char(c) => Val::int(*c as i64),
             Arg::Num(n) => number(n).ok_or_else(|| terr(at, format!("bad number syntax: {n}")))?,
-            Arg::Field(chain) => {
-                let v = self.walk(dot, chain, at)?.into_owned();
-                self.charge(&v, at)?;
-                v
-            }
-            Arg::Var(name, chain) => {
-                let base = self.var(name, at)?;
-                if chain.is_empty() {
-                    base
-                } else {
-                    self.walk(&base, chain, at)?.into_owned()
-                }
-            }
+            Arg::Field(chain) => match walk(dot, chain, at)? {
+                Cow::Borrowed(v) => self.take(v, at)?,
+                Cow::Owned(v) => v,
+            },
+            Arg::Var(name, chain) => self.var_path(name, chain, at)?,
             Arg::Ident(name) => self.call(name, at, &[], None, dot, src)?,
             Arg::Paren(p, chain) => {
                 let base = self.cmds(p, dot, src)?;
                 if chain.is_empty() {
                     base
                 } else {
-                    self.walk(&base, chain, at)?.into_owned()
+                    walk(&base, chain, at)?.into_owned()
                 }
             }
         })
     }
 
-    fn var(&mut self, name: &str, at: (FileId, Span)) -> R<Val> {
-        let v = match self.vars.iter().rev().find(|(n, _)| n == name) {
-            Some((_, v)) => v.clone(),
-            None => return Err(terr(at, format!("undefined variable: ${name}"))),
-        };
-        self.charge(&v, at)?;
-        Ok(v)
+    /// A copy of `v`, charged before it is made (so a value too large to copy is never copied).
+    fn take(&mut self, v: &Val, at: (FileId, Span)) -> R<Val> {
+        self.charge(v, at)?;
+        Ok(v.clone())
     }
 
-    /// Follow `.a.b` from `base` without copying what is passed through.
-    fn walk<'a>(&mut self, base: &'a Val, chain: &[String], at: (FileId, Span)) -> R<Cow<'a, Val>> {
-        let mut cur = base;
-        for (i, name) in chain.iter().enumerate() {
-            match &cur.v {
-                Value::Map(m) => match m.get(name) {
-                    Some(v) => cur = v,
-                    None if is_files_method(name) => {
-                        let v = self.method(cur, name, Vec::new(), at)?;
-                        return self
-                            .walk(&v, &chain[i + 1..], at)
-                            .map(|c| Cow::Owned(c.into_owned()));
-                    }
-                    None => {
-                        // Helm's missingkey=zero: a missing key is nil, and a field of nil an error.
-                        if let Some(next) = chain.get(i + 1) {
-                            return Err(terr(
-                                at,
-                                format!("nil pointer evaluating interface {{}}.{next}"),
-                            ));
-                        }
-                        return Ok(Cow::Owned(Val::null()));
-                    }
-                },
-                Value::Unknown(why) => return Ok(Cow::Owned(Val::unknown(why.clone()))),
-                Value::Null => {
-                    return Err(terr(
-                        at,
-                        format!("nil pointer evaluating interface {{}}.{name}"),
-                    ));
-                }
-                _ => {
-                    return Err(terr(
-                        at,
-                        format!("can't evaluate field {name} in type {}", cur.kind()),
-                    ));
-                }
-            }
-        }
-        Ok(Cow::Borrowed(cur))
+    /// `$name.a.b`, copied (and charged) once.
+    fn var_path(&mut self, name: &str, chain: &[String], at: (FileId, Span)) -> R<Val> {
+        let Some(i) = self.vars.iter().rposition(|(n, _)| n == name) else {
+            return Err(terr(at, format!("undefined variable: ${name}")));
+        };
+        let left = self.t.limits.max_steps.saturating_sub(self.steps) + 1;
+        let size = size_capped(walk(&self.vars[i].1, chain, at)?.as_ref(), left);
+        self.step(size, at)?;
+        Ok(walk(&self.vars[i].1, chain, at)?.into_owned())
     }
 
     /// Methods Helm's objects have: `.Files.Get/Glob/AsConfig/AsSecrets/Lines`,
@@ -747,6 +699,9 @@ impl<'t> Exec<'t> {
             ));
         }
         let arg0 = args.first().and_then(|a| a.as_str().map(str::to_string));
+        if let Some(v) = files_method(recv, name, arg0.as_deref()) {
+            return Ok(v);
+        }
         match (name, &recv.v) {
             ("Has", Value::List(l)) => {
                 Ok(Val::bool(arg0.is_some_and(|a| {
@@ -756,46 +711,6 @@ impl<'t> Exec<'t> {
             // Without a list of API versions in `dot`, assume the cluster has them (helm
             // template's built-in set covers the core APIs charts check).
             ("Has", _) => Ok(Val::bool(true)),
-            ("Get" | "GetBytes", Value::Map(m)) => Ok(match arg0.and_then(|p| m.get(&p)) {
-                Some(v) => v.clone(),
-                None => Val::str(""),
-            }),
-            ("Lines", Value::Map(m)) => Ok(match arg0.and_then(|p| m.get(&p)) {
-                Some(v) => {
-                    let s = v.as_str().unwrap_or("");
-                    let s = s.strip_suffix('\n').unwrap_or(s);
-                    Val::list(
-                        s.split('\n')
-                            .map(|l| Val::with_origin(Value::Str(l.to_string()), v.origin))
-                            .collect(),
-                    )
-                }
-                None => Val::list(Vec::new()),
-            }),
-            ("Glob", Value::Map(m)) => {
-                let pat = arg0.unwrap_or_default();
-                Ok(Val::new(Value::Map(
-                    m.iter()
-                        .filter(|(k, _)| funcs::glob_match(&pat, k))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                )))
-            }
-            ("AsConfig" | "AsSecrets", Value::Map(m)) => {
-                let secrets = name == "AsSecrets";
-                let mut out = BTreeMap::new();
-                for (k, v) in m {
-                    let base = k.rsplit('/').next().unwrap_or(k).to_string();
-                    let s = v.as_str().unwrap_or("");
-                    let s = if secrets {
-                        funcs::b64enc(s.as_bytes())
-                    } else {
-                        s.to_string()
-                    };
-                    out.insert(base, Val::with_origin(Value::Str(s), v.origin));
-                }
-                Ok(super::yaml_out::to_yaml(&Val::new(Value::Map(out))))
-            }
             (_, Value::Unknown(w)) => Ok(Val::unknown(w.clone())),
             _ => Ok(Val::unknown(format!(
                 "method {name} not supported on {}",
@@ -1019,6 +934,92 @@ fn find_unknown(v: &Val) -> Option<&str> {
         }
     }
     None
+}
+
+/// Follow `.a.b` from `base` without copying what is passed through.
+fn walk<'a>(base: &'a Val, chain: &[String], at: (FileId, Span)) -> R<Cow<'a, Val>> {
+    let mut cur = base;
+    for (i, name) in chain.iter().enumerate() {
+        match &cur.v {
+            Value::Map(m) => match m.get(name) {
+                Some(v) => cur = v,
+                None if is_files_method(name) => {
+                    let v = files_method(cur, name, None).unwrap_or_default();
+                    return walk(&v, &chain[i + 1..], at).map(|c| Cow::Owned(c.into_owned()));
+                }
+                None => {
+                    // Helm's missingkey=zero: a missing key is nil, and a field of nil an error.
+                    if let Some(next) = chain.get(i + 1) {
+                        return Err(terr(
+                            at,
+                            format!("nil pointer evaluating interface {{}}.{next}"),
+                        ));
+                    }
+                    return Ok(Cow::Owned(Val::null()));
+                }
+            },
+            Value::Unknown(why) => return Ok(Cow::Owned(Val::unknown(why.clone()))),
+            // A nil that a pipeline produced (a variable, a function's result) has no fields and
+            // gives nil, as in Go; a missing key inside one chain errors above.
+            Value::Null => return Ok(Cow::Owned(Val::null())),
+            _ => {
+                return Err(terr(
+                    at,
+                    format!("can't evaluate field {name} in type {}", cur.kind()),
+                ));
+            }
+        }
+    }
+    Ok(Cow::Borrowed(cur))
+}
+
+/// `.Files` methods on the map of chart files: `Get`, `GetBytes`, `Lines`, `Glob`,
+/// `AsConfig`, `AsSecrets`. `None` when `name` is not one of them.
+fn files_method(recv: &Val, name: &str, arg0: Option<&str>) -> Option<Val> {
+    let Value::Map(m) = &recv.v else { return None };
+    Some(match name {
+        "Get" | "GetBytes" => match arg0.and_then(|p| m.get(p)) {
+            Some(v) => v.clone(),
+            None => Val::str(""),
+        },
+        "Lines" => match arg0.and_then(|p| m.get(p)) {
+            Some(v) => {
+                let s = v.as_str().unwrap_or("");
+                let s = s.strip_suffix('\n').unwrap_or(s);
+                Val::list(
+                    s.split('\n')
+                        .map(|l| Val::with_origin(Value::Str(l.to_string()), v.origin))
+                        .collect(),
+                )
+            }
+            None => Val::list(Vec::new()),
+        },
+        "Glob" => {
+            let pat = arg0.unwrap_or_default();
+            Val::new(Value::Map(
+                m.iter()
+                    .filter(|(k, _)| funcs::glob_match(pat, k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ))
+        }
+        "AsConfig" | "AsSecrets" => {
+            let secrets = name == "AsSecrets";
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                let base = k.rsplit('/').next().unwrap_or(k).to_string();
+                let s = v.as_str().unwrap_or("");
+                let s = if secrets {
+                    funcs::b64enc(s.as_bytes())
+                } else {
+                    s.to_string()
+                };
+                out.insert(base, Val::with_origin(Value::Str(s), v.origin));
+            }
+            super::yaml_out::to_yaml(&Val::new(Value::Map(out)))
+        }
+        _ => return None,
+    })
 }
 
 fn is_files_method(name: &str) -> bool {

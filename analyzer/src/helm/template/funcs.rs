@@ -550,6 +550,119 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             None => "illegal base64 data".to_string(),
         }),
         "sha256sum" => str1(&a, name, |s| digest::hex(&digest::sha256(s.as_bytes()))),
+        // Go's `path` package (chart paths always use `/`).
+        "base" => str1(&a, name, |p| path_base(p).to_string()),
+        "dir" => str1(&a, name, path_dir),
+        "ext" => str1(&a, name, |p| {
+            let b = path_base(p);
+            b.rfind('.').map_or(String::new(), |i| b[i..].to_string())
+        }),
+        "clean" => str1(&a, name, path_clean),
+        "isAbs" => want(&a, 1, name).map(|_| Val::bool(strval(&a[0]).starts_with('/'))),
+        "camelcase" => str1(&a, name, |s| {
+            s.split(['_', '-', ' '])
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect()
+        }),
+        "abbrev" => want(&a, 2, name).map(|_| {
+            let w = to_i64(&a[0]);
+            let s = strval(&a[1]);
+            if w < 4 || s.chars().count() as i64 <= w {
+                str_from(s, &a[1])
+            } else {
+                let keep: String = s.chars().take((w - 3) as usize).collect();
+                str_from(keep + "...", &a[1])
+            }
+        }),
+        "splitn" => want(&a, 3, name).map(|_| {
+            let (sep, n, s) = (strval(&a[0]), to_i64(&a[1]), strval(&a[2]));
+            let parts: Vec<String> = if n < 0 {
+                go_split(&s, &sep)
+            } else if sep.is_empty() {
+                go_split(&s, &sep).into_iter().take(n as usize).collect()
+            } else {
+                s.splitn(n as usize, sep.as_str())
+                    .map(str::to_string)
+                    .collect()
+            };
+            Val::new(Value::Map(
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("_{i}"), Val::str(p)))
+                    .collect(),
+            ))
+        }),
+        "regexQuoteMeta" => str1(&a, name, regex::escape),
+        "seq" | "untilStep" => {
+            let (start, stop, step) = match (name, a.len()) {
+                ("untilStep", 3) => (to_i64(&a[0]), to_i64(&a[1]), to_i64(&a[2])),
+                ("seq", 1) => (1, to_i64(&a[0]) + 1, 1),
+                ("seq", 2) => {
+                    let (x, y) = (to_i64(&a[0]), to_i64(&a[1]));
+                    (
+                        x,
+                        if y >= x { y + 1 } else { y - 1 },
+                        if y >= x { 1 } else { -1 },
+                    )
+                }
+                ("seq", 3) => {
+                    let (x, st, y) = (to_i64(&a[0]), to_i64(&a[1]), to_i64(&a[2]));
+                    (x, if st > 0 { y + 1 } else { y - 1 }, st)
+                }
+                _ => return Some(Err(format!("wrong number of args for {name}"))),
+            };
+            let count = if step == 0 {
+                0
+            } else {
+                (stop.saturating_sub(start) / step).max(0)
+            };
+            if count > 1_000_000 {
+                return Some(Err(format!("{name}: too many items")));
+            }
+            let items: Vec<Val> = (0..count).map(|i| Val::int(start + i * step)).collect();
+            if name == "seq" {
+                Ok(Val::str(
+                    items.iter().map(strval).collect::<Vec<_>>().join(" "),
+                ))
+            } else {
+                Ok(Val::list(items))
+            }
+        }
+        "slice" => want_min(&a, 1, name).and_then(|_| {
+            let idx: Vec<i64> = a[1..].iter().map(to_i64).collect();
+            let len = match &a[0].v {
+                Value::Str(s) => s.len(),
+                Value::List(l) => l.len(),
+                _ => return Err(format!("can't slice item of type {}", a[0].kind())),
+            } as i64;
+            let lo = idx.first().copied().unwrap_or(0);
+            let hi = idx.get(1).copied().unwrap_or(len);
+            if lo < 0 || hi < lo || hi > len {
+                return Err(format!("slice index out of range: {lo}:{hi}"));
+            }
+            Ok(match &a[0].v {
+                Value::Str(s) => str_from(
+                    s.get(lo as usize..hi as usize).unwrap_or("").to_string(),
+                    &a[0],
+                ),
+                Value::List(l) => Val::list(l[lo as usize..hi as usize].to_vec()),
+                _ => Val::null(),
+            })
+        }),
+        "html" => Ok(Val::str(
+            sprint(&a, false)
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&#34;")
+                .replace('\'', "&#39;"),
+        )),
         "toStrings" => want(&a, 1, name).map(|_| match &a[0].v {
             Value::List(l) => Val::list(l.iter().map(|v| Val::str(strval(v))).collect()),
             _ => Val::list(vec![Val::str(strval(&a[0]))]),
@@ -571,6 +684,46 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         _ => return None,
     };
     Some(r)
+}
+
+fn path_base(p: &str) -> &str {
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return if p.is_empty() { "." } else { "/" };
+    }
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+fn path_dir(p: &str) -> String {
+    match p.rfind('/') {
+        Some(i) => path_clean(&p[..=i]),
+        None => ".".to_string(),
+    }
+}
+
+/// Go's `path.Clean`.
+fn path_clean(p: &str) -> String {
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let body = parts.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
+    }
 }
 
 fn is_go_space(c: char) -> bool {
@@ -666,7 +819,13 @@ fn title(s: &str) -> String {
         } else {
             out.push(c);
         }
-        prev_letter = !c.is_whitespace() && !c.is_ascii_punctuation() || c == '\'';
+        // Go's strings.Title: ASCII letters, digits and `_` continue a word; other ASCII
+        // characters and spaces separate words.
+        prev_letter = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
+        } else {
+            !c.is_whitespace()
+        };
     }
     out
 }

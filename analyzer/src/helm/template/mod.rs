@@ -32,6 +32,10 @@ use crate::span::Span;
 /// Longest string one `fmt`-style print builds before it is cut (the output cap applies after).
 pub(crate) const MAX_PRINT: usize = 4 << 20;
 
+/// Stack of the thread a render runs on: room for [`Limits`]' deepest nesting in a debug
+/// build.
+pub const RENDER_STACK: usize = 64 << 20;
+
 /// Bounds on one render, so no template can hang or exhaust memory.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -99,6 +103,8 @@ pub struct Rendered {
     pub unresolved: Vec<Unresolved>,
     /// Set when rendering stopped (`text` then holds the output up to there).
     pub error: Option<TemplateError>,
+    /// Evaluation steps used (see [`Limits::max_steps`]).
+    pub steps: u64,
 }
 
 impl Rendered {
@@ -191,6 +197,16 @@ impl Templates {
         };
         let toks = lex::lex(text).map_err(|le| e(le.span, le.message))?;
         let parsed = parse::parse(&toks).map_err(|pe| e(pe.span, pe.message))?;
+        let root = Arc::new(parsed.root);
+        // Each file is itself a template named by its path (`include (print
+        // $.Template.BasePath "/configmap.yaml") . | sha256sum`).
+        self.defines.insert(
+            name.to_string(),
+            DefineTpl {
+                file,
+                body: root.clone(),
+            },
+        );
         for d in parsed.defines {
             self.defines.insert(
                 d.name,
@@ -205,7 +221,7 @@ impl Templates {
             FileTpl {
                 name: name.to_string(),
                 text: Arc::from(text),
-                root: Arc::new(parsed.root),
+                root,
             },
         );
         Ok(())
@@ -225,7 +241,28 @@ impl Templates {
     /// Capabilities, Template, Files) and return the output with its source map. `.Files` is a
     /// map from chart-relative path to file content (`.Files.Get`, `.Glob`, `.AsConfig`,
     /// `.Lines` read it). An unknown file renders empty with an error.
+    ///
+    /// The evaluator recurses on the template's nesting, so it runs on its own thread with a
+    /// [`RENDER_STACK`] stack (reserved, not committed, until used): a render never overflows
+    /// the caller's stack, whatever thread (a rayon worker...) calls it.
     pub fn render(&self, file: FileId, dot: &Val) -> Rendered {
-        eval::render(self, file, dot)
+        let run = || eval::render(self, file, dot);
+        std::thread::scope(|s| {
+            match std::thread::Builder::new()
+                .name("helm-template".into())
+                .stack_size(RENDER_STACK)
+                .spawn_scoped(s, run)
+            {
+                Ok(h) => h.join().unwrap_or_else(|_| Rendered {
+                    error: Some(TemplateError {
+                        file,
+                        span: Span::default(),
+                        message: "template evaluation failed".into(),
+                    }),
+                    ..Rendered::default()
+                }),
+                Err(_) => eval::render(self, file, dot),
+            }
+        })
     }
 }

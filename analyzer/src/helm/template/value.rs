@@ -345,11 +345,15 @@ pub fn json_float(f: f64) -> String {
     }
     let a = f.abs();
     if a != 0.0 && !(1e-6..1e21).contains(&a) {
+        // encoding/json writes `1e+21` and `1e-7` (no zero padding of a negative exponent).
         let e = format!("{f:e}");
         let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
         let exp: i32 = exp.parse().unwrap_or(0);
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mant}e{sign}{:02}", exp.abs())
+        if exp < 0 {
+            format!("{mant}e-{}", exp.abs())
+        } else {
+            format!("{mant}e+{exp:02}")
+        }
     } else {
         format!("{f}")
     }
@@ -410,7 +414,8 @@ pub fn size_capped(v: &Val, cap: u64) -> u64 {
         match &x.v {
             Value::List(items) => stack.extend(items.iter()),
             Value::Map(m) => stack.extend(m.values()),
-            Value::Str(s) => n += (s.len() / 64) as u64,
+            // Copying a string is one allocation: charge it lightly, per KiB.
+            Value::Str(s) => n += (s.len() / 1024) as u64,
             _ => {}
         }
     }
@@ -450,6 +455,8 @@ mod tests {
         assert_eq!(go_float(1234567.0), "1.234567e+06");
         assert_eq!(json_float(1000000.0), "1000000");
         assert_eq!(json_float(1.5), "1.5");
+        assert_eq!(json_float(1.5e-7), "1.5e-7");
+        assert_eq!(json_float(1e21), "1e+21");
     }
 
     #[test]
