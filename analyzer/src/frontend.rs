@@ -165,8 +165,8 @@ mod tests {
             GoMod | GoVendorModules | GoSource => Some(Language::Go),
             PythonRequirements | PythonProject | Python => Some(Language::Python),
             Dockerfile | Yaml | Kustomization | Skaffold | Compose | Workflow | HelmChart
-            | HelmTemplate | HelmValues | HelmFile | HelmArchive | Makefile | ShellScript | Wasm
-            | Bake | JvmBuild | BuildpacksProject => None,
+            | HelmTemplate | HelmValues | HelmFile | HelmArchive | Makefile | ShellScript
+            | Wasm | Bake | JvmBuild | BuildpacksProject => None,
         }
     }
 

@@ -476,14 +476,17 @@ fn files_and_capabilities() {
 fn unknown_values_print_a_placeholder_and_take_the_false_branch() {
     let t = "a: {{ lookup \"v1\" \"Secret\" \"ns\" \"x\" }}\n{{ if (lookup \"v1\" \"Secret\" \"ns\" \"x\") }}yes{{ else }}no{{ end }}\nb: {{ randAlphaNum 5 | quote }}\nc: {{ frobnicate 1 }}";
     let r = only(t, "");
+    // `lookup` reads as empty, as `helm template` has it without a cluster (and is noted);
+    // randomness and unknown functions are unresolved.
     assert_eq!(
         r.text,
-        format!("a: {UNRESOLVED}\nno\nb: {UNRESOLVED}\nc: {UNRESOLVED}")
+        format!("a: map[]\nno\nb: {UNRESOLVED}\nc: {UNRESOLVED}")
     );
     let reasons: Vec<&str> = r.unresolved.iter().map(|u| u.reason.as_str()).collect();
     assert!(reasons.iter().any(|r| r.contains("lookup")), "{reasons:?}");
+    // The condition on an empty `lookup` is decided (false), as helm decides it.
     assert!(
-        reasons
+        !reasons
             .iter()
             .any(|r| r.starts_with("condition not decided")),
         "{reasons:?}"
@@ -506,9 +509,9 @@ fn unknown_values_print_a_placeholder_and_take_the_false_branch() {
     let c = r
         .unresolved
         .iter()
-        .find(|u| u.reason.starts_with("condition"))
+        .find(|u| u.reason.contains("lookup"))
         .unwrap();
-    assert!(t[c.span.start..c.span.end].starts_with("{{ if (lookup"));
+    assert!(t[c.span.start..c.span.end].contains("lookup"));
 }
 
 #[test]
@@ -654,10 +657,7 @@ fn hostile_templates_stop_quickly_with_an_error() {
 
 #[test]
 fn unknown_values_inside_containers_print_placeholders() {
-    let r = only(
-        "{{ dict \"a\" (lookup \"v1\" \"Secret\" \"\" \"\") \"b\" 1 | toYaml }}",
-        "",
-    );
+    let r = only("{{ dict \"a\" (randAlphaNum 8) \"b\" 1 | toYaml }}", "");
     assert_eq!(r.text, format!("a: {UNRESOLVED}\nb: 1"));
     let v = Val::unknown("x");
     assert_eq!(v.truth(), None);

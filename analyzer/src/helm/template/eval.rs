@@ -260,7 +260,6 @@ fn terr(at: (FileId, Span), message: impl Into<String>) -> TemplateError {
 
 /// Functions whose result depends on a cluster, the clock or randomness.
 const NOT_STATIC: &[&str] = &[
-    "lookup",
     "randAlphaNum",
     "randAlpha",
     "randNumeric",
@@ -757,6 +756,16 @@ impl<'t> Exec<'t> {
         let mut args = self.args(ops, piped, dot, src)?;
         // Unknowns are recorded where they are used (printed, tested, ranged over, or written
         // into a string), so an unused `lookup` reports nothing.
+        // `helm template` has no cluster either: its `lookup` returns an empty map, and charts
+        // are written for that (a generated secret when none exists yet). Read it the same way,
+        // and say so.
+        if name == "lookup" {
+            self.unresolved(
+                at,
+                "`lookup` reads the live cluster: read as empty, as `helm template` does",
+            );
+            return Ok(Val::map(Vec::<(String, Val)>::new()));
+        }
         if NOT_STATIC.contains(&name) {
             let why = format!(
                 "`{name}` is not known statically (needs a cluster, the clock or randomness)"
