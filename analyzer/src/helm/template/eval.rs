@@ -957,12 +957,16 @@ fn walk<'a>(base: &'a Val, chain: &[String], at: (FileId, Span)) -> R<Cow<'a, Va
                     return walk(&v, &chain[i + 1..], at).map(|c| Cow::Owned(c.into_owned()));
                 }
                 None => {
-                    // Helm's missingkey=zero: a missing key is nil, and a field of nil an error.
-                    if let Some(next) = chain.get(i + 1) {
-                        return Err(terr(
-                            at,
-                            format!("nil pointer evaluating interface {{}}.{next}"),
-                        ));
+                    // Helm's missingkey=zero: a missing key is nil, and a field of nil stops
+                    // helm ("nil pointer evaluating interface {}.x"). Such charts expect values
+                    // given at install (`-f`, `--set`); rather than lose every object after
+                    // that line, the field is unresolved, noted where it is used, and the
+                    // workload's confidence says so.
+                    if chain.get(i + 1).is_some() {
+                        return Ok(Cow::Owned(Val::unknown(format!(
+                            "`.{}` is not set: the chart expects it from values given at install (pass them with `--helm-values`)",
+                            chain[..=i + 1].join(".")
+                        ))));
                     }
                     return Ok(Cow::Owned(Val::null()));
                 }
