@@ -247,3 +247,24 @@ fn scratch_writes_are_warnings_and_a_shell_exec_probe_is_two_findings() {
         "render.yaml:18",
     );
 }
+
+#[test]
+fn a_workload_that_is_only_shell_in_a_utility_image_is_blocked_beside_an_app_a_warning() {
+    let report = common::scan_files(&[(
+        "k8s/jobs.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: smoke\nspec:\n  containers:\n    - name: wget\n      image: busybox:1.36\n      command: ['wget', 'web:80']\n  restartPolicy: Never\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1\n        - name: tail\n          image: busybox:1.36\n          args: ['tail', '-f', '/logs/app.log']\n",
+    )]);
+    // The busybox Pod is nothing but commands in a native utility image: no code to build.
+    let smoke = workload(&report, "Pod/default/smoke");
+    assert_eq!(smoke["verdict"], "blocked");
+    has(
+        smoke,
+        "shell-command",
+        "WM325",
+        "blocker",
+        "k8s/jobs.yaml:8",
+    );
+    // Beside the application, the same image is a step to move out of the pod: a warning.
+    let web = workload(&report, "Deployment/default/web");
+    has(web, "shell-command", "WM325", "warning", "k8s/jobs.yaml:23");
+}

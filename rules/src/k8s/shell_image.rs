@@ -1,7 +1,10 @@
 //! `WM325` shell-image: a container runs a shell-utility or bare Linux distribution image.
 
-use crate::k8s::images::judge;
-use crate::{ImageCx, Rule, RuleMeta, Sink, declare_rule};
+use analyzer::k8s::ContainerRole;
+
+use crate::k8s::common::role_word;
+use crate::k8s::images::{judge, rule_of};
+use crate::{ImageCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -25,6 +28,12 @@ declare_rule! {
     ///     command: ["chown", "-R", "1000:1000", "/data"]
     /// ```
     ///
+    /// When such images are the workload's only program (every main container runs one: a
+    /// `helm test` Pod running `wget` in busybox, a Job running `kubectl` in `bitnami/kubectl`),
+    /// there is no code of the workload's own to build for Wasm at all: the finding is a blocker
+    /// (docs/categories.md, "Severity policy"). Beside an application container, or as an init
+    /// step, it stays a warning.
+    ///
     /// ## How to fix
     /// Do the step in the application or in a Job. Where the pod keeps it, validate that your
     /// shim runs Linux containers beside Wasm ones.
@@ -45,6 +54,49 @@ impl Rule for ShellImage {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
-        judge(cx, sink, &Self::META);
+        if !is_the_program(cx) {
+            judge(cx, sink, &Self::META);
+            return;
+        }
+        let c = cx.container;
+        let written = c.image.as_deref().unwrap_or_default();
+        let Some(info) = analyzer::images::lookup(written) else {
+            return;
+        };
+        sink.report(
+            cx.file,
+            cx.span,
+            format!(
+                "{} `{}` runs `{written}` ({}), {}; it is all the workload runs, so there is no code of its own to build for Wasm",
+                role_word(c.role),
+                c.name,
+                info.name,
+                info.reason
+            ),
+        )
+        .severity(Severity::Blocker)
+        .help(format!(
+            "rewrite the step as a program (code in the service it serves, or a Wasm component of its own), or keep this workload on Linux; {}",
+            info.alternative
+        ));
     }
+}
+
+/// True when every main container of the workload runs a shell-utility, distribution or
+/// client-tool image, and `cx`'s container is one of them: those commands are the whole
+/// workload.
+fn is_the_program(cx: &ImageCx<'_>) -> bool {
+    let shell = |image: Option<&str>| {
+        image
+            .and_then(analyzer::images::lookup)
+            .is_some_and(|i| rule_of(i) == Some(ShellImage::META.code))
+    };
+    cx.container.role == ContainerRole::Main
+        && shell(cx.container.image.as_deref())
+        && cx
+            .workload
+            .containers
+            .iter()
+            .filter(|c| c.role == ContainerRole::Main)
+            .all(|c| shell(c.image.as_deref()))
 }
