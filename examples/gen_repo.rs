@@ -1,9 +1,12 @@
 //! Generate a synthetic repository for benchmarks: `cargo run --release --example gen_repo -- OUT N
 //! [mixed]`.
 //!
-//! With `mixed`, every Python service also gets its `app.py` and `requirements.txt`, and the JVM
-//! services become Go services (`go.mod`, `main.go`, a `go build` Dockerfile), so the Go and
-//! Python front-ends have sources to read (the tree then holds more than N files).
+//! With `mixed`, every Python service also gets its `app.py` and `requirements.txt`, the JVM
+//! services become Go services (`go.mod`, `main.go`, a `go build` Dockerfile), every eighth
+//! service is a Node service (`package.json`, `package-lock.json`, `server.js`), and every
+//! hundred services share a Helm chart (helpers, `range`, conditionals) deploying ten of them,
+//! so the Go, Python and Node front-ends and the chart reader have work (the tree then holds
+//! more than N files).
 //!
 //! Writes N files: for every service a directory with a multi-stage Dockerfile and a manifest
 //! holding a Deployment and a Service (plus, every 7th, a StatefulSet with a volume claim and a
@@ -30,10 +33,23 @@ fn main() -> std::io::Result<()> {
         let dir = out.join(format!("services/svc{i:05}"));
         std::fs::create_dir_all(&dir)?;
         let go = mixed && i % 4 == 3;
+        let node = mixed && i % 8 == 1;
         std::fs::write(
             dir.join("Dockerfile"),
-            if go { go_dockerfile(i) } else { dockerfile(i) },
+            if go {
+                go_dockerfile(i)
+            } else if node {
+                node_dockerfile(i)
+            } else {
+                dockerfile(i)
+            },
         )?;
+        if node {
+            std::fs::write(dir.join("package.json"), node_package(i))?;
+            std::fs::write(dir.join("package-lock.json"), node_lock(i))?;
+            std::fs::write(dir.join("server.js"), NODE_SERVER)?;
+            extra += 3;
+        }
         std::fs::write(dir.join("deploy.yaml"), manifest(i))?;
         if mixed && i % 4 == 2 {
             std::fs::write(dir.join("app.py"), PY_APP)?;
@@ -60,6 +76,11 @@ fn main() -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("kustomization.yaml"), k)?;
     }
+    if mixed {
+        for chunk in 0..services.div_ceil(100) {
+            extra += write_chart(&out.join(format!("charts/c{chunk:03}")), chunk)?;
+        }
+    }
     eprintln!(
         "wrote {} files for {services} services under {}",
         services * 2 + services.div_ceil(100) + extra,
@@ -71,6 +92,54 @@ fn main() -> std::io::Result<()> {
 const PY_APP: &str = "import os\nimport threading\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get('/healthz')\ndef health():\n    return 'ok'\n\n\n@app.get('/')\ndef index():\n    t = threading.Thread(target=print)\n    t.start()\n    return os.environ.get('GREETING', 'hello')\n";
 
 const GO_MAIN: &str = "package main\n\nimport (\n\t\"database/sql\"\n\t\"net/http\"\n\t\"os/signal\"\n\t\"syscall\"\n\t\"os\"\n\n\t_ \"github.com/lib/pq\"\n)\n\nfunc main() {\n\tdb, _ := sql.Open(\"postgres\", os.Getenv(\"DSN\"))\n\tdefer db.Close()\n\tc := make(chan os.Signal, 1)\n\tsignal.Notify(c, syscall.SIGTERM)\n\thttp.HandleFunc(\"/\", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(\"ok\")) })\n\t_ = http.ListenAndServe(\":8080\", nil)\n}\n";
+
+const NODE_SERVER: &str = "const express = require('express');\nconst { execFile } = require('child_process');\n\nconst app = express();\napp.get('/healthz', (req, res) => res.send('ok'));\napp.get('/', (req, res) => execFile('date', (err, out) => res.send(out)));\nprocess.on('SIGTERM', () => process.exit(0));\napp.listen(process.env.PORT || 8080);\n";
+
+fn node_package(i: usize) -> String {
+    format!(
+        "{{\n  \"name\": \"svc{i:05}\",\n  \"version\": \"1.0.0\",\n  \"main\": \"server.js\",\n  \"scripts\": {{ \"start\": \"node server.js\" }},\n  \"dependencies\": {{ \"express\": \"^4.19.2\", \"bcrypt\": \"^5.1.1\" }}\n}}\n"
+    )
+}
+
+fn node_lock(i: usize) -> String {
+    format!(
+        "{{\n  \"name\": \"svc{i:05}\",\n  \"version\": \"1.0.0\",\n  \"lockfileVersion\": 3,\n  \"packages\": {{\n    \"\": {{ \"name\": \"svc{i:05}\", \"dependencies\": {{ \"express\": \"^4.19.2\", \"bcrypt\": \"^5.1.1\" }} }},\n    \"node_modules/express\": {{ \"version\": \"4.19.2\" }},\n    \"node_modules/bcrypt\": {{ \"version\": \"5.1.1\", \"hasInstallScript\": true }}\n  }}\n}}\n"
+    )
+}
+
+fn node_dockerfile(i: usize) -> String {
+    format!(
+        "# service {i}\nFROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY server.js ./\nCMD [\"node\", \"server.js\"]\nEXPOSE 8080\n"
+    )
+}
+
+/// A chart deploying ten services from its values, in the usual shape; returns the files written.
+fn write_chart(dir: &std::path::Path, chunk: usize) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir.join("templates"))?;
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: c{chunk:03}\nversion: 0.1.0\nappVersion: \"1.0.0\"\n"),
+    )?;
+    let mut values = String::from("image:\n  registry: ghcr.io/acme\n  tag: \"\"\nservices:\n");
+    for k in 0..10 {
+        let _ = write!(
+            values,
+            "  - name: app{k}\n    port: {}\n    persistence: {}\n",
+            8000 + k,
+            k % 3 == 0
+        );
+    }
+    std::fs::write(dir.join("values.yaml"), values)?;
+    std::fs::write(
+        dir.join("templates/_helpers.tpl"),
+        "{{- define \"c.fullname\" -}}\n{{- printf \"%s-%s\" .Release.Name .Chart.Name | trunc 63 | trimSuffix \"-\" }}\n{{- end }}\n{{- define \"c.labels\" -}}\napp.kubernetes.io/instance: {{ .Release.Name }}\nhelm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}\n{{- end }}\n",
+    )?;
+    std::fs::write(
+        dir.join("templates/deployments.yaml"),
+        "{{- range .Values.services }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"c.fullname\" $ }}-{{ .name }}\n  labels:\n    {{- include \"c.labels\" $ | nindent 4 }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: {{ .name }}\n          image: \"{{ $.Values.image.registry }}/{{ .name }}:{{ $.Values.image.tag | default $.Chart.AppVersion }}\"\n          ports:\n            - containerPort: {{ .port }}\n          {{- if .persistence }}\n          volumeMounts:\n            - name: data\n              mountPath: /data\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: {{ .name }}-data\n          {{- end }}\n{{- end }}\n",
+    )?;
+    Ok(4)
+}
 
 fn go_dockerfile(i: usize) -> String {
     format!(
