@@ -1,0 +1,218 @@
+//! Which workloads run a Node package: those with a Dockerfile whose final image runs Node (a
+//! `node` base, `CMD ["node", ...]`, `npm start`) and whose stages reaching it copy the
+//! package in. The package is the one the `COPY` sources come from (`COPY package*.json ./`,
+//! `COPY src ./src`), read from the Dockerfile's directory, then from the repository root (the
+//! two usual build contexts); a `COPY . .` falls back to the innermost package around the
+//! Dockerfile, or the only package under it. The link names the install (`npm ci`, `yarn
+//! install`, `pnpm install`) or, without one, the start command.
+//!
+//! A Node build stage whose output is served by another runtime (a single-page app built with
+//! `npm run build` and copied into nginx) is not linked: its package never runs on the server.
+
+use std::collections::BTreeMap;
+
+use crate::build_config::{dir_of, join};
+use crate::dockerfile::{Dockerfile, InstructionKind, Language};
+use crate::golang::within;
+use crate::link::Link;
+use crate::repo::Repo;
+use crate::source::FileId;
+use crate::span::Span;
+
+/// What a Dockerfile's Node build links: the packages and the span to show.
+struct Built {
+    packages: Vec<usize>,
+    span: Span,
+    /// `npm ci`, `yarn install`... or the start command, as the link says it.
+    what: String,
+}
+
+/// Attach Node packages to the workloads (`Workload::node_packages`), with `linked_by`.
+pub fn link(repo: &mut Repo) {
+    if repo.node.packages.is_empty() {
+        return;
+    }
+    let mut by_dockerfile: BTreeMap<FileId, Option<Built>> = BTreeMap::new();
+    for &df in &repo.dockerfiles {
+        by_dockerfile.insert(df, built_by(repo, df));
+    }
+    let mut per_workload: Vec<Vec<(usize, Link)>> = Vec::new();
+    for w in &repo.workloads {
+        let mut found: Vec<(usize, Link)> = Vec::new();
+        for df in &w.dockerfiles {
+            let Some(Some(b)) = by_dockerfile.get(df) else {
+                continue;
+            };
+            for &i in &b.packages {
+                if found.iter().any(|(p, _)| *p == i) {
+                    continue;
+                }
+                let p = &repo.node.packages[i];
+                let shown = if p.dir.is_empty() { "." } else { &p.dir };
+                found.push((
+                    i,
+                    Link {
+                        from: *df,
+                        to: p.file,
+                        linked_by: format!(
+                            "{} ({} of Node package `{}` copied from `{shown}`)",
+                            repo.file_line(*df, b.span),
+                            b.what,
+                            p.name(repo)
+                        ),
+                    },
+                ));
+            }
+        }
+        per_workload.push(found);
+    }
+    for (w, found) in repo.workloads.iter_mut().zip(per_workload) {
+        for (i, link) in found {
+            let p = &repo.node.packages[i];
+            w.sources.insert(p.file);
+            w.sources.extend(p.lock.as_ref().map(|(f, _)| *f));
+            w.sources.extend(p.binding_gyp);
+            w.sources.extend(p.sources.iter().map(|(f, _)| *f));
+            if !w.links.contains(&link) {
+                w.links.push(link);
+            }
+            w.node_packages.push(i);
+        }
+    }
+}
+
+/// The packages a Dockerfile copies into a final image that runs Node.
+fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
+    let parsed = repo.parsed_dockerfiles.get(&df)?;
+    if parsed.language_runtime().language != Language::Node {
+        return None;
+    }
+    let (span, what) = install_or_start(parsed)?;
+    let mut sources: Vec<String> = Vec::new();
+    for i in parsed.contributing_stages() {
+        let Some(stage) = parsed.stages.get(i) else {
+            continue;
+        };
+        for (_, _, copy) in stage.copies() {
+            if copy.from.is_none() {
+                sources.extend(copy.sources.iter().map(|w| w.value.clone()));
+            }
+        }
+    }
+    let packages = packages_copied(repo, dir_of(&repo.file(df).path), &sources);
+    (!packages.is_empty()).then_some(Built {
+        packages,
+        span,
+        what,
+    })
+}
+
+/// The first package install of the stages reaching the final image, else its start command.
+fn install_or_start(parsed: &Dockerfile) -> Option<(Span, String)> {
+    for i in parsed.contributing_stages() {
+        let Some(stage) = parsed.stages.get(i) else {
+            continue;
+        };
+        for (_, c) in stage.commands() {
+            let words: Vec<&str> = c.words.iter().map(|w| w.value.as_str()).collect();
+            let tool = words.first().map(|w| w.rsplit('/').next().unwrap_or(w));
+            let sub = words.get(1).copied().unwrap_or("");
+            let install = match tool {
+                Some("npm") => matches!(sub, "ci" | "install" | "i"),
+                Some("yarn") => matches!(sub, "" | "install") || sub.starts_with('-'),
+                Some("pnpm") => matches!(sub, "install" | "i"),
+                _ => false,
+            };
+            if install {
+                let shown = if sub.is_empty() || sub.starts_with('-') {
+                    "yarn".to_string()
+                } else {
+                    format!("{} {sub}", tool.unwrap_or(""))
+                };
+                return Some((c.span, format!("`{shown}`")));
+            }
+        }
+    }
+    // No install (dependencies vendored, or installed in a base image): the start command.
+    let (entry, cmd) = parsed.entrypoint_and_cmd();
+    let (at, _) = entry.or(cmd)?;
+    let ins = parsed.instruction(at)?;
+    let kind = if matches!(ins.kind, InstructionKind::Entrypoint(_)) {
+        "ENTRYPOINT"
+    } else {
+        "CMD"
+    };
+    Some((ins.span, format!("the `{kind}` running Node")))
+}
+
+/// The packages the COPY sources come from, read against the Dockerfile's directory first, then
+/// the repository root; `COPY . .` (or no COPY of a package's files) falls back to the package
+/// around the Dockerfile, else the only one under it.
+fn packages_copied(repo: &Repo, df_dir: &str, sources: &[String]) -> Vec<usize> {
+    let packages = &repo.node.packages;
+    for ctx in [df_dir, ""] {
+        let mut out = Vec::new();
+        for s in sources {
+            let Some(p) = join(ctx, s.trim_end_matches('/')) else {
+                continue;
+            };
+            if p.is_empty() || p == ctx {
+                continue; // the whole context: decided below
+            }
+            // `package*.json` names files of its directory; any other path must exist.
+            let glob = p
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.contains(['*', '?', '[']));
+            let real = if glob {
+                dir_of(&p).to_string()
+            } else {
+                p.clone()
+            };
+            let owner = packages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    within(&real, &m.dir) && (!m.dir.is_empty() || glob || exists(repo, &real))
+                })
+                .max_by_key(|(_, m)| m.dir.len())
+                .map(|(i, _)| i);
+            if let Some(i) = owner
+                && !out.contains(&i)
+            {
+                out.push(i);
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        if ctx.is_empty() {
+            break;
+        }
+    }
+    if let Some((i, _)) = packages
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| within(df_dir, &m.dir))
+        .max_by_key(|(_, m)| m.dir.len())
+    {
+        return vec![i];
+    }
+    let under: Vec<usize> = packages
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| within(&m.dir, df_dir))
+        .map(|(i, _)| i)
+        .collect();
+    if under.len() == 1 { under } else { Vec::new() }
+}
+
+/// Whether a copied path names something in the scanned tree (a file read, or a directory holding
+/// one), so that a path of another build context does not link the root package.
+fn exists(repo: &Repo, path: &str) -> bool {
+    repo.file_by_path(path).is_some()
+        || repo
+            .files
+            .iter()
+            .any(|f| f.path.len() > path.len() && within(dir_of(&f.path), path))
+}
