@@ -294,7 +294,11 @@ fn pnpm(text: &str) -> Lock {
         }
         if indent == 2 {
             in_deps = false;
-            let key = body.strip_suffix(':').unwrap_or(body);
+            // `name@1.0.0:`, or `name@1.0.0: {}` for an entry with no fields (v9 snapshots).
+            let key = body
+                .strip_suffix(':')
+                .or_else(|| body.split_once(": ").map(|(k, _)| k))
+                .unwrap_or(body);
             let key = key.trim_matches('\'').trim_matches('"');
             let key = key.split('(').next().unwrap_or(key);
             let (name, version) = pnpm_key(key);
@@ -438,9 +442,9 @@ mod tests {
         assert_eq!(b.dependencies, vec!["node-addon-api"]);
         assert_eq!(at(v6, b.span), "bcrypt");
         assert!(l.find("@img/sharp-linux-x64").unwrap().optional);
-        let v9 = "lockfileVersion: '9.0'\n\npackages:\n\n  sharp@0.33.5:\n    resolution: {integrity: sha512-y}\n\nsnapshots:\n\n  sharp@0.33.5:\n    dependencies:\n      detect-libc: 2.0.3\n";
+        let v9 = "lockfileVersion: '9.0'\n\npackages:\n\n  sharp@0.33.5:\n    resolution: {integrity: sha512-y}\n\n  '@s/a@1.0.0':\n    resolution: {integrity: sha512-z}\n\nsnapshots:\n\n  sharp@0.33.5:\n    dependencies:\n      detect-libc: 2.0.3\n\n  '@s/a@1.0.0': {}\n";
         let l = parse(LockKind::Pnpm, v9);
-        assert_eq!(l.packages.len(), 1);
+        assert_eq!(l.packages.len(), 2, "{:?}", l.packages);
         assert_eq!(l.packages[0].dependencies, vec!["detect-libc"]);
         assert_eq!(pnpm_key("/@s/a/1.0.0"), ("@s/a", "1.0.0"));
     }
