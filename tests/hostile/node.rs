@@ -136,7 +136,7 @@ fn hostile_node_inputs_are_bounded() {
         "require('express')().listen(3000);\n",
     );
     let r = run(dir.path(), &["scan", "repo", "--format", "json"], &[]);
-    r.assert_bounded(0, 1536);
+    r.assert_bounded(0, 512);
     let w = svc(&r);
     assert_eq!(w["verdict"], "blocked", "{w:#}");
     let per_file = |rule: &str, file: &str| {

@@ -1,6 +1,8 @@
 //! `WM702` node-native-addon: a native addon found by its build evidence, not by its name.
 
-use analyzer::node::manifest::DepKind;
+use std::collections::{HashMap, HashSet};
+
+use analyzer::node::manifest::{DepKind, Dependency};
 
 use crate::node::data::{benign_install_script, is_addon_helper, package};
 use crate::node::{MAX_PER_FILE, NodeCx};
@@ -81,28 +83,32 @@ impl Rule for NodeNativeAddon {
         };
         let mut n = 0;
         let mut m = 0;
-        let mut seen: Vec<&str> = Vec::new();
+        // Indexed once: a lockfile and a manifest can each list tens of thousands of packages.
+        let mut deps: HashMap<&str, &Dependency> = HashMap::new();
+        for d in &p.manifest.dependencies {
+            let e = deps.entry(d.name.as_str()).or_insert(d);
+            // A runtime listing wins over a dev one.
+            if e.kind == DepKind::Dev {
+                *e = d;
+            }
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
         for l in &lock.packages {
             if l.dev || package(&l.name).is_some() || is_addon_helper(&l.name) {
                 continue;
             }
-            if seen.contains(&l.name.as_str()) {
+            if !seen.insert(l.name.as_str()) {
                 continue;
             }
             let helper = l.dependencies.iter().find(|d| is_addon_helper(d));
             if helper.is_none() && (!l.install_script || benign_install_script(&l.name)) {
                 continue;
             }
-            let dev_only = p
-                .manifest
-                .dependencies
-                .iter()
-                .any(|d| d.name == l.name && d.kind == DepKind::Dev);
-            if dev_only {
+            let listed = deps.get(l.name.as_str()).copied();
+            if listed.is_some_and(|d| d.kind == DepKind::Dev) {
                 continue;
             }
-            seen.push(&l.name);
-            let direct = p.manifest.runtime_dependency(&l.name);
+            let direct = listed;
             let (file, span, whose) = match direct {
                 Some(d) => (p.file, d.span, "a dependency of the service"),
                 None => (*lock_file, l.span, "a dependency of a dependency"),
