@@ -4,7 +4,8 @@
 //! `COPY src ./src`), read from the Dockerfile's directory, then from the repository root (the
 //! two usual build contexts); a `COPY . .` falls back to the innermost package around the
 //! Dockerfile, or the only package under it. The link names the install (`npm ci`, `yarn
-//! install`, `pnpm install`) or, without one, the start command.
+//! install`, `pnpm install`) or, without one, the start command. An image that gets Node some
+//! other way (apt, a distro package) runs Node when its runtime stages install packages.
 //!
 //! A Node build stage whose output is served by another runtime (a single-page app built with
 //! `npm run build` and copied into nginx) is not linked: its package never runs on the server.
@@ -81,25 +82,40 @@ pub fn link(repo: &mut Repo) {
     }
 }
 
-/// The packages a Dockerfile copies into a final image that runs Node.
+/// The packages a Dockerfile copies into a final image that runs Node: one whose runtime is
+/// Node (a `node` base, `CMD ["node", ...]`), or whose runtime chain installs packages itself
+/// (`yarn install` on an image that got Node from apt). Packages the runtime chain copies in
+/// win; else those copied by any stage reaching the final image (a TypeScript build stage).
 fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
     let parsed = repo.parsed_dockerfiles.get(&df)?;
-    if parsed.language_runtime().language != Language::Node {
+    let runtime: Vec<usize> = parsed.runtime_stage_chain().iter().map(|s| s.index).collect();
+    let installs_at_runtime = install(parsed, &runtime).is_some();
+    if parsed.language_runtime().language != Language::Node && !installs_at_runtime {
         return None;
     }
-    let (span, what) = install_or_start(parsed)?;
-    let mut sources: Vec<String> = Vec::new();
-    for i in parsed.contributing_stages() {
-        let Some(stage) = parsed.stages.get(i) else {
-            continue;
-        };
-        for (_, _, copy) in stage.copies() {
-            if copy.from.is_none() {
-                sources.extend(copy.sources.iter().map(|w| w.value.clone()));
+    let contributing = parsed.contributing_stages();
+    let (span, what) = install(parsed, &runtime)
+        .or_else(|| install(parsed, &contributing))
+        .or_else(|| start(parsed))?;
+    let copied = |stages: &[usize]| {
+        let mut sources: Vec<String> = Vec::new();
+        for &i in stages {
+            let Some(stage) = parsed.stages.get(i) else {
+                continue;
+            };
+            for (_, _, copy) in stage.copies() {
+                if copy.from.is_none() {
+                    sources.extend(copy.sources.iter().map(|w| w.value.clone()));
+                }
             }
         }
+        sources
+    };
+    let dir = dir_of(&repo.file(df).path);
+    let mut packages = packages_copied(repo, dir, &copied(&runtime), false);
+    if packages.is_empty() {
+        packages = packages_copied(repo, dir, &copied(&contributing), true);
     }
-    let packages = packages_copied(repo, dir_of(&repo.file(df).path), &sources);
     (!packages.is_empty()).then_some(Built {
         packages,
         span,
@@ -107,9 +123,9 @@ fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
     })
 }
 
-/// The first package install of the stages reaching the final image, else its start command.
-fn install_or_start(parsed: &Dockerfile) -> Option<(Span, String)> {
-    for i in parsed.contributing_stages() {
+/// The first package install (`npm ci`, `yarn install`, `pnpm install`) of `stages`.
+fn install(parsed: &Dockerfile, stages: &[usize]) -> Option<(Span, String)> {
+    for &i in stages {
         let Some(stage) = parsed.stages.get(i) else {
             continue;
         };
@@ -133,7 +149,11 @@ fn install_or_start(parsed: &Dockerfile) -> Option<(Span, String)> {
             }
         }
     }
-    // No install (dependencies vendored, or installed in a base image): the start command.
+    None
+}
+
+/// No install (dependencies vendored, or installed in a base image): the start command.
+fn start(parsed: &Dockerfile) -> Option<(Span, String)> {
     let (entry, cmd) = parsed.entrypoint_and_cmd();
     let (at, _) = entry.or(cmd)?;
     let ins = parsed.instruction(at)?;
@@ -146,9 +166,9 @@ fn install_or_start(parsed: &Dockerfile) -> Option<(Span, String)> {
 }
 
 /// The packages the COPY sources come from, read against the Dockerfile's directory first, then
-/// the repository root; `COPY . .` (or no COPY of a package's files) falls back to the package
-/// around the Dockerfile, else the only one under it.
-fn packages_copied(repo: &Repo, df_dir: &str, sources: &[String]) -> Vec<usize> {
+/// the repository root; with `fallback`, `COPY . .` (or no COPY of a package's files) falls back
+/// to the package around the Dockerfile, else the only one under it.
+fn packages_copied(repo: &Repo, df_dir: &str, sources: &[String], fallback: bool) -> Vec<usize> {
     let packages = &repo.node.packages;
     for ctx in [df_dir, ""] {
         let mut out = Vec::new();
@@ -189,6 +209,9 @@ fn packages_copied(repo: &Repo, df_dir: &str, sources: &[String]) -> Vec<usize> 
         if ctx.is_empty() {
             break;
         }
+    }
+    if !fallback {
+        return Vec::new();
     }
     if let Some((i, _)) = packages
         .iter()
