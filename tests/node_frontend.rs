@@ -89,12 +89,12 @@ fn a_pure_express_service_is_portable_with_the_componentize_js_path() {
         msg.contains("Express over `node:http`") && msg.contains("wasi:http component"),
         "{msg}"
     );
-    assert!(msg.contains("cannot use `child_process`, `worker_threads`"), "{msg}");
     assert!(
-        tc[0]["help"]
-            .as_str()
-            .unwrap()
-            .contains("jco componentize"),
+        msg.contains("cannot use `child_process`, `worker_threads`"),
+        "{msg}"
+    );
+    assert!(
+        tc[0]["help"].as_str().unwrap().contains("jco componentize"),
         "{:#}",
         tc[0]
     );
@@ -106,7 +106,9 @@ fn a_pure_express_service_is_portable_with_the_componentize_js_path() {
         );
     }
     assert!(
-        !strings(&w, "sources").iter().any(|s| s.starts_with("test/")),
+        !strings(&w, "sources")
+            .iter()
+            .any(|s| s.starts_with("test/")),
         "{w:#}"
     );
 }
@@ -120,7 +122,10 @@ fn bcrypt_and_sharp_in_a_package_lock_block_at_their_lines() {
     assert_eq!(w["verdict"], "blocked", "{w:#}");
     assert_eq!(w["language"], "node");
     let cov = strings(&w, "coverage");
-    assert!(cov.contains(&"lockfile") && cov.contains(&"source"), "{cov:?}");
+    assert!(
+        cov.contains(&"lockfile") && cov.contains(&"source"),
+        "{cov:?}"
+    );
     assert!(
         links(&w).contains(&"Dockerfile:4 (`npm ci` of Node package `avatars` copied from `.`)"),
         "{:?}",
@@ -190,7 +195,10 @@ fn bcrypt_and_sharp_in_a_pnpm_lock_block_the_same_way() {
     let known: Vec<String> = findings(&w, "WM701").iter().map(|f| at(f)).collect();
     assert_eq!(known, vec!["package.json:7:5", "package.json:9:5"]);
     let msg = findings(&w, "WM704")[0]["message"].as_str().unwrap();
-    assert!(msg.contains("Fastify") && msg.contains("`pnpm-lock.yaml`"), "{msg}");
+    assert!(
+        msg.contains("Fastify") && msg.contains("`pnpm-lock.yaml`"),
+        "{msg}"
+    );
 }
 
 /// A worker that shells out to ImageMagick, hashes on a worker thread, writes files and handles
@@ -222,10 +230,18 @@ fn child_process_blocks_and_worker_threads_warn_at_the_call() {
     assert_eq!(
         builtins,
         vec![
-            ("src/main.mjs:12:3".to_string(), "writes-filesystem", "warning"),
+            (
+                "src/main.mjs:12:3".to_string(),
+                "writes-filesystem",
+                "warning"
+            ),
             ("src/main.mjs:14:5".to_string(), "process-spawn", "blocker"),
             ("src/main.mjs:17:22".to_string(), "threads", "warning"),
-            ("src/main.mjs:21:1".to_string(), "signal-handling", "warning"),
+            (
+                "src/main.mjs:21:1".to_string(),
+                "signal-handling",
+                "warning"
+            ),
         ]
     );
     let redis = findings(&w, "WM701");

@@ -119,7 +119,10 @@ fn hostile_node_inputs_are_bounded() {
     write(&repo.join("svc/web/package.json"), "{\"name\": \"web\"}");
     write(
         &repo.join("svc/src/bundle.js"),
-        &format!("!function(){{{}}}();", "var a=require('child_process');".repeat(25_000)),
+        &format!(
+            "!function(){{{}}}();",
+            "var a=require('child_process');".repeat(25_000)
+        ),
     );
     write(
         &repo.join("svc/src/huge.js"),

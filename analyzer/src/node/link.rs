@@ -88,7 +88,11 @@ pub fn link(repo: &mut Repo) {
 /// win; else those copied by any stage reaching the final image (a TypeScript build stage).
 fn built_by(repo: &Repo, df: FileId) -> Option<Built> {
     let parsed = repo.parsed_dockerfiles.get(&df)?;
-    let runtime: Vec<usize> = parsed.runtime_stage_chain().iter().map(|s| s.index).collect();
+    let runtime: Vec<usize> = parsed
+        .runtime_stage_chain()
+        .iter()
+        .map(|s| s.index)
+        .collect();
     let installs_at_runtime = install(parsed, &runtime).is_some();
     if parsed.language_runtime().language != Language::Node && !installs_at_runtime {
         return None;

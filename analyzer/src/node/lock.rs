@@ -46,9 +46,24 @@ pub struct LockedPackage {
     /// The install runs a script of it (`hasInstallScript`, pnpm's `requiresBuild`).
     pub install_script: bool,
     pub dev: bool,
+    /// Installed only as an optional dependency (marked so, or, in yarn and pnpm locks, only
+    /// ever listed among other packages' `optionalDependencies`): the install goes on without it.
     pub optional: bool,
     /// Names of the packages it depends on.
     pub dependencies: Vec<String>,
+    /// Names of the packages it depends on optionally (it works without them).
+    pub optional_dependencies: Vec<String>,
+    /// The operating systems it installs on (`os` in package-lock and pnpm-lock); empty: any.
+    pub os: Vec<String>,
+}
+
+impl LockedPackage {
+    /// Whether the `os` field keeps it off Linux (`["darwin"]`; `["!win32"]` does not).
+    pub fn not_for_linux(&self) -> bool {
+        !self.os.is_empty()
+            && self.os.iter().all(|o| !o.starts_with('!'))
+            && !self.os.iter().any(|o| o == "linux")
+    }
 }
 
 /// A read lockfile.
@@ -71,9 +86,31 @@ impl Lock {
 pub fn parse(kind: LockKind, text: &str) -> Lock {
     match kind {
         LockKind::Npm => npm(text),
-        LockKind::Yarn => yarn(text),
-        LockKind::Pnpm => pnpm(text),
+        LockKind::Yarn => infer_optional(yarn(text)),
+        LockKind::Pnpm => infer_optional(pnpm(text)),
     }
+}
+
+/// yarn and pnpm do not mark optional packages: one that some package lists among its
+/// `optionalDependencies` and none among its `dependencies` is optional.
+fn infer_optional(mut lock: Lock) -> Lock {
+    use std::collections::HashSet;
+    let required: HashSet<&str> = lock
+        .packages
+        .iter()
+        .flat_map(|p| p.dependencies.iter().map(String::as_str))
+        .collect();
+    let optional: HashSet<String> = lock
+        .packages
+        .iter()
+        .flat_map(|p| p.optional_dependencies.iter())
+        .filter(|d| !required.contains(d.as_str()))
+        .cloned()
+        .collect();
+    for p in &mut lock.packages {
+        p.optional |= optional.contains(&p.name);
+    }
+    lock
 }
 
 /// package-lock.json: `packages` (v2, v3), else the nested `dependencies` (v1).
@@ -116,14 +153,23 @@ fn npm(text: &str) -> Lock {
 
 fn npm_entry(name: &str, span: Span, v: &Json, deps_key: &str) -> LockedPackage {
     let flag = |k: &str| v.get(k).and_then(Json::as_bool) == Some(true);
-    let mut dependencies: Vec<String> = Vec::new();
-    for key in [deps_key, "optionalDependencies"] {
-        for d in v.get(key).map(Json::entries).unwrap_or_default() {
-            if dependencies.len() < MAX_DEPS_PER_PACKAGE {
-                dependencies.push(d.key.clone());
-            }
-        }
-    }
+    let names = |key: &str| -> Vec<String> {
+        v.get(key)
+            .map(Json::entries)
+            .unwrap_or_default()
+            .iter()
+            .take(MAX_DEPS_PER_PACKAGE)
+            .map(|d| d.key.clone())
+            .collect()
+    };
+    let os = match v.get("os").map(|o| &o.value) {
+        Some(json::Value::Array(items)) => items
+            .iter()
+            .take(64)
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
     LockedPackage {
         name: name.to_string(),
         version: v
@@ -135,7 +181,9 @@ fn npm_entry(name: &str, span: Span, v: &Json, deps_key: &str) -> LockedPackage 
         install_script: flag("hasInstallScript"),
         dev: flag("dev") || flag("devOptional"),
         optional: flag("optional"),
-        dependencies,
+        dependencies: names(deps_key),
+        optional_dependencies: names("optionalDependencies"),
+        os,
     }
 }
 
@@ -184,7 +232,10 @@ fn yarn(text: &str) -> Lock {
         error: None,
     };
     let mut current: Option<LockedPackage> = None;
-    let mut in_deps = false;
+    let mut in_deps: Option<bool> = None;
+    // Berry's `dependenciesMeta:` block, and the dependency it is describing.
+    let mut in_meta = false;
+    let mut meta_name = String::new();
     let bad = |lock: &mut Lock, at: usize, what: &str| {
         if lock.error.is_none() {
             lock.error = Some((at, what.to_string()));
@@ -199,7 +250,7 @@ fn yarn(text: &str) -> Lock {
             if let Some(p) = current.take() {
                 push(&mut lock.packages, p);
             }
-            in_deps = false;
+            in_deps = None;
             let Some(header) = body.strip_suffix(':') else {
                 bad(
                     &mut lock,
@@ -236,20 +287,43 @@ fn yarn(text: &str) -> Lock {
         let key = key.trim_matches('"');
         let value = value.trim().trim_matches('"');
         if indent <= 2 {
-            in_deps = matches!(key, "dependencies" | "optionalDependencies");
-            match key {
-                "version" => p.version = value.to_string(),
-                // Berry: `dependenciesMeta`, `conditions` and the like are kept out.
-                _ => {}
+            in_deps = match key {
+                "dependencies" => Some(false),
+                "optionalDependencies" => Some(true),
+                _ => None,
+            };
+            in_meta = key == "dependenciesMeta";
+            if key == "version" {
+                p.version = value.to_string();
             }
-        } else if in_deps && p.dependencies.len() < MAX_DEPS_PER_PACKAGE {
-            p.dependencies.push(key.to_string());
+        } else if let Some(optional) = in_deps {
+            push_dep(p, key, optional);
+        } else if in_meta && indent == 4 {
+            meta_name = key.to_string();
+        } else if in_meta && key == "optional" && value == "true" {
+            // Berry lists optional dependencies among `dependencies` and marks them here.
+            if let Some(i) = p.dependencies.iter().position(|d| *d == meta_name) {
+                let name = p.dependencies.remove(i);
+                push_dep(p, &name, true);
+            }
         }
     }
     if let Some(p) = current.take() {
         push(&mut lock.packages, p);
     }
     lock
+}
+
+/// Add a dependency name to the list it belongs to, bounded.
+fn push_dep(p: &mut LockedPackage, name: &str, optional: bool) {
+    let list = if optional {
+        &mut p.optional_dependencies
+    } else {
+        &mut p.dependencies
+    };
+    if list.len() < MAX_DEPS_PER_PACKAGE {
+        list.push(name.to_string());
+    }
 }
 
 fn push(out: &mut Vec<LockedPackage>, p: LockedPackage) {
@@ -270,7 +344,7 @@ fn pnpm(text: &str) -> Lock {
     let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut section = "";
     let mut current: Option<usize> = None;
-    let mut in_deps = false;
+    let mut in_deps: Option<bool> = None;
     let mut saw_version = false;
     for (start, indent, line) in lines(text) {
         let body = line.trim();
@@ -293,7 +367,7 @@ fn pnpm(text: &str) -> Lock {
             continue;
         }
         if indent == 2 {
-            in_deps = false;
+            in_deps = None;
             // `name@1.0.0:`, or `name@1.0.0: {}` for an entry with no fields (v9 snapshots).
             let key = body
                 .strip_suffix(':')
@@ -330,15 +404,29 @@ fn pnpm(text: &str) -> Lock {
         let key = key.trim_matches('\'').trim_matches('"');
         let value = value.trim();
         if indent == 4 {
-            in_deps = matches!(key, "dependencies" | "optionalDependencies");
+            in_deps = match key {
+                "dependencies" => Some(false),
+                "optionalDependencies" => Some(true),
+                _ => None,
+            };
             match key {
                 "requiresBuild" => p.install_script |= value == "true",
                 "dev" => p.dev |= value == "true",
                 "optional" => p.optional |= value == "true",
+                // `os: [darwin]`
+                "os" => {
+                    p.os = value
+                        .trim_matches(['[', ']'])
+                        .split(',')
+                        .map(|o| o.trim().trim_matches(['\'', '"']).to_string())
+                        .filter(|o| !o.is_empty())
+                        .take(64)
+                        .collect();
+                }
                 _ => {}
             }
-        } else if in_deps && indent >= 6 && p.dependencies.len() < MAX_DEPS_PER_PACKAGE {
-            p.dependencies.push(key.to_string());
+        } else if let (Some(optional), true) = (in_deps, indent >= 6) {
+            push_dep(p, key, optional);
         }
     }
     if !saw_version && lock.error.is_none() {
@@ -377,13 +465,16 @@ mod tests {
     "node_modules/bcrypt": {"version": "5.1.1", "hasInstallScript": true,
       "dependencies": {"@mapbox/node-pre-gyp": "^1.0.11", "node-addon-api": "^5.0.0"}},
     "node_modules/jest": {"version": "29.0.0", "dev": true},
-    "node_modules/a/node_modules/@s/b": {"version": "1.0.0", "optional": true}
+    "node_modules/a/node_modules/@s/b": {"version": "1.0.0", "optional": true},
+    "node_modules/fsevents": {"version": "2.3.3", "optional": true, "os": ["darwin"]}
   }
 }"#;
         let l = parse(LockKind::Npm, t);
         assert!(l.error.is_none());
         let names: Vec<&str> = l.packages.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, vec!["bcrypt", "jest", "@s/b"]);
+        assert_eq!(names, vec!["bcrypt", "jest", "@s/b", "fsevents"]);
+        assert!(l.find("fsevents").unwrap().not_for_linux());
+        assert!(!l.find("bcrypt").unwrap().not_for_linux());
         let b = l.find("bcrypt").unwrap();
         assert!(b.install_script && !b.dev);
         assert!(b.dependencies.contains(&"node-addon-api".to_string()));
@@ -404,7 +495,7 @@ mod tests {
 
     #[test]
     fn yarn_v1_and_berry() {
-        let v1 = "# yarn lockfile v1\n\n\"@s/a@^1.0.0\", \"@s/a@^1.1.0\":\n  version \"1.1.0\"\n  dependencies:\n    node-gyp-build \"^4\"\n\nsharp@^0.33.0:\n  version \"0.33.5\"\n";
+        let v1 = "# yarn lockfile v1\n\n\"@s/a@^1.0.0\", \"@s/a@^1.1.0\":\n  version \"1.1.0\"\n  dependencies:\n    node-gyp-build \"^4\"\n  optionalDependencies:\n    sharp \"^0.33.0\"\n\nsharp@^0.33.0:\n  version \"0.33.5\"\n";
         let l = parse(LockKind::Yarn, v1);
         assert!(l.error.is_none(), "{:?}", l.error);
         assert_eq!(l.packages.len(), 2);
@@ -413,13 +504,17 @@ mod tests {
         assert_eq!(l.packages[0].dependencies, vec!["node-gyp-build"]);
         assert_eq!(at(v1, l.packages[0].span), "@s/a");
         assert_eq!(at(v1, l.packages[1].span), "sharp");
-        let berry = "__metadata:\n  version: 8\n\n\"bcrypt@npm:^5.1.1\":\n  version: 5.1.1\n  dependencies:\n    node-addon-api: \"npm:^5.0.0\"\n  languageName: node\n";
+        assert_eq!(l.packages[0].optional_dependencies, vec!["sharp"]);
+        // Only ever an optional dependency: optional.
+        assert!(l.packages[1].optional && !l.packages[0].optional);
+        let berry = "__metadata:\n  version: 8\n\n\"bcrypt@npm:^5.1.1\":\n  version: 5.1.1\n  dependencies:\n    nan: \"npm:^2\"\n    node-addon-api: \"npm:^5.0.0\"\n  dependenciesMeta:\n    nan:\n      optional: true\n  languageName: node\n";
         let l = parse(LockKind::Yarn, berry);
         assert!(l.error.is_none());
         assert_eq!(l.packages.len(), 1);
         assert_eq!(l.packages[0].name, "bcrypt");
         assert_eq!(l.packages[0].version, "5.1.1");
         assert_eq!(l.packages[0].dependencies, vec!["node-addon-api"]);
+        assert_eq!(l.packages[0].optional_dependencies, vec!["nan"]);
     }
 
     #[test]
@@ -433,10 +528,11 @@ mod tests {
 
     #[test]
     fn pnpm_v6_and_v9() {
-        let v6 = "lockfileVersion: '6.0'\n\ndependencies:\n  bcrypt:\n    specifier: ^5.1.1\n    version: 5.1.1\n\npackages:\n\n  /bcrypt@5.1.1:\n    resolution: {integrity: sha512-x}\n    requiresBuild: true\n    dependencies:\n      node-addon-api: 5.1.0\n    dev: false\n\n  /@img/sharp-linux-x64@0.33.5:\n    optional: true\n";
+        let v6 = "lockfileVersion: '6.0'\n\ndependencies:\n  bcrypt:\n    specifier: ^5.1.1\n    version: 5.1.1\n\npackages:\n\n  /bcrypt@5.1.1:\n    resolution: {integrity: sha512-x}\n    requiresBuild: true\n    dependencies:\n      node-addon-api: 5.1.0\n    dev: false\n\n  /@img/sharp-linux-x64@0.33.5:\n    optional: true\n\n  /fsevents@2.3.3:\n    os: [darwin]\n";
         let l = parse(LockKind::Pnpm, v6);
         assert!(l.error.is_none());
-        assert_eq!(l.packages.len(), 2);
+        assert_eq!(l.packages.len(), 3);
+        assert!(l.find("fsevents").unwrap().not_for_linux());
         let b = l.find("bcrypt").unwrap();
         assert!(b.install_script);
         assert_eq!(b.dependencies, vec!["node-addon-api"]);

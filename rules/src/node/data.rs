@@ -65,9 +65,11 @@ pub struct Table {
     pub framework: Vec<Framework>,
     #[serde(default, rename = "benign-install-script")]
     pub benign_install_script: Vec<BenignScript>,
+    #[serde(default, rename = "platform-only")]
+    pub platform_only: Vec<BenignScript>,
 }
 
-/// A package whose install script compiles nothing.
+/// A package whose install script compiles nothing, or that installs only on another platform.
 #[derive(Clone, Debug, Deserialize)]
 pub struct BenignScript {
     pub name: String,
@@ -91,6 +93,11 @@ pub fn package(name: &str) -> Option<&'static PackageEntry> {
 
 pub fn benign_install_script(name: &str) -> bool {
     table().benign_install_script.iter().any(|b| b.name == name)
+}
+
+/// Whether a Linux image never has package `name` (`[[platform-only]]`).
+pub fn platform_only(name: &str) -> bool {
+    table().platform_only.iter().any(|b| b.name == name)
 }
 
 pub fn is_addon_helper(name: &str) -> bool {

@@ -80,7 +80,7 @@ impl NodeCx<'_> {
             .any(|d| d.name == name && d.kind == DepKind::Dev);
         if let Some((file, lock)) = &p.lock
             && !dev_only
-            && let Some(l) = lock.find(name).filter(|l| !l.dev)
+            && let Some(l) = lock.find(name).filter(|l| !l.dev && !l.not_for_linux())
         {
             return Some(Placed {
                 file: *file,

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use analyzer::node::manifest::{DepKind, Dependency};
 
-use crate::node::data::{benign_install_script, is_addon_helper, package};
+use crate::node::data::{benign_install_script, is_addon_helper, package, platform_only};
 use crate::node::{MAX_PER_FILE, NodeCx};
 use crate::{Rule, RuleMeta, Severity, Sink, declare_rule};
 
@@ -16,13 +16,15 @@ declare_rule! {
     ///   (`node-gyp-build`, `prebuild-install`, `bindings`, `nan`, `node-addon-api`,
     ///   `@mapbox/node-pre-gyp`: the `[[addon-helper]]` entries of
     ///   `rules/data/node-packages.toml`), as its lockfile entry lists it: a blocker, or a
-    ///   warning when the package is optional (it installs without its addon);
+    ///   warning when the package is optional or lists the helper among its optional
+    ///   dependencies (it works without its addon);
     /// - an installed package whose install runs a script (`hasInstallScript` in
     ///   package-lock.json, `requiresBuild` in pnpm-lock.yaml) and that shows no other
     ///   evidence: a warning, since install scripts often compile an addon but may do anything
     ///   (scripts known to compile nothing, `[[benign-install-script]]`, do not count).
     ///
-    /// Packages the table names are left to `node-known-package` (WM701); dev-only packages do not
+    /// Packages the table names are left to `node-known-package` (WM701); dev-only packages and
+    /// packages for another operating system (`"os": ["darwin"]`, `[[platform-only]]`) do not
     /// count. The finding points at the package.json line when the service depends on the
     /// package directly, else at its lockfile entry.
     ///
@@ -94,13 +96,22 @@ impl Rule for NodeNativeAddon {
         }
         let mut seen: HashSet<&str> = HashSet::new();
         for l in &lock.packages {
-            if l.dev || package(&l.name).is_some() || is_addon_helper(&l.name) {
+            if l.dev
+                || l.not_for_linux()
+                || platform_only(&l.name)
+                || package(&l.name).is_some()
+                || is_addon_helper(&l.name)
+            {
                 continue;
             }
             if !seen.insert(l.name.as_str()) {
                 continue;
             }
-            let helper = l.dependencies.iter().find(|d| is_addon_helper(d));
+            // A helper among its optional dependencies only: the package works without its
+            // native part.
+            let required_helper = l.dependencies.iter().find(|d| is_addon_helper(d));
+            let helper = required_helper
+                .or_else(|| l.optional_dependencies.iter().find(|d| is_addon_helper(d)));
             if helper.is_none() && (!l.install_script || benign_install_script(&l.name)) {
                 continue;
             }
@@ -118,12 +129,21 @@ impl Rule for NodeNativeAddon {
                 continue;
             }
             *counter += 1;
-            let optional = l.optional || direct.is_some_and(|d| d.kind == DepKind::Optional);
+            let optional = match direct {
+                Some(d) => d.kind == DepKind::Optional,
+                None => l.optional,
+            } || required_helper.is_none();
             let (message, severity) = match helper {
                 Some(h) => (
                     format!(
-                        "`{}` ({whose}) is a native addon: its lockfile entry depends on `{h}`, which only compiled addons use",
-                        l.name
+                        "`{}` ({whose}{}) is a native addon: its lockfile entry depends on `{h}`{}, which only compiled addons use",
+                        l.name,
+                        if optional { ", optional" } else { "" },
+                        if required_helper.is_none() {
+                            " optionally"
+                        } else {
+                            ""
+                        },
                     ),
                     if optional {
                         Severity::Warning
