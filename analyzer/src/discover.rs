@@ -184,6 +184,18 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     None
 }
 
+/// Whether a source at `rel` is under a directory holding a package.json (the root included).
+fn in_package(rel: &str, package_dirs: &std::collections::HashSet<String>) -> bool {
+    let mut dir = rel;
+    while let Some((d, _)) = dir.rsplit_once('/') {
+        if package_dirs.contains(d) {
+            return true;
+        }
+        dir = d;
+    }
+    package_dirs.contains("")
+}
+
 /// Directories whose JavaScript is tests or fixtures, not what the service runs.
 const NODE_TEST_DIRS: &[&str] = &[
     "test",
@@ -340,6 +352,14 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
     for (rel, abs) in vendored {
         candidates.push((rel, abs, FileKind::GoVendorModules));
     }
+    // JavaScript outside any Node package (static assets of a Go or Python service, scripts) is
+    // never lexed (`crate::node` lexes what a package owns): leave it unread.
+    let package_dirs: std::collections::HashSet<String> = candidates
+        .iter()
+        .filter(|(_, _, k)| *k == FileKind::NodePackageJson)
+        .map(|(rel, _, _)| rel.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+        .collect();
+    candidates.retain(|(rel, _, k)| *k != FileKind::NodeSource || in_package(rel, &package_dirs));
     for (path, reason) in ignores.refused() {
         out.skipped.push(Skipped {
             path: rel_path(root, &path),

@@ -195,7 +195,8 @@ pub fn parse(repo: &mut Repo) {
 mod tests {
     use crate::discover::{FileKind, discover};
 
-    /// `node_modules/` is never entered; tests, type declarations and configs are not sources.
+    /// `node_modules/` is never entered; tests, type declarations, configs and JavaScript outside
+    /// any package are not sources.
     #[test]
     fn discovery_claims_manifests_locks_and_runtime_sources_only() {
         let dir = tempfile::tempdir().unwrap();
@@ -214,6 +215,7 @@ mod tests {
         w("api/node_modules/bcrypt/package.json", "{}");
         w("api/binding.gyp", "{}");
         w("web/pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+        w("static/app.js", "require('child_process')");
         let found: Vec<(String, FileKind)> = discover(dir.path())
             .files
             .into_iter()
