@@ -325,3 +325,37 @@ fn a_broken_yarn_lock_is_a_note_at_its_line_and_the_rest_is_read() {
     let known: Vec<String> = findings(w, "WM701").iter().map(|f| at(f)).collect();
     assert_eq!(known, vec!["yarn.lock:6:1"], "{w:#}");
 }
+
+/// Without an install in the image (dependencies vendored), the start command links the package;
+/// a global tool install (`npm install -g`) is not the package's install.
+#[test]
+fn the_start_command_links_a_package_without_an_install() {
+    let v = common::scan_files(&[
+        (
+            "package.json",
+            "{\"name\": \"plain\", \"main\": \"server.js\"}",
+        ),
+        (
+            "server.js",
+            "require('http').createServer((q, s) => s.end('ok')).listen(8080);\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM node:20-alpine\nRUN npm install -g pm2\nCOPY . /srv\nWORKDIR /srv\nCMD [\"node\", \"server.js\"]\n",
+        ),
+    ]);
+    let w = &v["workloads"][0];
+    assert_eq!(w["verdict"], "portable", "{w:#}");
+    assert_eq!(w["language"], "node");
+    assert_eq!(
+        links(w),
+        vec!["Dockerfile:5 (the `CMD` running Node of Node package `plain` copied from `.`)"]
+    );
+    let listener = findings(w, "WM703");
+    assert_eq!(listener.len(), 1, "{w:#}");
+    assert_eq!(listener[0]["category"], "http-listener");
+    assert_eq!(listener[0]["severity"], "note");
+    assert_eq!(at(listener[0]), "server.js:1:1");
+    let msg = findings(w, "WM704")[0]["message"].as_str().unwrap();
+    assert!(msg.contains("`http.createServer`"), "{msg}");
+}

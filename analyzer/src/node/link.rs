@@ -137,12 +137,17 @@ fn install(parsed: &Dockerfile, stages: &[usize]) -> Option<(Span, String)> {
             let words: Vec<&str> = c.words.iter().map(|w| w.value.as_str()).collect();
             let tool = words.first().map(|w| w.rsplit('/').next().unwrap_or(w));
             let sub = words.get(1).copied().unwrap_or("");
-            let install = match tool {
-                Some("npm") => matches!(sub, "ci" | "install" | "i"),
-                Some("yarn") => matches!(sub, "" | "install") || sub.starts_with('-'),
-                Some("pnpm") => matches!(sub, "install" | "i"),
-                _ => false,
-            };
+            // `npm install -g http-server` installs a tool, not the package's dependencies.
+            let global = words
+                .iter()
+                .any(|w| matches!(*w, "-g" | "--global") || *w == "global");
+            let install = !global
+                && match tool {
+                    Some("npm") => matches!(sub, "ci" | "install" | "i"),
+                    Some("yarn") => matches!(sub, "" | "install") || sub.starts_with('-'),
+                    Some("pnpm") => matches!(sub, "install" | "i"),
+                    _ => false,
+                };
             if install {
                 let shown = if sub.is_empty() || sub.starts_with('-') {
                     "yarn".to_string()
