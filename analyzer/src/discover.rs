@@ -85,6 +85,15 @@ pub enum FileKind {
     JvmBuild,
     /// `project.toml`: a Cloud Native Buildpacks project descriptor.
     BuildpacksProject,
+    /// `package.json`: a Node package (`crate::node`).
+    NodePackageJson,
+    /// `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`.
+    NodeLock,
+    /// `binding.gyp`: the package beside it builds a native addon.
+    NodeBindingGyp,
+    /// JavaScript or TypeScript source (`*.js`, `*.mjs`, `*.cjs`, `*.ts`, `*.mts`, `*.cts`), not
+    /// a type declaration, a test, a tool's config or a `*.min.js` bundle.
+    NodeSource,
 }
 
 /// A file found by the walk that is not read, and why (reported as a note, never silently).
@@ -150,6 +159,9 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(FileKind::ShellScript);
     }
+    if let Some(kind) = classify_node(rel, name, &lower) {
+        return Some(kind);
+    }
     if lower.ends_with(".py") {
         return Some(FileKind::Python);
     }
@@ -192,6 +204,57 @@ pub fn classify(rel: &str) -> Option<FileKind> {
         });
     }
     None
+}
+
+/// Whether a source at `rel` is under a directory holding a package.json (the root included).
+fn in_package(rel: &str, package_dirs: &std::collections::HashSet<String>) -> bool {
+    let mut dir = rel;
+    while let Some((d, _)) = dir.rsplit_once('/') {
+        if package_dirs.contains(d) {
+            return true;
+        }
+        dir = d;
+    }
+    package_dirs.contains("")
+}
+
+/// Directories whose JavaScript is tests or fixtures, not what the service runs.
+const NODE_TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "__tests__",
+    "__mocks__",
+    "e2e",
+    "spec",
+    "cypress",
+    "fixtures",
+];
+
+/// The Node front-end's files (`crate::node`).
+fn classify_node(rel: &str, name: &str, lower: &str) -> Option<FileKind> {
+    match name {
+        "package.json" => return Some(FileKind::NodePackageJson),
+        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml" => {
+            return Some(FileKind::NodeLock);
+        }
+        "binding.gyp" => return Some(FileKind::NodeBindingGyp),
+        _ => {}
+    }
+    let (stem, ext) = lower.rsplit_once('.')?;
+    if !matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts" | "cts") {
+        return None;
+    }
+    // Declarations, tests, bundles and tool configs (`jest.config.js`, `gulpfile.js`) do not
+    // run in the service.
+    let tool = stem.ends_with(".d")
+        || stem.ends_with(".test")
+        || stem.ends_with(".spec")
+        || stem.ends_with(".min")
+        || stem.ends_with(".config")
+        || stem.starts_with('.')
+        || matches!(stem, "gulpfile" | "gruntfile");
+    let test_dir = rel.split('/').any(|s| NODE_TEST_DIRS.contains(&s));
+    (!tool && !test_dir).then_some(FileKind::NodeSource)
 }
 
 /// True when a directory of `rel` is named `templates`. The walk then confirms a `Chart.yaml`
@@ -311,6 +374,14 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
     for (rel, abs) in vendored {
         candidates.push((rel, abs, FileKind::GoVendorModules));
     }
+    // JavaScript outside any Node package (static assets of a Go or Python service, scripts) is
+    // never lexed (`crate::node` lexes what a package owns): leave it unread.
+    let package_dirs: std::collections::HashSet<String> = candidates
+        .iter()
+        .filter(|(_, _, k)| *k == FileKind::NodePackageJson)
+        .map(|(rel, _, _)| rel.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+        .collect();
+    candidates.retain(|(rel, _, k)| *k != FileKind::NodeSource || in_package(rel, &package_dirs));
     for (path, reason) in ignores.refused() {
         out.skipped.push(Skipped {
             path: rel_path(root, &path),
@@ -542,5 +613,10 @@ mod tests {
         assert_eq!(classify("cmd/api/main_test.go"), None);
         assert_eq!(classify("pkg/testdata/x.go"), None);
         assert_eq!(classify("svc/go.mod"), Some(FileKind::GoMod));
+        assert_eq!(classify("web/pnpm-lock.yaml"), Some(FileKind::NodeLock));
+        assert_eq!(classify("api/src/index.mts"), Some(FileKind::NodeSource));
+        assert_eq!(classify("api/src/index.d.ts"), None);
+        assert_eq!(classify("api/.eslintrc.js"), None);
+        assert_eq!(classify("api/__tests__/a.js"), None);
     }
 }

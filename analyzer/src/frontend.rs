@@ -34,6 +34,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &crate::cargo::pipeline::RustFrontend,
     &crate::golang::GoFrontend,
     &crate::python::PythonFrontend,
+    &crate::node::NodeFrontend,
 ];
 
 /// One language's reader. Implementations are unit structs listed in [`FRONTENDS`].
@@ -118,6 +119,7 @@ pub enum Facts {
     Rust(Box<crate::cargo::pipeline::RustFrontendFacts>),
     Go(GoIndex),
     Python(crate::python::PythonIndex),
+    Node(crate::node::NodeIndex),
 }
 
 /// The front-ends' facts as the `Repo` keeps them, lent to the link step. Each front-end links
@@ -130,6 +132,7 @@ pub struct Slots<'a> {
     pub python_sources: &'a BTreeMap<FileId, Vec<FileId>>,
     pub python_locks: &'a BTreeMap<FileId, Vec<LockFile>>,
     pub pip_requirements: &'a BTreeMap<FileId, Vec<RequirementsFile>>,
+    pub node: &'a crate::node::NodeIndex,
 }
 
 /// What a front-end's [`Frontend::link`] sees: the scan, the facts, and the workloads to attach
@@ -164,6 +167,7 @@ mod tests {
             CargoToml | CargoLock | Rust => Some(Language::Rust),
             GoMod | GoVendorModules | GoSource => Some(Language::Go),
             PythonRequirements | PythonProject | Python => Some(Language::Python),
+            NodePackageJson | NodeLock | NodeBindingGyp | NodeSource => Some(Language::Node),
             Dockerfile | Yaml | Kustomization | Skaffold | Compose | Workflow | HelmChart
             | HelmTemplate | HelmValues | HelmFile | HelmArchive | Makefile | ShellScript
             | Wasm | Bake | JvmBuild | BuildpacksProject => None,
@@ -198,6 +202,10 @@ mod tests {
         FileKind::Bake,
         FileKind::JvmBuild,
         FileKind::BuildpacksProject,
+        FileKind::NodePackageJson,
+        FileKind::NodeLock,
+        FileKind::NodeBindingGyp,
+        FileKind::NodeSource,
     ];
 
     /// A language's files are claimed by exactly one entry of [`FRONTENDS`], the one of that
@@ -279,8 +287,11 @@ mod tests {
             crates: Vec::new(),
             programs: Vec::new(),
             go_modules: Vec::new(),
+            node_packages: Vec::new(),
         };
         assert_eq!(language_of(&w), None);
+        w.node_packages.push(0);
+        assert_eq!(language_of(&w), Some(Language::Node));
         w.go_modules.push(0);
         assert_eq!(language_of(&w), Some(Language::Go));
         w.crates.push(crate::link::CrateRef { ws: 0, member: 0 });
@@ -328,6 +339,7 @@ mod tests {
                     assert!(r.cargo.manifests.is_empty() && r.rust.facts.is_empty())
                 }
                 Facts::Python(p) => assert!(p.facts.is_empty() && p.requirements.is_empty()),
+                Facts::Node(n) => assert!(n.packages.is_empty()),
             }
             assert!(diags.errors.is_empty() && diags.notes.is_empty());
         }

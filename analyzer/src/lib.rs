@@ -18,6 +18,7 @@ pub mod images;
 pub mod k8s;
 pub mod kustomize;
 pub mod link;
+pub mod node;
 pub mod python;
 pub mod repo;
 pub mod rust;

@@ -63,6 +63,10 @@ impl Default for Limits {
 
 const MIB: u64 = 1024 * 1024;
 
+/// Largest JavaScript/TypeScript source lexed: hand-written modules are far smaller, and a larger
+/// one is a bundle or generated code (left out with one note, not an error per file).
+pub const MAX_NODE_SOURCE_BYTES: u64 = MIB;
+
 /// A scan-wide resource budget. Each file is capped on its own; this caps their sum, so a pull
 /// request of many large files (which compress to almost nothing in git) cannot exhaust a CI
 /// runner. Files are admitted in path order, so the same tree always reads the same files; what
@@ -84,6 +88,9 @@ pub struct Budget {
     pub python_bytes: u64,
     /// `.go` files (the Go front-end's sources).
     pub go_bytes: u64,
+    /// JavaScript and TypeScript sources (the Node front-end's), each at most
+    /// [`MAX_NODE_SOURCE_BYTES`].
+    pub node_bytes: u64,
     /// `Cargo.toml`, `Cargo.lock`, Makefiles and anything else read as text.
     pub other_text_bytes: u64,
     pub wasm_bytes: u64,
@@ -99,6 +106,7 @@ impl Default for Budget {
             rust_bytes: 64 * MIB,
             python_bytes: 32 * MIB,
             go_bytes: 64 * MIB,
+            node_bytes: 64 * MIB,
             other_text_bytes: 32 * MIB,
             wasm_bytes: 192 * MIB,
         }
@@ -113,6 +121,7 @@ enum BudgetClass {
     Rust,
     Python,
     Go,
+    Node,
     OtherText,
     Wasm,
 }
@@ -125,6 +134,7 @@ impl BudgetClass {
             FileKind::Rust => BudgetClass::Rust,
             FileKind::Python => BudgetClass::Python,
             FileKind::GoSource => BudgetClass::Go,
+            FileKind::NodeSource => BudgetClass::Node,
             FileKind::Wasm | FileKind::HelmArchive => BudgetClass::Wasm,
             k if is_chart_text(k) => BudgetClass::Yaml,
             _ => BudgetClass::OtherText,
@@ -138,6 +148,7 @@ impl BudgetClass {
             BudgetClass::Rust => "Rust source",
             BudgetClass::Python => "Python source",
             BudgetClass::Go => "Go source",
+            BudgetClass::Node => "JavaScript/TypeScript source",
             BudgetClass::OtherText => "other text",
             BudgetClass::Wasm => ".wasm",
         }
@@ -150,6 +161,7 @@ impl BudgetClass {
             BudgetClass::Rust => b.rust_bytes,
             BudgetClass::Python => b.python_bytes,
             BudgetClass::Go => b.go_bytes,
+            BudgetClass::Node => b.node_bytes,
             BudgetClass::OtherText => b.other_text_bytes,
             BudgetClass::Wasm => b.wasm_bytes,
         }
@@ -175,6 +187,7 @@ fn admit(
     let mut total = 0u64;
     let mut over = Overdrawn::default();
     let mut admitted = Vec::with_capacity(files.len());
+    let mut bundles: (usize, String) = (0, String::new());
     for (rel, abs, kind) in files {
         let cap = match kind {
             FileKind::Wasm => limits.max_wasm_bytes,
@@ -183,6 +196,13 @@ fn admit(
             _ => limits.max_text_bytes,
         };
         let size = std::fs::symlink_metadata(&abs).map_or(0, |m| m.len());
+        if kind == FileKind::NodeSource && size > MAX_NODE_SOURCE_BYTES {
+            bundles.0 += 1;
+            if bundles.1.is_empty() {
+                bundles.1 = rel;
+            }
+            continue;
+        }
         if size > cap {
             repo.errors.push(FileError::new(
                 rel,
@@ -226,6 +246,19 @@ fn admit(
                 fsread::human_bytes(class.limit(b)),
                 class.name(),
                 fsread::human_bytes(b.total_bytes),
+            ),
+        });
+    }
+    if bundles.0 > 0 {
+        repo.notes.push(Note {
+            path: bundles.1.clone(),
+            location: None,
+            message: format!(
+                "{} JavaScript/TypeScript file(s) over {} not read, from `{}` on: bundles or \
+                 generated code, not the sources a service is written in",
+                bundles.0,
+                fsread::human_bytes(MAX_NODE_SOURCE_BYTES),
+                bundles.1
             ),
         });
     }
@@ -306,6 +339,8 @@ pub struct Repo {
     pub rust: RustIndex,
     /// Go modules and their source facts (see [`crate::golang`]).
     pub go: crate::golang::GoIndex,
+    /// Node packages, their lockfiles and source facts (see [`crate::node`]).
+    pub node: crate::node::NodeIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -368,6 +403,7 @@ impl Repo {
                 self.rust = f.rust;
             }
             Facts::Go(go) => self.go = go,
+            Facts::Node(node) => self.node = node,
             Facts::Python(py) => {
                 self.pip_requirements = py.requirements;
                 self.python_sources = py.sources;
@@ -396,6 +432,7 @@ impl Repo {
                 python_sources: &self.python_sources,
                 python_locks: &self.python_locks,
                 pip_requirements: &self.pip_requirements,
+                node: &self.node,
             },
             workloads: &mut self.workloads,
         }

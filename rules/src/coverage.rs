@@ -108,6 +108,23 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
             add(Coverage::Source, &mut cov);
         }
     }
+    // A linked Node package: its package.json is the dependency manifest (when it parsed), its
+    // lockfile the lockfile, its `.js`/`.ts` files the source.
+    for p in w
+        .node_packages
+        .iter()
+        .filter_map(|&i| repo.node.packages.get(i))
+    {
+        if p.manifest.error.is_none() {
+            add(Coverage::DependencyManifest, &mut cov);
+        }
+        if p.lock.is_some() {
+            add(Coverage::Lockfile, &mut cov);
+        }
+        if !p.sources.is_empty() {
+            add(Coverage::Source, &mut cov);
+        }
+    }
     // Already Wasm by its kind or runtime class (WM316), or a Wasm image built here.
     let already_wasm = !modules.is_empty()
         || findings
@@ -272,6 +289,11 @@ fn place_container(
     {
         return (Placement::ByCode, Some("go".into()), false, false);
     }
+    // A Node package this container's Dockerfile installs (or the only container's). Never
+    // positive Wasm evidence: a Node service is a bundling step away (WM704).
+    if node_sources_read(repo, w) && (c.dockerfile.is_some() || main_count == 1) {
+        return (Placement::ByCode, Some("node".into()), false, false);
+    }
     // The container's Dockerfile, then the Dockerfiles of the base images it is built FROM.
     for df in c
         .dockerfile
@@ -340,6 +362,9 @@ fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<Str
             crate_sources_read(repo, w),
         );
     }
+    if node_sources_read(repo, w) {
+        return (Placement::ByCode, Some("node".into()), false);
+    }
     let mut best = (Placement::Unplaced, None, false);
     for df in &w.dockerfiles {
         if let Some(parsed) = repo.parsed_dockerfiles.get(df) {
@@ -360,6 +385,17 @@ fn go_sources_read(repo: &Repo, w: &Workload) -> bool {
             .modules
             .get(i)
             .is_some_and(|m| !m.sources.is_empty())
+    })
+}
+
+/// Whether the Node front-end read the package.json and source files of a package the workload
+/// runs.
+fn node_sources_read(repo: &Repo, w: &Workload) -> bool {
+    w.node_packages.iter().any(|&i| {
+        repo.node
+            .packages
+            .get(i)
+            .is_some_and(|p| p.manifest.error.is_none() && !p.sources.is_empty())
     })
 }
 

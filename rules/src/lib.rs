@@ -18,6 +18,7 @@ pub mod dockerfile;
 pub mod golang;
 pub mod k8s;
 pub mod meta;
+pub mod node;
 pub mod python;
 pub mod rust;
 pub mod wasm;
@@ -159,7 +160,7 @@ impl Severity {
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable code: `WM1xx` Dockerfile, `WM2xx` Cargo/Rust, `WM3xx` Kubernetes, `WM4xx` Wasm
-    /// modules, `WM6xx` Go, `WM9xx` meta.
+    /// modules, `WM5xx` Python, `WM6xx` Go, `WM7xx` Node, `WM9xx` meta.
     pub code: &'static str,
     /// Kebab-case name, equal to the rule's file name with `_` for `-`.
     pub name: &'static str,
@@ -238,6 +239,10 @@ pub trait Rule: Sync + Send {
     /// A Go module a workload builds (`analyzer::golang`). Runs once per module, however many
     /// workloads build it.
     fn check_go_module(&self, _cx: &golang::GoCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A Node package a workload runs (`analyzer::node`). Runs once per package, however many
+    /// workloads run it.
+    fn check_node_package(&self, _cx: &node::NodeCx<'_>, _sink: &mut Sink<'_>) {}
 
     /// A valid `.wasm` module or component among the workload's sources.
     fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
@@ -387,6 +392,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(python::RULES.iter().copied());
     rules.extend(wasm::RULES.iter().copied());
     rules.extend(golang::RULES.iter().copied());
+    rules.extend(node::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }

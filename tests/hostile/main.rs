@@ -15,5 +15,6 @@ mod convert;
 mod ignore_files;
 mod inputs;
 mod kustomize;
+mod node;
 mod output;
 mod toolchain;

@@ -299,6 +299,7 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
                 crates: vec![CrateRef { ws: wi, member: mi }],
                 programs: Vec::new(),
                 go_modules: Vec::new(),
+                node_packages: Vec::new(),
             });
         }
     }
