@@ -804,3 +804,45 @@ fn deepest_allowed_nesting_fits_the_stack() {
         e.message
     );
 }
+
+#[test]
+fn an_image_built_by_a_helper_keeps_each_part_origin() {
+    let helpers = "{{- define \"img\" -}}\n{{- printf \"%s/%s:%s\" .Values.image.registry .Values.image.repository (.Values.image.tag | toString) | trunc 63 | trimSuffix \"-\" -}}\n{{- end }}";
+    let deploy = "image: {{ include \"img\" . | quote }}\n";
+    let vals = "image:\n  registry: ghcr.io\n  repository: acme/api\n  tag: 1.5\n";
+    let mut t = Templates::new(Limits::default());
+    t.add(FileId(1), "c/templates/_helpers.tpl", helpers)
+        .unwrap();
+    t.add(FileId(2), "c/templates/deploy.yaml", deploy).unwrap();
+    let r = t.render(FileId(2), &Val::map([("Values", values(vals))]));
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(r.text, "image: \"ghcr.io/acme/api:1.5\"\n");
+    for (part, line) in [("ghcr.io", 2), ("acme/api", 3), ("1.5", 4)] {
+        let at = r.text.find(part).unwrap();
+        let (f, span) = r.origin_at(at).unwrap();
+        assert_eq!(f, VALUES);
+        assert_eq!(&vals[span.start..span.end], part);
+        assert_eq!(line_of(vals, span.start), line);
+        // The template location is the printf action in the helper.
+        let (tf, tspan) = r.map_span(at..at + part.len()).unwrap();
+        assert_eq!(tf, FileId(1));
+        assert!(helpers[tspan.start..tspan.end].starts_with("{{- printf"));
+    }
+}
+
+#[test]
+fn templates_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Templates>();
+    shared::<Rendered>();
+    // Files rendered in parallel give the same text as one by one.
+    let t = demo();
+    let v = values(&fixture("demo/values.yaml"));
+    let outs: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| t.render(FileId(2), &dot(v.clone(), "rel", "d")).text))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(outs.iter().all(|o| o == DEPLOYMENT));
+}

@@ -154,14 +154,20 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             let n = to_i64(&a[0]);
             let s = strval(&a[1]);
             let l = s.len() as i64;
-            let t = if n < 0 && l + n > 0 {
-                s[floor_char(&s, (l + n) as usize)..].to_string()
+            let (t, marks) = if n < 0 && l + n > 0 {
+                (
+                    s[floor_char(&s, (l + n) as usize)..].to_string(),
+                    Vec::new(),
+                )
             } else if n >= 0 && l > n {
-                s[..floor_char(&s, n as usize)].to_string()
+                let cut = floor_char(&s, n as usize);
+                (s[..cut].to_string(), clip_marks(&a[1].marks, 0, cut))
             } else {
-                s
+                (s, a[1].marks.clone())
             };
-            str_from(t, &a[1])
+            let mut v = str_from(t, &a[1]);
+            v.marks = marks;
+            v
         }),
         "upper" => str1(&a, name, |s| s.to_uppercase()),
         "lower" => str1(&a, name, |s| s.to_lowercase()),
@@ -221,10 +227,14 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         "printf" => {
             want_min(&a, 1, name).map(|_| {
                 let f = strval(&a[0]);
-                let s = sprintf(&f, &a[1..]);
+                let (s, marks) = sprintf_marked(&f, &a[1..]);
                 // One argument: the result keeps its origin (`printf "%s" .Values.x`).
                 let origin = if a.len() == 2 { a[1].origin } else { None };
-                Val::with_origin(Value::Str(s), origin)
+                Val {
+                    v: Value::Str(s),
+                    origin,
+                    marks,
+                }
             })
         }
         "print" => Ok(Val::str(sprint(&a, false))),
@@ -1024,6 +1034,13 @@ fn type_name(v: &Val) -> &'static str {
 /// Go's `fmt.Sprintf` for the verbs charts use: `%s %d %v %q %t %f %x %%`, with flags, width
 /// and precision; mismatches print Go's `%!d(float64=1)` forms.
 pub fn sprintf(f: &str, args: &[Val]) -> String {
+    sprintf_marked(f, args).0
+}
+
+/// [`sprintf`], with a mark for each argument that came from values.yaml (so an image built by
+/// `printf "%s/%s:%s"` in a helper keeps where each part came from).
+pub fn sprintf_marked(f: &str, args: &[Val]) -> (String, Vec<Mark>) {
+    let mut marks = Vec::new();
     let mut out = String::new();
     let mut it = f.char_indices().peekable();
     let mut ai = 0;
@@ -1111,6 +1128,14 @@ pub fn sprintf(f: &str, args: &[Val]) -> String {
             _ => bad(),
         };
         let n = body.chars().count();
+        let start = out.len();
+        if arg.origin.is_some() {
+            marks.push(Mark {
+                range: start..start + body.len() + width.saturating_sub(n),
+                src: None,
+                origin: arg.origin,
+            });
+        }
         if n < width {
             let fill = width - n;
             if minus {
@@ -1144,7 +1169,7 @@ pub fn sprintf(f: &str, args: &[Val]) -> String {
         out.push_str(&extra.join(", "));
         out.push(')');
     }
-    out
+    (out, marks)
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy, Debug)]
