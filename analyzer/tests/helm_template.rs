@@ -846,3 +846,105 @@ fn templates_can_be_shared_across_threads() {
     });
     assert!(outs.iter().all(|o| o == DEPLOYMENT));
 }
+
+/// `{{ toYaml .Values }}` of these values, byte-for-byte as helm template 3.10.1 printed it.
+const TOYAML_VALUES: &str = r##"containers:
+  - name: app
+    args: ["--port", "8080", "--flag=true", "yes", "a b", "-v"]
+    env:
+      - name: A
+        value: "1"
+      - name: B
+        valueFrom:
+          secretKeyRef: {name: s, key: k}
+    resources: {}
+    ports: []
+    script: |
+      #!/bin/sh
+      echo hi
+    nested: [[1, 2], [], {a: 1}]
+"key with: colon": 1
+"on": x
+"8080": y
+weird: "~"
+tilde: ~
+dash: "-"
+star: "*x"
+amp: "&a"
+pct: "%x"
+q: "'quoted'"
+dq: 'say "hi"'
+url: "http://x:80/y#z"
+hash: "a #b"
+float: 2.50
+neg: -3
+sci: 1e10
+date: 2024-01-01
+empty_str: ""
+sp: " x"
+unicode: "héllo wörld"
+"##;
+
+const TOYAML_HELM: &str = r##""8080": true
+amp: '&a'
+containers:
+- args:
+  - --port
+  - "8080"
+  - --flag=true
+  - "yes"
+  - a b
+  - -v
+  env:
+  - name: A
+    value: "1"
+  - name: B
+    valueFrom:
+      secretKeyRef:
+        key: k
+        name: s
+  name: app
+  nested:
+  - - 1
+    - 2
+  - []
+  - a: 1
+  ports: []
+  resources: {}
+  script: |
+    #!/bin/sh
+    echo hi
+dash: '-'
+date: "2024-01-01"
+dq: say "hi"
+empty_str: ""
+float: 2.5
+hash: 'a #b'
+'key with: colon': 1
+neg: -3
+"on": x
+pct: '%x'
+q: '''quoted'''
+sci: 10000000000
+sp: ' x'
+star: '*x'
+tilde: null
+unicode: héllo wörld
+url: http://x:80/y#z
+weird: "~"
+---
+{"8080":true,"amp":"\u0026a","containers":[{"args":["--port","8080","--flag=true","yes","a b","-v"],"env":[{"name":"A","value":"1"},{"name":"B","valueFrom":{"secretKeyRef":{"key":"k","name":"s"}}}],"name":"app","nested":[[1,2],[],{"a":1}],"ports":[],"resources":{},"script":"#!/bin/sh\necho hi\n"}],"dash":"-","date":"2024-01-01","dq":"say \"hi\"","empty_str":"","float":2.5,"hash":"a #b","key with: colon":1,"neg":-3,"on":"x","pct":"%x","q":"'quoted'","sci":10000000000,"sp":" x","star":"*x","tilde":null,"unicode":"héllo wörld","url":"http://x:80/y#z","weird":"~"}
+"##;
+
+#[test]
+fn to_yaml_and_to_json_of_values_match_helm_byte_for_byte() {
+    let r = only(
+        "{{ toYaml .Values }}\n---\n{{ toJson .Values }}\n",
+        TOYAML_VALUES,
+    );
+    assert_eq!(r.text, TOYAML_HELM);
+    // The env var's value line maps back to its values.yaml node.
+    let at = r.text.find("value: \"1\"").unwrap();
+    let (_, span) = r.origin_at(at).unwrap();
+    assert_eq!(&TOYAML_VALUES[span.start..span.end], "\"1\"");
+}
