@@ -948,3 +948,82 @@ fn to_yaml_and_to_json_of_values_match_helm_byte_for_byte() {
     let (_, span) = r.origin_at(at).unwrap();
     assert_eq!(&TOYAML_VALUES[span.start..span.end], "\"1\"");
 }
+
+#[test]
+fn functions_match_helm_on_edge_cases() {
+    // Each expected output was printed by helm template 3.10.1 for the same template.
+    let v = "port: 80\ntags: [b, a]\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{{ print nil }}|{{ printf "%q" 3 }}|{{ printf "%v" (list "a" 1) }}"#,
+            r#"<nil>|'\x03'|[a 1]"#,
+        ),
+        (
+            r#"{{ join "-" (list 1 nil "x") }}|{{ cat "a" nil 1 }}"#,
+            "1-x|a 1",
+        ),
+        (
+            r#"{{ get (dict "a" 1) "b" }}|{{ pluck "a" (dict "a" 1) (dict "a" 2) }}"#,
+            "|[1 2]",
+        ),
+        (
+            r#"{{ max 1.5 2 }} {{ mul 1.5 2 }} {{ div 7 2.0 }} {{ add 1 "2" }}"#,
+            "2 2 3 3",
+        ),
+        (
+            r#"{{ trunc 3 "héllo" }}|{{ title "élan vital" }}|{{ len "héllo" }}"#,
+            "hé|Élan Vital|6",
+        ),
+        (
+            r#"{{ merge (dict "a" (dict "b" 1)) (dict "a" (dict "c" 2) "d" 3) | toJson }}"#,
+            r#"{"a":{"b":1,"c":2},"d":3}"#,
+        ),
+        (
+            r#"{{ without (list 1 2 1) 1 }} {{ uniq (list 1 "1" 1) }} {{ has 1 (list 1.0) }}"#,
+            "[2] [1 1] false",
+        ),
+        (
+            r#"{{ semverCompare "^1.20" "v1.20.5" }} {{ semverCompare "~1.20.0" "1.21.0" }} {{ semverCompare ">1.19" "1.19.9" }}"#,
+            "true false false",
+        ),
+        (
+            r#"{{ regexReplaceAll "(a)(b)" "abab" "${2}$1" }}|{{ regexFindAll "[0-9]+" "a1b22" -1 }}"#,
+            "baba|[1 22]",
+        ),
+        (
+            r#"{{ printf "%5.2f|%-4d|%x|%t" 3.14159 7 255 true }}"#,
+            " 3.14|7   |ff|true",
+        ),
+        (
+            r#"{{ "x" | indent 2 }}|{{ "" | nindent 2 }}|{{ "a\n\nb" | indent 2 }}"#,
+            "  x|\n  |  a\n  \n  b",
+        ),
+        (
+            r#"{{ toString 1.5 }} {{ int "12abc" }} {{ atoi "x" }} {{ float64 3 }}"#,
+            "1.5 0 0 3",
+        ),
+        (
+            r#"{{ hasKey .Values "port" }} {{ empty (dict) }} {{ empty " " }} {{ kindOf .Values.tags }} {{ typeOf .Values.tags }} {{ typeOf 1 }}"#,
+            "true true false slice []interface {} int",
+        ),
+        (
+            r#"{{ list 1 2 | toString }}|{{ dict "a" nil | toYaml }}|{{ default (list) .Values.nope | len }}"#,
+            "[1 2]|a: null|0",
+        ),
+        (
+            r#"{{ $x := 1 }}{{ range until 2 }}{{ $x = add $x 1 }}{{ end }}{{ $x }}"#,
+            "3",
+        ),
+        (
+            r#"{{ toJson "<&>" }}|{{ toPrettyJson (dict "a" (list 1)) }}"#,
+            "\"\\u003c\\u0026\\u003e\"|{\n  \"a\": [\n    1\n  ]\n}",
+        ),
+        (
+            r#"{{ eq "a" "a" "b" }} {{ ne 1 2 }} {{ lt "a" "b" }}"#,
+            "true true true",
+        ),
+    ];
+    for (t, want) in cases {
+        assert_eq!(out(t, v), *want, "{t}");
+    }
+}

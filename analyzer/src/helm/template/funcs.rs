@@ -355,6 +355,10 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             ks.sort();
             Ok(Val::list(ks.into_iter().map(Val::str).collect()))
         }
+        "pluck" => want_min(&a, 1, name).map(|_| {
+            let k = strval(&a[0]);
+            Val::list(a[1..].iter().filter_map(|d| d.get(&k).cloned()).collect())
+        }),
         "values" => want(&a, 1, name).map(|_| match &a[0].v {
             Value::Map(m) => Val::list(m.values().cloned().collect()),
             _ => Val::list(Vec::new()),
@@ -452,8 +456,13 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         }),
         "join" => want(&a, 2, name).map(|_| {
             let sep = strval(&a[0]);
+            // Sprig's strslice drops nils.
             let parts: Vec<String> = match &a[1].v {
-                Value::List(l) => l.iter().map(strval).collect(),
+                Value::List(l) => l
+                    .iter()
+                    .filter(|v| v.v != Value::Null)
+                    .map(strval)
+                    .collect(),
                 _ => vec![strval(&a[1])],
             };
             Val::str(parts.join(&sep))
@@ -1108,6 +1117,15 @@ pub fn sprintf_marked(f: &str, args: &[Val]) -> (String, Vec<Mark>) {
                 }
             }
             ('q', Value::Str(s)) => go_quote(s),
+            // Go quotes an integer as a character literal.
+            ('q', Value::Int(i)) => match u32::try_from(*i).ok().and_then(char::from_u32) {
+                Some(c) if !c.is_control() && c != '\'' && c != '\\' => format!("'{c}'"),
+                Some(c) if (c as u32) < 0x80 => {
+                    let q = go_quote(&c.to_string());
+                    format!("'{}'", &q[1..q.len() - 1].replace("\\\"", "\""))
+                }
+                _ => format!("'\\x{:02x}'", i),
+            },
             ('d', Value::Int(i)) => {
                 if plus && *i >= 0 {
                     format!("+{i}")

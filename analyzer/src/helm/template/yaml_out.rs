@@ -546,14 +546,10 @@ mod tests {
         assert_eq!(y(&Val::float(1000000.0)), "1000000");
         assert_eq!(y(&Val::float(0.5)), "0.5");
         // Checked against helm 3.10.1: a long plain value folds past column 80.
-        let long = vec!["long"; 21].join(" ");
+        let long = ["long"; 21].join(" ");
         assert_eq!(
             y(&Val::map([("l", Val::str(long))])),
-            format!(
-                "l: {}\n  {}",
-                vec!["long"; 16].join(" "),
-                vec!["long"; 5].join(" ")
-            )
+            format!("l: {}\n  {}", ["long"; 16].join(" "), ["long"; 5].join(" "))
         );
     }
 
