@@ -1027,3 +1027,34 @@ fn functions_match_helm_on_edge_cases() {
         assert_eq!(out(t, v), *want, "{t}");
     }
 }
+
+#[test]
+fn unknown_propagates_through_functions() {
+    let l = r#"(lookup "v1" "ConfigMap" "ns" "x")"#;
+    for t in [
+        format!("{{{{ first {l} }}}}"),
+        format!("{{{{ {l} | keys | join \",\" }}}}"),
+        format!("{{{{ len {l} }}}}"),
+        format!("{{{{ {l}.data.key | upper }}}}"),
+        format!("{{{{ index {l} \"data\" }}}}"),
+        format!("{{{{ {l} | default \"d\" }}}}"),
+        format!("{{{{ empty {l} }}}}"),
+        format!("{{{{ ternary \"a\" \"b\" {l} }}}}"),
+    ] {
+        let r = only(&t, "");
+        assert_eq!(r.text, UNRESOLVED, "{t}");
+        assert!(
+            r.unresolved[0].reason.contains("lookup"),
+            "{t}: {:?}",
+            r.unresolved
+        );
+    }
+    // Inside a string, the placeholder is written and the call is listed.
+    let r = only(&format!("{{{{ printf \"%s-x\" {l} }}}}"), "");
+    assert_eq!(r.text, format!("{UNRESOLVED}-x"));
+    assert_eq!(r.unresolved.len(), 1);
+    // An Unknown nobody uses reports nothing.
+    let r = only(&format!("{{{{ $x := {l} }}}}ok"), "");
+    assert_eq!(r.text, "ok");
+    assert!(r.unresolved.is_empty());
+}

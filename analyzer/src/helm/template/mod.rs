@@ -11,6 +11,24 @@
 //! becomes [`Value::Unknown`]: it prints as [`UNRESOLVED`] (a valid YAML scalar), a condition on
 //! it takes the false branch, and each case is listed in [`Rendered::unresolved`]. Hostile
 //! templates are bounded by [`Limits`]: steps, output size, include depth, regex size.
+//!
+//! Use: one [`Templates`] per chart (a subchart's files may share it: `define`s are global, as
+//! in Helm); [`Templates::add`] every file under `templates/` (`_helpers.tpl` too) with Helm's
+//! name `chart/templates/x.yaml` (a subchart's: `parent/charts/sub/templates/x.yaml`); then
+//! [`Templates::render`] each file that does not start with `_`, with `dot` a map of:
+//! `Values` ([`Val::from_yaml`] of the merged values, so origins point at values.yaml lines),
+//! `Chart` (`Name`, `Version`, `AppVersion`... capitalised like Helm's), `Release` (`Name`,
+//! `Namespace`, `Service: "Helm"`, `IsInstall`, `Revision`), `Capabilities` (`KubeVersion` with
+//! `Version`/`GitVersion`/`Major`/`Minor`; `APIVersions` a list of strings, or absent to make
+//! `.Capabilities.APIVersions.Has` true), `Template` (`Name`, `BasePath`), and `Files` (chart
+//! path -> content string; give contents an origin to map `.Files.Get` output to the file).
+//! helm 3.10.1 adds no `global` key to a chart without dependencies, so neither should `dot`.
+//!
+//! Where output maps: `include`/`template` output maps to the bytes of the `define` that wrote
+//! it (a label written by a helper points into `_helpers.tpl`, where a user would change it);
+//! `tpl` output maps to the `tpl` call, with the string's values.yaml origin; `toYaml` output
+//! maps to the action, each emitted line with its own values.yaml origin; `printf` marks each
+//! argument with its origin.
 
 mod digest;
 pub mod eval;
