@@ -602,7 +602,7 @@ fn hostile_templates_stop_quickly_with_an_error() {
     assert!(r.error.is_some());
     // A huge range: ranges nest, steps run out.
     let r = quick(
-        "{{ range until 1000000 }}{{ range until 1000000 }}x{{ end }}{{ end }}",
+        "{{ range until 100000 }}{{ range until 100000 }}x{{ end }}{{ end }}",
         Limits::default(),
     );
     assert!(r.error.unwrap().message.contains("steps"));
@@ -641,6 +641,19 @@ fn hostile_templates_stop_quickly_with_an_error() {
         Limits::default(),
     );
     assert!(r.error.is_some() || r.text.len() < 1000);
+    // Functions whose result grows past the limit from a string within it.
+    let big = "{{ $s := \"a\\n\" }}{{ range until 16 }}{{ $s = printf \"%s%s\" $s $s }}{{ end }}";
+    for f in [
+        "{{ $s | indent 10000 | len }}",
+        "{{ replace \"a\" (repeat 1000 \"b\") $s | len }}",
+        "{{ regexReplaceAll \"a\" $s (repeat 1000 \"b\") | len }}",
+        "{{ regexReplaceAllLiteral \"a\" $s (repeat 1000 \"b\") | len }}",
+        "{{ splitList \"\" $s | len }}",
+        "{{ $t := printf \"%s%s\" $s $s }}{{ split \"\\n\" $t | len }}",
+    ] {
+        let r = quick(&format!("{big}{f}"), Limits::default());
+        assert!(r.error.is_some(), "{f}: {}", r.text);
+    }
     // Output larger than the limit.
     let r = quick(
         "{{ range until 100000 }}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{{ end }}",
@@ -1057,4 +1070,38 @@ fn unknown_propagates_through_functions() {
     let r = only(&format!("{{{{ $x := {l} }}}}ok"), "");
     assert_eq!(r.text, "ok");
     assert!(r.unresolved.is_empty());
+}
+
+#[test]
+fn files_given_apart_from_dot_are_read_without_copies_and_map_to_the_file() {
+    let conf = "port = 8080\n";
+    let files = Val::map([(
+        "files/app.conf",
+        Val::with_origin(
+            Value::Str(conf.to_string()),
+            Some((FileId(50), Span::new(0, conf.len()))),
+        ),
+    )]);
+    let mut t = Templates::new(Limits::default());
+    t.add(
+        FileId(1),
+        "c/templates/_h.tpl",
+        "{{ define \"conf\" }}{{ .Files.Get \"files/app.conf\" }}{{ end }}",
+    )
+    .unwrap();
+    t.add(
+        FileId(2),
+        "c/templates/cm.yaml",
+        "a: {{ include \"conf\" . | quote }}\n{{ with .Values }}b: {{ $.Files.Get \"files/app.conf\" | trim }}{{ end }}\nc: {{ len (.Files.Glob \"files/*\") }}",
+    )
+    .unwrap();
+    let d = Val::map([("Values", values("x: 1\n"))]);
+    let r = t.render_with_files(FileId(2), &d, &files);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(r.text, "a: \"port = 8080\\n\"\nb: port = 8080\nc: 1");
+    let at = r.text.find("b: port").unwrap() + 3;
+    assert_eq!(
+        r.origin_at(at),
+        Some((FileId(50), Span::new(0, conf.len())))
+    );
 }

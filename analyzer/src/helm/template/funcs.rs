@@ -126,6 +126,10 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             if !(0..=10_000).contains(&n) {
                 return Err(format!("{name}: bad width {n}"));
             }
+            let lines = strval(&a[1]).matches('\n').count() + 1;
+            if strval(&a[1]).len() + lines * n as usize + 1 > limits.max_output {
+                return Err(format!("{name}: result larger than the output limit"));
+            }
             Ok(indent(&a[1], n as usize, name == "nindent"))
         }),
         "trim" => str1(&a, name, |s| s.trim_matches(is_go_space).to_string()),
@@ -183,13 +187,16 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         }),
         "snakecase" => str1(&a, name, |s| case_words(s, '_')),
         "kebabcase" => str1(&a, name, |s| case_words(s, '-')),
-        "replace" => want(&a, 3, name).map(|_| {
+        "replace" => want(&a, 3, name).and_then(|_| {
             let (old, new, s) = (strval(&a[0]), strval(&a[1]), strval(&a[2]));
             if old.is_empty() {
-                str_from(s, &a[2])
-            } else {
-                str_from(s.replace(old.as_str(), &new), &a[2])
+                return Ok(str_from(s, &a[2]));
             }
+            let grow = s.matches(old.as_str()).count() * new.len().saturating_sub(old.len());
+            if s.len() + grow > limits.max_output {
+                return Err("replace: result larger than the output limit".into());
+            }
+            Ok(str_from(s.replace(old.as_str(), &new), &a[2]))
         }),
         "repeat" => want(&a, 2, name).and_then(|_| {
             let n = to_i64(&a[0]).max(0) as usize;
@@ -467,24 +474,28 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             };
             Val::str(parts.join(&sep))
         }),
-        "split" => want(&a, 2, name).map(|_| {
+        "split" => want(&a, 2, name).and_then(|_| {
             let (sep, s) = (strval(&a[0]), strval(&a[1]));
-            Val::new(Value::Map(
+            split_count(&s, &sep)?;
+            Ok(Val::new(Value::Map(
                 go_split(&s, &sep)
                     .into_iter()
                     .enumerate()
                     .map(|(i, p)| (format!("_{i}"), Val::str(p)))
                     .collect(),
-            ))
+            )))
         }),
-        "splitList" => want(&a, 2, name).map(|_| {
+        "splitList" => want(&a, 2, name).and_then(|_| {
             let (sep, s) = (strval(&a[0]), strval(&a[1]));
-            Val::list(go_split(&s, &sep).into_iter().map(Val::str).collect())
+            split_count(&s, &sep)?;
+            Ok(Val::list(
+                go_split(&s, &sep).into_iter().map(Val::str).collect(),
+            ))
         }),
         "until" => want(&a, 1, name).and_then(|_| {
             let n = to_i64(&a[0]);
-            if n > 1_000_000 {
-                return Err("until: too many items".into());
+            if n > MAX_ITEMS as i64 {
+                return Err(format!("until: more than {MAX_ITEMS} items"));
             }
             Ok(Val::list((0..n.max(0)).map(Val::int).collect()))
         }),
@@ -516,7 +527,10 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             let s = strval(&a[1]);
             let r = regex(&strval(&a[0]), limits)?;
             let n = to_i64(&a[2]);
-            let it = r.find_iter(&s).map(|m| Val::str(m.as_str()));
+            let it = r
+                .find_iter(&s)
+                .take(MAX_ITEMS)
+                .map(|m| Val::str(m.as_str()));
             Ok(Val::list(if n < 0 {
                 it.collect()
             } else {
@@ -526,6 +540,15 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         "regexReplaceAll" | "mustRegexReplaceAll" => want(&a, 3, name).and_then(|_| {
             let s = strval(&a[1]);
             let r = regex(&strval(&a[0]), limits)?;
+            // Each replacement writes the template, where every `$` may copy a whole match.
+            let rep = strval(&a[2]);
+            let refs = rep.matches('$').count();
+            let (count, longest) = r
+                .find_iter(&s)
+                .fold((0usize, 0usize), |(c, l), m| (c + 1, l.max(m.len())));
+            if s.len() + count * (rep.len() + refs * longest) > limits.max_output {
+                return Err("regexReplaceAll: result larger than the output limit".into());
+            }
             Ok(str_from(
                 r.replace_all(&s, strval(&a[2]).as_str()).into_owned(),
                 &a[1],
@@ -536,6 +559,11 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
                 let s = strval(&a[1]);
                 let r = regex(&strval(&a[0]), limits)?;
                 let rep = strval(&a[2]);
+                if s.len() + r.find_iter(&s).count() * rep.len() > limits.max_output {
+                    return Err(
+                        "regexReplaceAllLiteral: result larger than the output limit".into(),
+                    );
+                }
                 Ok(str_from(
                     r.replace_all(&s, regex::NoExpand(&rep)).into_owned(),
                     &a[1],
@@ -547,9 +575,11 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             let r = regex(&strval(&a[0]), limits)?;
             let n = to_i64(&a[2]);
             let parts: Vec<Val> = if n < 0 {
-                r.split(&s).map(Val::str).collect()
+                r.split(&s).take(MAX_ITEMS).map(Val::str).collect()
             } else {
-                r.splitn(&s, n as usize).map(Val::str).collect()
+                r.splitn(&s, (n as usize).min(MAX_ITEMS))
+                    .map(Val::str)
+                    .collect()
             };
             Ok(Val::list(parts))
         }),
@@ -641,7 +671,7 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             } else {
                 (stop.saturating_sub(start) / step).max(0)
             };
-            if count > 1_000_000 {
+            if count > MAX_ITEMS as i64 {
                 return Some(Err(format!("{name}: too many items")));
             }
             let items: Vec<Val> = (0..count).map(|i| Val::int(start + i * step)).collect();
@@ -870,12 +900,30 @@ fn case_words(s: &str, sep: char) -> String {
     out
 }
 
-/// Go's `strings.Split` (an empty separator splits into characters).
+/// Most items one function may build (`splitList`, `until`...): a list item costs far more
+/// memory than the bytes it came from.
+pub const MAX_ITEMS: usize = 100_000;
+
+/// Go's `strings.Split` (an empty separator splits into characters), at most [`MAX_ITEMS`]
+/// parts (the rest is dropped: the caller errors first, see [`split_count`]).
 fn go_split(s: &str, sep: &str) -> Vec<String> {
     if sep.is_empty() {
-        return s.chars().map(String::from).collect();
+        return s.chars().take(MAX_ITEMS).map(String::from).collect();
     }
-    s.split(sep).map(str::to_string).collect()
+    s.split(sep).take(MAX_ITEMS).map(str::to_string).collect()
+}
+
+/// Parts `go_split` would make, or an error past [`MAX_ITEMS`].
+fn split_count(s: &str, sep: &str) -> Result<(), String> {
+    let n = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(sep).count() + 1
+    };
+    if n > MAX_ITEMS {
+        return Err(format!("more than {MAX_ITEMS} parts"));
+    }
+    Ok(())
 }
 
 /// `indent`/`nindent`, moving marks with the text they cover.
