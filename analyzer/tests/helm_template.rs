@@ -604,7 +604,7 @@ fn hostile_templates_stop_quickly_with_an_error() {
     assert!(r.error.is_some());
     // A huge range: ranges nest, steps run out.
     let r = quick(
-        "{{ range until 1000000 }}{{ range until 1000000 }}x{{ end }}{{ end }}",
+        "{{ range until 100000 }}{{ range until 100000 }}x{{ end }}{{ end }}",
         Limits::default(),
     );
     assert!(r.error.unwrap().message.contains("steps"));
@@ -643,6 +643,19 @@ fn hostile_templates_stop_quickly_with_an_error() {
         Limits::default(),
     );
     assert!(r.error.is_some() || r.text.len() < 1000);
+    // Functions whose result grows past the limit from a string within it.
+    let big = "{{ $s := \"a\\n\" }}{{ range until 16 }}{{ $s = printf \"%s%s\" $s $s }}{{ end }}";
+    for f in [
+        "{{ $s | indent 10000 | len }}",
+        "{{ replace \"a\" (repeat 1000 \"b\") $s | len }}",
+        "{{ regexReplaceAll \"a\" $s (repeat 1000 \"b\") | len }}",
+        "{{ regexReplaceAllLiteral \"a\" $s (repeat 1000 \"b\") | len }}",
+        "{{ splitList \"\" $s | len }}",
+        "{{ $t := printf \"%s%s\" $s $s }}{{ split \"\\n\" $t | len }}",
+    ] {
+        let r = quick(&format!("{big}{f}"), Limits::default());
+        assert!(r.error.is_some(), "{f}: {}", r.text);
+    }
     // Output larger than the limit.
     let r = quick(
         "{{ range until 100000 }}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{{ end }}",
@@ -806,5 +819,293 @@ fn deepest_allowed_nesting_fits_the_stack() {
         e.message.contains("templates nested too deeply"),
         "{}",
         e.message
+    );
+}
+
+#[test]
+fn an_image_built_by_a_helper_keeps_each_part_origin() {
+    let helpers = "{{- define \"img\" -}}\n{{- printf \"%s/%s:%s\" .Values.image.registry .Values.image.repository (.Values.image.tag | toString) | trunc 63 | trimSuffix \"-\" -}}\n{{- end }}";
+    let deploy = "image: {{ include \"img\" . | quote }}\n";
+    let vals = "image:\n  registry: ghcr.io\n  repository: acme/api\n  tag: 1.5\n";
+    let mut t = Templates::new(Limits::default());
+    t.add(FileId(1), "c/templates/_helpers.tpl", helpers)
+        .unwrap();
+    t.add(FileId(2), "c/templates/deploy.yaml", deploy).unwrap();
+    let r = t.render(FileId(2), &Val::map([("Values", values(vals))]));
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(r.text, "image: \"ghcr.io/acme/api:1.5\"\n");
+    for (part, line) in [("ghcr.io", 2), ("acme/api", 3), ("1.5", 4)] {
+        let at = r.text.find(part).unwrap();
+        let (f, span) = r.origin_at(at).unwrap();
+        assert_eq!(f, VALUES);
+        assert_eq!(&vals[span.start..span.end], part);
+        assert_eq!(line_of(vals, span.start), line);
+        // The template location is the printf action in the helper.
+        let (tf, tspan) = r.map_span(at..at + part.len()).unwrap();
+        assert_eq!(tf, FileId(1));
+        assert!(helpers[tspan.start..tspan.end].starts_with("{{- printf"));
+    }
+}
+
+#[test]
+fn templates_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Templates>();
+    shared::<Rendered>();
+    // Files rendered in parallel give the same text as one by one.
+    let t = demo();
+    let v = values(&fixture("demo/values.yaml"));
+    let outs: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| t.render(FileId(2), &dot(v.clone(), "rel", "d")).text))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(outs.iter().all(|o| o == DEPLOYMENT));
+}
+
+/// `{{ toYaml .Values }}` of these values, byte-for-byte as helm template 3.10.1 printed it.
+const TOYAML_VALUES: &str = r##"containers:
+  - name: app
+    args: ["--port", "8080", "--flag=true", "yes", "a b", "-v"]
+    env:
+      - name: A
+        value: "1"
+      - name: B
+        valueFrom:
+          secretKeyRef: {name: s, key: k}
+    resources: {}
+    ports: []
+    script: |
+      #!/bin/sh
+      echo hi
+    nested: [[1, 2], [], {a: 1}]
+"key with: colon": 1
+"on": x
+"8080": y
+weird: "~"
+tilde: ~
+dash: "-"
+star: "*x"
+amp: "&a"
+pct: "%x"
+q: "'quoted'"
+dq: 'say "hi"'
+url: "http://x:80/y#z"
+hash: "a #b"
+float: 2.50
+neg: -3
+sci: 1e10
+date: 2024-01-01
+empty_str: ""
+sp: " x"
+unicode: "héllo wörld"
+"##;
+
+const TOYAML_HELM: &str = r##""8080": true
+amp: '&a'
+containers:
+- args:
+  - --port
+  - "8080"
+  - --flag=true
+  - "yes"
+  - a b
+  - -v
+  env:
+  - name: A
+    value: "1"
+  - name: B
+    valueFrom:
+      secretKeyRef:
+        key: k
+        name: s
+  name: app
+  nested:
+  - - 1
+    - 2
+  - []
+  - a: 1
+  ports: []
+  resources: {}
+  script: |
+    #!/bin/sh
+    echo hi
+dash: '-'
+date: "2024-01-01"
+dq: say "hi"
+empty_str: ""
+float: 2.5
+hash: 'a #b'
+'key with: colon': 1
+neg: -3
+"on": x
+pct: '%x'
+q: '''quoted'''
+sci: 10000000000
+sp: ' x'
+star: '*x'
+tilde: null
+unicode: héllo wörld
+url: http://x:80/y#z
+weird: "~"
+---
+{"8080":true,"amp":"\u0026a","containers":[{"args":["--port","8080","--flag=true","yes","a b","-v"],"env":[{"name":"A","value":"1"},{"name":"B","valueFrom":{"secretKeyRef":{"key":"k","name":"s"}}}],"name":"app","nested":[[1,2],[],{"a":1}],"ports":[],"resources":{},"script":"#!/bin/sh\necho hi\n"}],"dash":"-","date":"2024-01-01","dq":"say \"hi\"","empty_str":"","float":2.5,"hash":"a #b","key with: colon":1,"neg":-3,"on":"x","pct":"%x","q":"'quoted'","sci":10000000000,"sp":" x","star":"*x","tilde":null,"unicode":"héllo wörld","url":"http://x:80/y#z","weird":"~"}
+"##;
+
+#[test]
+fn to_yaml_and_to_json_of_values_match_helm_byte_for_byte() {
+    let r = only(
+        "{{ toYaml .Values }}\n---\n{{ toJson .Values }}\n",
+        TOYAML_VALUES,
+    );
+    assert_eq!(r.text, TOYAML_HELM);
+    // The env var's value line maps back to its values.yaml node.
+    let at = r.text.find("value: \"1\"").unwrap();
+    let (_, span) = r.origin_at(at).unwrap();
+    assert_eq!(&TOYAML_VALUES[span.start..span.end], "\"1\"");
+}
+
+#[test]
+fn functions_match_helm_on_edge_cases() {
+    // Each expected output was printed by helm template 3.10.1 for the same template.
+    let v = "port: 80\ntags: [b, a]\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{{ print nil }}|{{ printf "%q" 3 }}|{{ printf "%v" (list "a" 1) }}"#,
+            r#"<nil>|'\x03'|[a 1]"#,
+        ),
+        (
+            r#"{{ join "-" (list 1 nil "x") }}|{{ cat "a" nil 1 }}"#,
+            "1-x|a 1",
+        ),
+        (
+            r#"{{ get (dict "a" 1) "b" }}|{{ pluck "a" (dict "a" 1) (dict "a" 2) }}"#,
+            "|[1 2]",
+        ),
+        (
+            r#"{{ max 1.5 2 }} {{ mul 1.5 2 }} {{ div 7 2.0 }} {{ add 1 "2" }}"#,
+            "2 2 3 3",
+        ),
+        (
+            r#"{{ trunc 3 "héllo" }}|{{ title "élan vital" }}|{{ len "héllo" }}"#,
+            "hé|Élan Vital|6",
+        ),
+        (
+            r#"{{ merge (dict "a" (dict "b" 1)) (dict "a" (dict "c" 2) "d" 3) | toJson }}"#,
+            r#"{"a":{"b":1,"c":2},"d":3}"#,
+        ),
+        (
+            r#"{{ without (list 1 2 1) 1 }} {{ uniq (list 1 "1" 1) }} {{ has 1 (list 1.0) }}"#,
+            "[2] [1 1] false",
+        ),
+        (
+            r#"{{ semverCompare "^1.20" "v1.20.5" }} {{ semverCompare "~1.20.0" "1.21.0" }} {{ semverCompare ">1.19" "1.19.9" }}"#,
+            "true false false",
+        ),
+        (
+            r#"{{ regexReplaceAll "(a)(b)" "abab" "${2}$1" }}|{{ regexFindAll "[0-9]+" "a1b22" -1 }}"#,
+            "baba|[1 22]",
+        ),
+        (
+            r#"{{ printf "%5.2f|%-4d|%x|%t" 3.14159 7 255 true }}"#,
+            " 3.14|7   |ff|true",
+        ),
+        (
+            r#"{{ "x" | indent 2 }}|{{ "" | nindent 2 }}|{{ "a\n\nb" | indent 2 }}"#,
+            "  x|\n  |  a\n  \n  b",
+        ),
+        (
+            r#"{{ toString 1.5 }} {{ int "12abc" }} {{ atoi "x" }} {{ float64 3 }}"#,
+            "1.5 0 0 3",
+        ),
+        (
+            r#"{{ hasKey .Values "port" }} {{ empty (dict) }} {{ empty " " }} {{ kindOf .Values.tags }} {{ typeOf .Values.tags }} {{ typeOf 1 }}"#,
+            "true true false slice []interface {} int",
+        ),
+        (
+            r#"{{ list 1 2 | toString }}|{{ dict "a" nil | toYaml }}|{{ default (list) .Values.nope | len }}"#,
+            "[1 2]|a: null|0",
+        ),
+        (
+            r#"{{ $x := 1 }}{{ range until 2 }}{{ $x = add $x 1 }}{{ end }}{{ $x }}"#,
+            "3",
+        ),
+        (
+            r#"{{ toJson "<&>" }}|{{ toPrettyJson (dict "a" (list 1)) }}"#,
+            "\"\\u003c\\u0026\\u003e\"|{\n  \"a\": [\n    1\n  ]\n}",
+        ),
+        (
+            r#"{{ eq "a" "a" "b" }} {{ ne 1 2 }} {{ lt "a" "b" }}"#,
+            "true true true",
+        ),
+    ];
+    for (t, want) in cases {
+        assert_eq!(out(t, v), *want, "{t}");
+    }
+}
+
+#[test]
+fn unknown_propagates_through_functions() {
+    let l = r#"(lookup "v1" "ConfigMap" "ns" "x")"#;
+    for t in [
+        format!("{{{{ first {l} }}}}"),
+        format!("{{{{ {l} | keys | join \",\" }}}}"),
+        format!("{{{{ len {l} }}}}"),
+        format!("{{{{ {l}.data.key | upper }}}}"),
+        format!("{{{{ index {l} \"data\" }}}}"),
+        format!("{{{{ {l} | default \"d\" }}}}"),
+        format!("{{{{ empty {l} }}}}"),
+        format!("{{{{ ternary \"a\" \"b\" {l} }}}}"),
+    ] {
+        let r = only(&t, "");
+        assert_eq!(r.text, UNRESOLVED, "{t}");
+        assert!(
+            r.unresolved[0].reason.contains("lookup"),
+            "{t}: {:?}",
+            r.unresolved
+        );
+    }
+    // Inside a string, the placeholder is written and the call is listed.
+    let r = only(&format!("{{{{ printf \"%s-x\" {l} }}}}"), "");
+    assert_eq!(r.text, format!("{UNRESOLVED}-x"));
+    assert_eq!(r.unresolved.len(), 1);
+    // An Unknown nobody uses reports nothing.
+    let r = only(&format!("{{{{ $x := {l} }}}}ok"), "");
+    assert_eq!(r.text, "ok");
+    assert!(r.unresolved.is_empty());
+}
+
+#[test]
+fn files_given_apart_from_dot_are_read_without_copies_and_map_to_the_file() {
+    let conf = "port = 8080\n";
+    let files = Val::map([(
+        "files/app.conf",
+        Val::with_origin(
+            Value::Str(conf.to_string()),
+            Some((FileId(50), Span::new(0, conf.len()))),
+        ),
+    )]);
+    let mut t = Templates::new(Limits::default());
+    t.add(
+        FileId(1),
+        "c/templates/_h.tpl",
+        "{{ define \"conf\" }}{{ .Files.Get \"files/app.conf\" }}{{ end }}",
+    )
+    .unwrap();
+    t.add(
+        FileId(2),
+        "c/templates/cm.yaml",
+        "a: {{ include \"conf\" . | quote }}\n{{ with .Values }}b: {{ $.Files.Get \"files/app.conf\" | trim }}{{ end }}\nc: {{ len (.Files.Glob \"files/*\") }}",
+    )
+    .unwrap();
+    let d = Val::map([("Values", values("x: 1\n"))]);
+    let r = t.render_with_files(FileId(2), &d, &files);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(r.text, "a: \"port = 8080\\n\"\nb: port = 8080\nc: 1");
+    let at = r.text.find("b: port").unwrap() + 3;
+    assert_eq!(
+        r.origin_at(at),
+        Some((FileId(50), Span::new(0, conf.len())))
     );
 }

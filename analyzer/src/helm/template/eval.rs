@@ -20,7 +20,7 @@ const MAX_RECURSION: usize = 400;
 /// Deepest value a function may build (values are copied and dropped recursively).
 const MAX_VALUE_DEPTH: usize = 300;
 
-pub(crate) fn render(t: &Templates, file: FileId, dot: &Val) -> Rendered {
+pub(crate) fn render<'t>(t: &'t Templates, file: FileId, dot: &Val, files: &'t Val) -> Rendered {
     let Some(f) = t.files.get(&file) else {
         return Rendered {
             error: Some(TemplateError {
@@ -33,6 +33,7 @@ pub(crate) fn render(t: &Templates, file: FileId, dot: &Val) -> Rendered {
     };
     let mut ex = Exec {
         t,
+        files,
         steps: 0,
         depth: 0,
         nest: 0,
@@ -239,6 +240,9 @@ pub(crate) enum Flow {
 
 pub(crate) struct Exec<'t> {
     t: &'t Templates,
+    /// The chart's files, what `.Files` reads from the top-level context (kept out of `dot` so
+    /// passing `.` to an `include` does not copy every file).
+    files: &'t Val,
     steps: u64,
     /// `include`/`template`/`tpl` nesting.
     depth: usize,
@@ -300,43 +304,27 @@ const NOT_STATIC: &[&str] = &[
 const SEES_UNKNOWN: &[&str] = &[
     "default",
     "coalesce",
+    "ternary",
     "list",
     "dict",
     "append",
     "mustAppend",
+    "push",
     "prepend",
     "concat",
     "set",
     "toYaml",
+    "mustToYaml",
     "toJson",
+    "mustToJson",
     "toPrettyJson",
     "toRawJson",
     "printf",
     "print",
     "println",
     "cat",
-    "ternary",
-    "kindIs",
-    "typeIs",
-    "kindOf",
-    "typeOf",
-    "hasKey",
-    "get",
-    "empty",
     "required",
     "fail",
-    "len",
-    "first",
-    "last",
-    "index",
-    "pick",
-    "omit",
-    "keys",
-    "merge",
-    "mergeOverwrite",
-    "deepCopy",
-    "mustDeepCopy",
-    "dig",
 ];
 
 impl<'t> Exec<'t> {
@@ -605,7 +593,7 @@ impl<'t> Exec<'t> {
             Arg::Ident(name) => self.call(name, at, rest, piped, dot, src),
             Arg::Field(chain) if is_call => {
                 let args = self.args(rest, piped, dot, src)?;
-                let recv = walk(dot, &chain[..chain.len() - 1], at)?;
+                let recv = walk(dot, &chain[..chain.len() - 1], at, self.files)?;
                 self.method(&recv, &chain[chain.len() - 1], args, at)
             }
             Arg::Var(name, chain) if is_call && !chain.is_empty() => {
@@ -616,7 +604,7 @@ impl<'t> Exec<'t> {
             Arg::Paren(p, chain) if is_call && !chain.is_empty() => {
                 let args = self.args(rest, piped, dot, src)?;
                 let base = self.cmds(p, dot, src)?;
-                let recv = walk(&base, &chain[..chain.len() - 1], at)?;
+                let recv = walk(&base, &chain[..chain.len() - 1], at, self.files)?;
                 self.method(&recv, &chain[chain.len() - 1], args, at)
             }
             _ if is_call => Err(terr(at, "can't give argument to non-function")),
@@ -648,7 +636,7 @@ impl<'t> Exec<'t> {
             Arg::Str(s) => Val::str(s.clone()),
             Arg::Char(c) => Val::int(*c as i64),
             Arg::Num(n) => number(n).ok_or_else(|| terr(at, format!("bad number syntax: {n}")))?,
-            Arg::Field(chain) => match walk(dot, chain, at)? {
+            Arg::Field(chain) => match walk(dot, chain, at, self.files)? {
                 Cow::Borrowed(v) => self.take(v, at)?,
                 Cow::Owned(v) => v,
             },
@@ -659,7 +647,7 @@ impl<'t> Exec<'t> {
                 if chain.is_empty() {
                     base
                 } else {
-                    walk(&base, chain, at)?.into_owned()
+                    walk(&base, chain, at, self.files)?.into_owned()
                 }
             }
         })
@@ -677,9 +665,9 @@ impl<'t> Exec<'t> {
             return Err(terr(at, format!("undefined variable: ${name}")));
         };
         let left = self.t.limits.max_steps.saturating_sub(self.steps) + 1;
-        let size = size_capped(walk(&self.vars[i].1, chain, at)?.as_ref(), left);
+        let size = size_capped(walk(&self.vars[i].1, chain, at, self.files)?.as_ref(), left);
         self.step(size, at)?;
-        Ok(walk(&self.vars[i].1, chain, at)?.into_owned())
+        Ok(walk(&self.vars[i].1, chain, at, self.files)?.into_owned())
     }
 
     /// Methods Helm's objects have: `.Files.Get/Glob/AsConfig/AsSecrets/Lines`,
@@ -946,15 +934,23 @@ fn find_unknown(v: &Val) -> Option<&str> {
 }
 
 /// Follow `.a.b` from `base` without copying what is passed through.
-fn walk<'a>(base: &'a Val, chain: &[String], at: (FileId, Span)) -> R<Cow<'a, Val>> {
+fn walk<'a>(
+    base: &'a Val,
+    chain: &[String],
+    at: (FileId, Span),
+    files: &'a Val,
+) -> R<Cow<'a, Val>> {
     let mut cur = base;
     for (i, name) in chain.iter().enumerate() {
         match &cur.v {
             Value::Map(m) => match m.get(name) {
                 Some(v) => cur = v,
+                // The top-level context (it has `Values`) reads `.Files` from the render's files.
+                None if name == "Files" && m.contains_key("Values") => cur = files,
                 None if is_files_method(name) => {
                     let v = files_method(cur, name, None).unwrap_or_default();
-                    return walk(&v, &chain[i + 1..], at).map(|c| Cow::Owned(c.into_owned()));
+                    return walk(&v, &chain[i + 1..], at, files)
+                        .map(|c| Cow::Owned(c.into_owned()));
                 }
                 None => {
                     // Helm's missingkey=zero: a missing key is nil, and a field of nil stops

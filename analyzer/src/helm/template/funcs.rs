@@ -126,6 +126,10 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             if !(0..=10_000).contains(&n) {
                 return Err(format!("{name}: bad width {n}"));
             }
+            let lines = strval(&a[1]).matches('\n').count() + 1;
+            if strval(&a[1]).len() + lines * n as usize + 1 > limits.max_output {
+                return Err(format!("{name}: result larger than the output limit"));
+            }
             Ok(indent(&a[1], n as usize, name == "nindent"))
         }),
         "trim" => str1(&a, name, |s| s.trim_matches(is_go_space).to_string()),
@@ -154,14 +158,20 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             let n = to_i64(&a[0]);
             let s = strval(&a[1]);
             let l = s.len() as i64;
-            let t = if n < 0 && l + n > 0 {
-                s[floor_char(&s, (l + n) as usize)..].to_string()
+            let (t, marks) = if n < 0 && l + n > 0 {
+                (
+                    s[floor_char(&s, (l + n) as usize)..].to_string(),
+                    Vec::new(),
+                )
             } else if n >= 0 && l > n {
-                s[..floor_char(&s, n as usize)].to_string()
+                let cut = floor_char(&s, n as usize);
+                (s[..cut].to_string(), clip_marks(&a[1].marks, 0, cut))
             } else {
-                s
+                (s, a[1].marks.clone())
             };
-            str_from(t, &a[1])
+            let mut v = str_from(t, &a[1]);
+            v.marks = marks;
+            v
         }),
         "upper" => str1(&a, name, |s| s.to_uppercase()),
         "lower" => str1(&a, name, |s| s.to_lowercase()),
@@ -177,13 +187,16 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         }),
         "snakecase" => str1(&a, name, |s| case_words(s, '_')),
         "kebabcase" => str1(&a, name, |s| case_words(s, '-')),
-        "replace" => want(&a, 3, name).map(|_| {
+        "replace" => want(&a, 3, name).and_then(|_| {
             let (old, new, s) = (strval(&a[0]), strval(&a[1]), strval(&a[2]));
             if old.is_empty() {
-                str_from(s, &a[2])
-            } else {
-                str_from(s.replace(old.as_str(), &new), &a[2])
+                return Ok(str_from(s, &a[2]));
             }
+            let grow = s.matches(old.as_str()).count() * new.len().saturating_sub(old.len());
+            if s.len() + grow > limits.max_output {
+                return Err("replace: result larger than the output limit".into());
+            }
+            Ok(str_from(s.replace(old.as_str(), &new), &a[2]))
         }),
         "repeat" => want(&a, 2, name).and_then(|_| {
             let n = to_i64(&a[0]).max(0) as usize;
@@ -221,10 +234,14 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         "printf" => {
             want_min(&a, 1, name).map(|_| {
                 let f = strval(&a[0]);
-                let s = sprintf(&f, &a[1..]);
+                let (s, marks) = sprintf_marked(&f, &a[1..]);
                 // One argument: the result keeps its origin (`printf "%s" .Values.x`).
                 let origin = if a.len() == 2 { a[1].origin } else { None };
-                Val::with_origin(Value::Str(s), origin)
+                Val {
+                    v: Value::Str(s),
+                    origin,
+                    marks,
+                }
             })
         }
         "print" => Ok(Val::str(sprint(&a, false))),
@@ -345,6 +362,10 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             ks.sort();
             Ok(Val::list(ks.into_iter().map(Val::str).collect()))
         }
+        "pluck" => want_min(&a, 1, name).map(|_| {
+            let k = strval(&a[0]);
+            Val::list(a[1..].iter().filter_map(|d| d.get(&k).cloned()).collect())
+        }),
         "values" => want(&a, 1, name).map(|_| match &a[0].v {
             Value::Map(m) => Val::list(m.values().cloned().collect()),
             _ => Val::list(Vec::new()),
@@ -442,30 +463,39 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         }),
         "join" => want(&a, 2, name).map(|_| {
             let sep = strval(&a[0]);
+            // Sprig's strslice drops nils.
             let parts: Vec<String> = match &a[1].v {
-                Value::List(l) => l.iter().map(strval).collect(),
+                Value::List(l) => l
+                    .iter()
+                    .filter(|v| v.v != Value::Null)
+                    .map(strval)
+                    .collect(),
                 _ => vec![strval(&a[1])],
             };
             Val::str(parts.join(&sep))
         }),
-        "split" => want(&a, 2, name).map(|_| {
+        "split" => want(&a, 2, name).and_then(|_| {
             let (sep, s) = (strval(&a[0]), strval(&a[1]));
-            Val::new(Value::Map(
+            split_count(&s, &sep)?;
+            Ok(Val::new(Value::Map(
                 go_split(&s, &sep)
                     .into_iter()
                     .enumerate()
                     .map(|(i, p)| (format!("_{i}"), Val::str(p)))
                     .collect(),
-            ))
+            )))
         }),
-        "splitList" => want(&a, 2, name).map(|_| {
+        "splitList" => want(&a, 2, name).and_then(|_| {
             let (sep, s) = (strval(&a[0]), strval(&a[1]));
-            Val::list(go_split(&s, &sep).into_iter().map(Val::str).collect())
+            split_count(&s, &sep)?;
+            Ok(Val::list(
+                go_split(&s, &sep).into_iter().map(Val::str).collect(),
+            ))
         }),
         "until" => want(&a, 1, name).and_then(|_| {
             let n = to_i64(&a[0]);
-            if n > 1_000_000 {
-                return Err("until: too many items".into());
+            if n > MAX_ITEMS as i64 {
+                return Err(format!("until: more than {MAX_ITEMS} items"));
             }
             Ok(Val::list((0..n.max(0)).map(Val::int).collect()))
         }),
@@ -497,7 +527,10 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             let s = strval(&a[1]);
             let r = regex(&strval(&a[0]), limits)?;
             let n = to_i64(&a[2]);
-            let it = r.find_iter(&s).map(|m| Val::str(m.as_str()));
+            let it = r
+                .find_iter(&s)
+                .take(MAX_ITEMS)
+                .map(|m| Val::str(m.as_str()));
             Ok(Val::list(if n < 0 {
                 it.collect()
             } else {
@@ -507,6 +540,15 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
         "regexReplaceAll" | "mustRegexReplaceAll" => want(&a, 3, name).and_then(|_| {
             let s = strval(&a[1]);
             let r = regex(&strval(&a[0]), limits)?;
+            // Each replacement writes the template, where every `$` may copy a whole match.
+            let rep = strval(&a[2]);
+            let refs = rep.matches('$').count();
+            let (count, longest) = r
+                .find_iter(&s)
+                .fold((0usize, 0usize), |(c, l), m| (c + 1, l.max(m.len())));
+            if s.len() + count * (rep.len() + refs * longest) > limits.max_output {
+                return Err("regexReplaceAll: result larger than the output limit".into());
+            }
             Ok(str_from(
                 r.replace_all(&s, strval(&a[2]).as_str()).into_owned(),
                 &a[1],
@@ -517,6 +559,11 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
                 let s = strval(&a[1]);
                 let r = regex(&strval(&a[0]), limits)?;
                 let rep = strval(&a[2]);
+                if s.len() + r.find_iter(&s).count() * rep.len() > limits.max_output {
+                    return Err(
+                        "regexReplaceAllLiteral: result larger than the output limit".into(),
+                    );
+                }
                 Ok(str_from(
                     r.replace_all(&s, regex::NoExpand(&rep)).into_owned(),
                     &a[1],
@@ -528,9 +575,11 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             let r = regex(&strval(&a[0]), limits)?;
             let n = to_i64(&a[2]);
             let parts: Vec<Val> = if n < 0 {
-                r.split(&s).map(Val::str).collect()
+                r.split(&s).take(MAX_ITEMS).map(Val::str).collect()
             } else {
-                r.splitn(&s, n as usize).map(Val::str).collect()
+                r.splitn(&s, (n as usize).min(MAX_ITEMS))
+                    .map(Val::str)
+                    .collect()
             };
             Ok(Val::list(parts))
         }),
@@ -622,7 +671,7 @@ pub fn call(name: &str, mut a: Vec<Val>, limits: &Limits) -> Option<F> {
             } else {
                 (stop.saturating_sub(start) / step).max(0)
             };
-            if count > 1_000_000 {
+            if count > MAX_ITEMS as i64 {
                 return Some(Err(format!("{name}: too many items")));
             }
             let items: Vec<Val> = (0..count).map(|i| Val::int(start + i * step)).collect();
@@ -851,12 +900,30 @@ fn case_words(s: &str, sep: char) -> String {
     out
 }
 
-/// Go's `strings.Split` (an empty separator splits into characters).
+/// Most items one function may build (`splitList`, `until`...): a list item costs far more
+/// memory than the bytes it came from.
+pub const MAX_ITEMS: usize = 100_000;
+
+/// Go's `strings.Split` (an empty separator splits into characters), at most [`MAX_ITEMS`]
+/// parts (the rest is dropped: the caller errors first, see [`split_count`]).
 fn go_split(s: &str, sep: &str) -> Vec<String> {
     if sep.is_empty() {
-        return s.chars().map(String::from).collect();
+        return s.chars().take(MAX_ITEMS).map(String::from).collect();
     }
-    s.split(sep).map(str::to_string).collect()
+    s.split(sep).take(MAX_ITEMS).map(str::to_string).collect()
+}
+
+/// Parts `go_split` would make, or an error past [`MAX_ITEMS`].
+fn split_count(s: &str, sep: &str) -> Result<(), String> {
+    let n = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(sep).count() + 1
+    };
+    if n > MAX_ITEMS {
+        return Err(format!("more than {MAX_ITEMS} parts"));
+    }
+    Ok(())
 }
 
 /// `indent`/`nindent`, moving marks with the text they cover.
@@ -1024,6 +1091,13 @@ fn type_name(v: &Val) -> &'static str {
 /// Go's `fmt.Sprintf` for the verbs charts use: `%s %d %v %q %t %f %x %%`, with flags, width
 /// and precision; mismatches print Go's `%!d(float64=1)` forms.
 pub fn sprintf(f: &str, args: &[Val]) -> String {
+    sprintf_marked(f, args).0
+}
+
+/// [`sprintf`], with a mark for each argument that came from values.yaml (so an image built by
+/// `printf "%s/%s:%s"` in a helper keeps where each part came from).
+pub fn sprintf_marked(f: &str, args: &[Val]) -> (String, Vec<Mark>) {
+    let mut marks = Vec::new();
     let mut out = String::new();
     let mut it = f.char_indices().peekable();
     let mut ai = 0;
@@ -1091,6 +1165,15 @@ pub fn sprintf(f: &str, args: &[Val]) -> String {
                 }
             }
             ('q', Value::Str(s)) => go_quote(s),
+            // Go quotes an integer as a character literal.
+            ('q', Value::Int(i)) => match u32::try_from(*i).ok().and_then(char::from_u32) {
+                Some(c) if !c.is_control() && c != '\'' && c != '\\' => format!("'{c}'"),
+                Some(c) if (c as u32) < 0x80 => {
+                    let q = go_quote(&c.to_string());
+                    format!("'{}'", &q[1..q.len() - 1].replace("\\\"", "\""))
+                }
+                _ => format!("'\\x{:02x}'", i),
+            },
             ('d', Value::Int(i)) => {
                 if plus && *i >= 0 {
                     format!("+{i}")
@@ -1111,6 +1194,14 @@ pub fn sprintf(f: &str, args: &[Val]) -> String {
             _ => bad(),
         };
         let n = body.chars().count();
+        let start = out.len();
+        if arg.origin.is_some() {
+            marks.push(Mark {
+                range: start..start + body.len() + width.saturating_sub(n),
+                src: None,
+                origin: arg.origin,
+            });
+        }
         if n < width {
             let fill = width - n;
             if minus {
@@ -1144,7 +1235,7 @@ pub fn sprintf(f: &str, args: &[Val]) -> String {
         out.push_str(&extra.join(", "));
         out.push(')');
     }
-    out
+    (out, marks)
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy, Debug)]

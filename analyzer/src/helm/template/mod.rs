@@ -11,6 +11,25 @@
 //! becomes [`Value::Unknown`]: it prints as [`UNRESOLVED`] (a valid YAML scalar), a condition on
 //! it takes the false branch, and each case is listed in [`Rendered::unresolved`]. Hostile
 //! templates are bounded by [`Limits`]: steps, output size, include depth, regex size.
+//!
+//! Use: one [`Templates`] per chart (a subchart's files may share it: `define`s are global, as
+//! in Helm); [`Templates::add`] every file under `templates/` (`_helpers.tpl` too) with Helm's
+//! name `chart/templates/x.yaml` (a subchart's: `parent/charts/sub/templates/x.yaml`); then
+//! [`Templates::render`] each file that does not start with `_`, with `dot` a map of:
+//! `Values` ([`Val::from_yaml`] of the merged values, so origins point at values.yaml lines),
+//! `Chart` (`Name`, `Version`, `AppVersion`... capitalised like Helm's), `Release` (`Name`,
+//! `Namespace`, `Service: "Helm"`, `IsInstall`, `Revision`), `Capabilities` (`KubeVersion` with
+//! `Version`/`GitVersion`/`Major`/`Minor`; `APIVersions` a list of strings, or absent to make
+//! `.Capabilities.APIVersions.Has` true), `Template` (`Name`, `BasePath`). The chart's files go
+//! to [`Templates::render_with_files`] (chart path -> content string; give contents an origin
+//! to map `.Files.Get` output to the file), not into `dot`, which every `include` copies.
+//! helm 3.10.1 adds no `global` key to a chart without dependencies, so neither should `dot`.
+//!
+//! Where output maps: `include`/`template` output maps to the bytes of the `define` that wrote
+//! it (a label written by a helper points into `_helpers.tpl`, where a user would change it);
+//! `tpl` output maps to the `tpl` call, with the string's values.yaml origin; `toYaml` output
+//! maps to the action, each emitted line with its own values.yaml origin; `printf` marks each
+//! argument with its origin.
 
 mod digest;
 pub mod eval;
@@ -246,7 +265,15 @@ impl Templates {
     /// [`RENDER_STACK`] stack (reserved, not committed, until used): a render never overflows
     /// the caller's stack, whatever thread (a rayon worker...) calls it.
     pub fn render(&self, file: FileId, dot: &Val) -> Rendered {
-        let run = || eval::render(self, file, dot);
+        self.render_with_files(file, dot, &Val::new(Value::Map(Default::default())))
+    }
+
+    /// [`Templates::render`] with the chart's files given apart from `dot`: a map from
+    /// chart-relative path to content, read by `.Files.Get`/`.Glob`/`.AsConfig`/`.Lines` when
+    /// `dot` has no `Files` key. Preferred over `Files` in `dot`: `dot` is copied into every
+    /// `include`, the files are not.
+    pub fn render_with_files(&self, file: FileId, dot: &Val, files: &Val) -> Rendered {
+        let run = || eval::render(self, file, dot, files);
         std::thread::scope(|s| {
             match std::thread::Builder::new()
                 .name("helm-template".into())
@@ -261,7 +288,7 @@ impl Templates {
                     }),
                     ..Rendered::default()
                 }),
-                Err(_) => eval::render(self, file, dot),
+                Err(_) => eval::render(self, file, dot, files),
             }
         })
     }

@@ -414,8 +414,8 @@ pub fn size_capped(v: &Val, cap: u64) -> u64 {
         match &x.v {
             Value::List(items) => stack.extend(items.iter()),
             Value::Map(m) => stack.extend(m.values()),
-            // Copying a string is one allocation: charge it lightly, per KiB.
-            Value::Str(s) => n += (s.len() / 1024) as u64,
+            // A string costs a step per 64 bytes: copies of long strings bound memory too.
+            Value::Str(s) => n += (s.len() / 64) as u64,
             _ => {}
         }
     }

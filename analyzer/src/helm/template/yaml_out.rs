@@ -2,8 +2,8 @@
 //! integral numbers as integers; then go-yaml v2's block style), with every emitted line marked
 //! with the values.yaml node it came from.
 //!
-//! Not reproduced: go-yaml's folding of plain strings longer than 80 columns (the folded and
-//! unfolded forms parse to the same value).
+//! go-yaml's folding of long plain and single-quoted values past column 80 is reproduced;
+//! long double-quoted values are written on one line (both forms parse to the same value).
 
 use super::value::{Mark, UNRESOLVED, Val, Value, go_float, json_float};
 
@@ -155,7 +155,10 @@ impl W {
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => yaml_float(*f),
-            Value::Str(s) => yaml_str(s, indent, false),
+            Value::Str(s) => {
+                let line = &self.out[self.out.rfind('\n').map_or(0, |i| i + 1)..];
+                fold(&yaml_str(s, indent, false), line.chars().count(), indent)
+            }
             Value::List(_) => "[]".to_string(),
             Value::Map(_) => "{}".to_string(),
             Value::Unknown(_) => UNRESOLVED.to_string(),
@@ -215,6 +218,35 @@ fn resolves_non_string(s: &str) -> bool {
             | "="
     ) || super::value::yaml_number(s).is_some()
         || is_base60(s)
+        || is_timestamp(s)
+}
+
+/// `2024-01-01`, `2024-1-2T10:00:00Z`...: go-yaml v2 resolves these as timestamps.
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |from: usize, min: usize, max: usize| -> Option<usize> {
+        let n = b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (min..=max).contains(&n).then_some(from + n)
+    };
+    let Some(i) = digits(0, 4, 4) else {
+        return false;
+    };
+    if b.get(i) != Some(&b'-') {
+        return false;
+    }
+    let Some(i) = digits(i + 1, 1, 2) else {
+        return false;
+    };
+    if b.get(i) != Some(&b'-') {
+        return false;
+    }
+    let Some(i) = digits(i + 1, 1, 2) else {
+        return false;
+    };
+    i == b.len() || matches!(b[i], b'T' | b't' | b' ')
 }
 
 fn is_base60(s: &str) -> bool {
@@ -279,6 +311,48 @@ fn plain_ok(s: &str, key: bool) -> bool {
         }
     }
     true
+}
+
+/// Column after which go-yaml v2 breaks a long plain or single-quoted scalar at a space.
+const BEST_WIDTH: usize = 80;
+
+/// go-yaml v2's line folding of a plain or single-quoted value that starts at column `col`:
+/// at a single space past column 80, the line breaks and continues at `indent`.
+fn fold(scalar: &str, col: usize, indent: usize) -> String {
+    let quoted = scalar.starts_with('\'');
+    if scalar.starts_with(['"', '|']) || scalar.chars().count() + col <= BEST_WIDTH {
+        return scalar.to_string();
+    }
+    let chars: Vec<char> = scalar.chars().collect();
+    let (first, last) = if quoted {
+        (1, chars.len() - 1)
+    } else {
+        (0, chars.len())
+    };
+    let mut o = String::with_capacity(scalar.len() + 16);
+    let mut col = col;
+    let mut spaces = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let inside = i >= first && i < last;
+        if c == ' ' && inside {
+            let next_space = chars.get(i + 1) == Some(&' ');
+            let edge = quoted && (i == first || i + 1 == last);
+            if !spaces && col > BEST_WIDTH && !next_space && !edge {
+                o.push('\n');
+                o.extend(std::iter::repeat_n(' ', indent));
+                col = indent;
+            } else {
+                o.push(' ');
+                col += 1;
+            }
+            spaces = true;
+        } else {
+            o.push(c);
+            col += 1;
+            spaces = false;
+        }
+    }
+    o
 }
 
 /// A string as go-yaml v2 writes it at block `indent`.
@@ -468,8 +542,15 @@ mod tests {
         assert_eq!(y(&Val::str("- x")), "'- x'");
         assert_eq!(y(&Val::str("")), "\"\"");
         assert_eq!(y(&Val::str("*")), "'*'");
+        assert_eq!(y(&Val::str("2024-01-01")), "\"2024-01-01\"");
         assert_eq!(y(&Val::float(1000000.0)), "1000000");
         assert_eq!(y(&Val::float(0.5)), "0.5");
+        // Checked against helm 3.10.1: a long plain value folds past column 80.
+        let long = ["long"; 21].join(" ");
+        assert_eq!(
+            y(&Val::map([("l", Val::str(long))])),
+            format!("l: {}\n  {}", ["long"; 16].join(" "), ["long"; 5].join(" "))
+        );
     }
 
     #[test]
