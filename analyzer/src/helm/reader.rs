@@ -231,6 +231,12 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
             }
         }
     }
+    // `.Files` is handed to the interpreter beside `.`, not inside it: every `include` copies
+    // `.`, and a chart's files can be large.
+    let files: BTreeMap<usize, Val> = members
+        .iter()
+        .map(|m| (m.chart, chart_files(repo, &charts[m.chart])))
+        .collect();
     for m in &members {
         let chart = &charts[m.chart];
         if chart.library {
@@ -244,7 +250,7 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
             }
             let name = template_name(repo, chart, &m.prefix, t);
             let dot = dot(repo, chart, &m.values, &release, &name, &m.prefix);
-            let rendered = set.render(t, &dot);
+            let rendered = set.render_with_files(t, &dot, &files[&m.chart]);
             let at = Rendering {
                 chart: m.chart,
                 root,
@@ -353,7 +359,7 @@ fn b(v: bool) -> Val {
     Val::bool(v)
 }
 
-/// The template's `.`: Values, Chart, Release, Capabilities, Template, Files.
+/// The template's `.`: Values, Chart, Release, Capabilities, Template (`.Files` goes beside it).
 fn dot(repo: &Repo, chart: &Chart, values: &Val, release: &str, name: &str, prefix: &str) -> Val {
     let mut meta = vec![
         ("Name", s(&chart.name)),
@@ -381,11 +387,6 @@ fn dot(repo: &Repo, chart: &Chart, values: &Val, release: &str, name: &str, pref
             }
         }
     }
-    let files: BTreeMap<String, Val> = chart
-        .files
-        .iter()
-        .map(|(rel, id)| (rel.clone(), s(&repo.file(*id).text)))
-        .collect();
     map(vec![
         ("Values", values.clone()),
         ("Chart", map(meta)),
@@ -422,8 +423,17 @@ fn dot(repo: &Repo, chart: &Chart, values: &Val, release: &str, name: &str, pref
                 ("BasePath", s(&format!("{prefix}/templates"))),
             ]),
         ),
-        ("Files", Val::map(files)),
     ])
+}
+
+/// A chart's non-template files, by chart-relative path, for `.Files`.
+fn chart_files(repo: &Repo, chart: &Chart) -> Val {
+    Val::map(
+        chart
+            .files
+            .iter()
+            .map(|(rel, id)| (rel.clone(), s(&repo.file(*id).text))),
+    )
 }
 
 /// The Kubernetes version templates see, as `helm template` without a cluster would report its
