@@ -16,6 +16,7 @@ pub mod images;
 pub mod k8s;
 pub mod kustomize;
 pub mod link;
+pub mod projects;
 pub mod python;
 pub mod repo;
 pub mod rust;

@@ -306,6 +306,8 @@ pub struct Repo {
     pub rust: crate::cargo::pipeline::RustIndex,
     /// Go modules and their source facts (see [`crate::golang`]).
     pub go: crate::golang::GoIndex,
+    /// JVM, .NET, Ruby and PHP projects (see [`crate::projects`]).
+    pub projects: crate::projects::ProjectIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -491,9 +493,11 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
     crate::helm::reader::read(&mut repo, &limits.helm);
     crate::cargo::pipeline::parse(&mut repo);
     crate::golang::parse(&mut repo);
+    crate::projects::parse(&mut repo);
     link::link(&mut repo);
     crate::cargo::pipeline::link(&mut repo);
     crate::golang::link::link(&mut repo);
+    crate::projects::link::link(&mut repo);
     link::prebuilt::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)

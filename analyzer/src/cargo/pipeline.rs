@@ -263,6 +263,7 @@ pub fn link(repo: &mut Repo) {
                 crates: vec![CrateRef { ws: wi, member: mi }],
                 programs: Vec::new(),
                 go_modules: Vec::new(),
+                projects: Vec::new(),
             });
         }
     }

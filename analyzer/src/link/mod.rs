@@ -52,6 +52,9 @@ pub struct Workload {
     pub programs: Vec<Program>,
     /// Go modules it runs: indices into `Repo::go` (see `crate::golang::link`).
     pub go_modules: Vec<usize>,
+    /// JVM, .NET, Ruby and PHP projects it runs: indices into `Repo::projects` (see
+    /// `crate::projects::link`).
+    pub projects: Vec<usize>,
 }
 
 /// A program a container's image is built from without a Dockerfile: the build file was read
@@ -181,6 +184,7 @@ pub fn link(repo: &mut Repo) {
             crates: Vec::new(),
             programs: Vec::new(),
             go_modules: Vec::new(),
+            projects: Vec::new(),
         });
     }
     let modules = crate::wasm::link_modules(repo, &mut workloads);
@@ -251,6 +255,7 @@ fn workloads_of_objects(repo: &Repo) -> Vec<Workload> {
                 crates: Vec::new(),
                 programs: Vec::new(),
                 go_modules: Vec::new(),
+            projects: Vec::new(),
             };
             if let Some(r) = &rendering {
                 w.sources.insert(r.top);

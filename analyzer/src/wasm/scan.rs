@@ -77,6 +77,7 @@ pub fn link_modules(repo: &Repo, workloads: &mut [Workload]) -> Vec<Workload> {
                 crates: Vec::new(),
                 programs: Vec::new(),
                 go_modules: Vec::new(),
+                projects: Vec::new(),
             }
         })
         .collect()
@@ -222,6 +223,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             crates: Vec::new(),
             programs: Vec::new(),
             go_modules: Vec::new(),
+                projects: Vec::new(),
         });
     }
     repo.workloads = workloads;
