@@ -18,6 +18,7 @@ pub mod dockerfile;
 pub mod golang;
 pub mod k8s;
 pub mod meta;
+pub mod projects;
 pub mod python;
 pub mod rust;
 pub mod wasm;
@@ -241,6 +242,10 @@ pub trait Rule: Sync + Send {
 
     /// A valid `.wasm` module or component among the workload's sources.
     fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A JVM, .NET, Ruby or PHP project a workload builds (`analyzer::projects`). Runs once per
+    /// project, however many workloads build it.
+    fn check_project(&self, _cx: &projects::ProjectCx<'_>, _sink: &mut Sink<'_>) {}
 }
 
 /// What a rule sees of a parsed Dockerfile.
@@ -387,6 +392,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(python::RULES.iter().copied());
     rules.extend(wasm::RULES.iter().copied());
     rules.extend(golang::RULES.iter().copied());
+    rules.extend(projects::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }

@@ -49,6 +49,7 @@ fn names_match_files_and_codes_match_directories() {
             "WM4" => &["wasm"],
             "WM5" => &["python"],
             "WM6" => &["golang"],
+            "WM8" => &["projects"],
             "WM9" => &["meta"],
             other => panic!("unknown code range {other}"),
         };

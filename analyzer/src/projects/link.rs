@@ -134,7 +134,15 @@ fn built_by(repo: &Repo, df: FileId) -> Vec<Built> {
         };
         let Some((eco, span, what)) = stage.commands().find_map(|(_, c)| {
             let eco = build_command(&c.words)?;
-            let shown: Vec<&str> = c.words.iter().take(2).map(|w| w.value.as_str()).collect();
+            // The program and its first goal or subcommand (`mvn package`, not `mvn -q`).
+            let shown: Vec<&str> = c
+                .words
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| *i == 0 || !w.value.starts_with('-'))
+                .take(2)
+                .map(|(_, w)| w.value.as_str())
+                .collect();
             Some((eco, c.span, format!("`{}`", shown.join(" "))))
         }) else {
             continue;
