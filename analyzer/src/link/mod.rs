@@ -255,7 +255,7 @@ fn workloads_of_objects(repo: &Repo) -> Vec<Workload> {
                 crates: Vec::new(),
                 programs: Vec::new(),
                 go_modules: Vec::new(),
-            projects: Vec::new(),
+                projects: Vec::new(),
             };
             if let Some(r) = &rendering {
                 w.sources.insert(r.top);

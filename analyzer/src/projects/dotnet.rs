@@ -158,7 +158,10 @@ mod tests {
             &t[f.markers[0].span.start..f.markers[0].span.end],
             "Microsoft.NET.Sdk.Web"
         );
-        assert_eq!(f.markers[1].kind, MarkerKind::TargetFramework("net8.0".into()));
+        assert_eq!(
+            f.markers[1].kind,
+            MarkerKind::TargetFramework("net8.0".into())
+        );
         assert_eq!(f.dependencies[0].name, "SkiaSharp");
         assert_eq!(f.dependencies[1].version.as_deref(), Some("3.1.1"));
     }

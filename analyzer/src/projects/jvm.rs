@@ -210,7 +210,10 @@ mod tests {
         let deps: Vec<&str> = f.dependencies.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(
             deps,
-            ["io.netty:netty-transport-native-epoll", "org.xerial:sqlite-jdbc"]
+            [
+                "io.netty:netty-transport-native-epoll",
+                "org.xerial:sqlite-jdbc"
+            ]
         );
         assert_eq!(f.markers[0].kind, MarkerKind::SpringBoot);
         assert_eq!(
@@ -223,7 +226,10 @@ mod tests {
 
     #[test]
     fn settings_includes() {
-        let f = settings(F, "rootProject.name = \"x\"\ninclude(\":api\", \":lib:core\")\ninclude 'web'\n");
+        let f = settings(
+            F,
+            "rootProject.name = \"x\"\ninclude(\":api\", \":lib:core\")\ninclude 'web'\n",
+        );
         let m: Vec<MarkerKind> = f.markers.into_iter().map(|m| m.kind).collect();
         assert_eq!(
             m,

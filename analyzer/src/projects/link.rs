@@ -125,7 +125,11 @@ fn built_by(repo: &Repo, df: FileId) -> Vec<Built> {
     let mut out: Vec<Built> = Vec::new();
     let push = |out: &mut Vec<Built>, project: usize, span: Span, what: String| {
         if !out.iter().any(|b| b.project == project) {
-            out.push(Built { project, span, what });
+            out.push(Built {
+                project,
+                span,
+                what,
+            });
         }
     };
     for i in parsed.contributing_stages() {

@@ -142,7 +142,14 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    pub fn dep(&mut self, name: &str, version: Option<&str>, file: FileId, span: Span, locked: bool) {
+    pub fn dep(
+        &mut self,
+        name: &str,
+        version: Option<&str>,
+        file: FileId,
+        span: Span,
+        locked: bool,
+    ) {
         if self.dependencies.len() >= MAX_DEPENDENCIES || name.is_empty() {
             return;
         }
@@ -303,10 +310,7 @@ pub(crate) mod text {
             return None;
         }
         let end = line[at + 1..].find(q as char)? + at + 1;
-        Some((
-            &line[at + 1..end],
-            Span::new(offset + at + 1, offset + end),
-        ))
+        Some((&line[at + 1..end], Span::new(offset + at + 1, offset + end)))
     }
 
     /// Each line with its start offset.

@@ -39,7 +39,10 @@ pub fn read(file: FileId, name: &str, text: &str) -> FileFacts {
     } else {
         for name in requires(&value) {
             let version = value
-                .pointer(&format!("/require/{}", name.replace('~', "~0").replace('/', "~1")))
+                .pointer(&format!(
+                    "/require/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                ))
                 .and_then(|v| v.as_str());
             let span = key_span(text, name).unwrap_or_default();
             out.dep(name, version, file, span, false);

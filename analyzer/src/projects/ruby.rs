@@ -95,7 +95,10 @@ mod tests {
 
     #[test]
     fn gemfile_and_lock() {
-        let g = gemfile(FileId(0), "source 'https://rubygems.org'\ngem \"rails\", \"~> 7.1\"\n  gem 'pg'\n# gem 'x'\n");
+        let g = gemfile(
+            FileId(0),
+            "source 'https://rubygems.org'\ngem \"rails\", \"~> 7.1\"\n  gem 'pg'\n# gem 'x'\n",
+        );
         let names: Vec<&str> = g.dependencies.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["rails", "pg"]);
         let t = "GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.16.0)\n      racc (~> 1.4)\n    racc (1.7.3)\n\nPLATFORMS\n  ruby\n";

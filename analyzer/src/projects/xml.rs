@@ -263,7 +263,10 @@ fn skip_declaration(b: &[u8], i: usize) -> Option<usize> {
 }
 
 fn memchr(b: &[u8], c: u8, from: usize) -> Option<usize> {
-    b.get(from..)?.iter().position(|&x| x == c).map(|p| p + from)
+    b.get(from..)?
+        .iter()
+        .position(|&x| x == c)
+        .map(|p| p + from)
 }
 
 /// The name without its namespace prefix (`maven:dependency` -> `dependency`).
@@ -343,7 +346,16 @@ mod tests {
 
     #[test]
     fn broken_and_deep_documents_are_diagnosed_not_panicking() {
-        for t in ["<a><b>", "<a", "</a>", "<a x=\"1></a>", "<!-- x", "<a><b></a>", "<", "<>"] {
+        for t in [
+            "<a><b>",
+            "<a",
+            "</a>",
+            "<a x=\"1></a>",
+            "<!-- x",
+            "<a><b></a>",
+            "<",
+            "<>",
+        ] {
             assert!(parse(t).error.is_some(), "{t}");
         }
         let deep = "<a>".repeat(100_000);

@@ -223,7 +223,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             crates: Vec::new(),
             programs: Vec::new(),
             go_modules: Vec::new(),
-                projects: Vec::new(),
+            projects: Vec::new(),
         });
     }
     repo.workloads = workloads;

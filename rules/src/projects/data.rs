@@ -68,7 +68,12 @@ mod tests {
 
     #[test]
     fn tables_parse_with_sources() {
-        for t in [jvm_artifacts(), dotnet_packages(), ruby_gems(), php_extensions()] {
+        for t in [
+            jvm_artifacts(),
+            dotnet_packages(),
+            ruby_gems(),
+            php_extensions(),
+        ] {
             assert!(t.len() >= 8);
             for e in t {
                 assert!(e.source.trim().len() > 5, "{}: source", e.name);

@@ -57,20 +57,39 @@ impl Rule for DotnetProject {
             Some(MarkerKind::TargetFramework(t)) => format!(", target framework `{t}`"),
             _ => String::new(),
         };
-        let sdk = match p.marker(|k| matches!(k, MarkerKind::SdkVersion(_))).map(|m| &m.kind) {
+        let sdk = match p
+            .marker(|k| matches!(k, MarkerKind::SdkVersion(_)))
+            .map(|m| &m.kind)
+        {
             Some(MarkerKind::SdkVersion(v)) => format!(", SDK {v} (global.json)"),
             _ => String::new(),
         };
         let aspnet = p
             .marker(|k| *k == MarkerKind::AspNetCore)
-            .map(|m| (m.file, m.span, "ASP.NET Core (`Microsoft.NET.Sdk.Web`)".to_string()))
+            .map(|m| {
+                (
+                    m.file,
+                    m.span,
+                    "ASP.NET Core (`Microsoft.NET.Sdk.Web`)".to_string(),
+                )
+            })
             .or_else(|| {
                 p.dependencies
                     .iter()
                     .find(|d| !d.locked && d.name.starts_with("Microsoft.AspNetCore."))
-                    .map(|d| (d.file, d.span, format!("ASP.NET Core (package `{}`)", d.name)))
+                    .map(|d| {
+                        (
+                            d.file,
+                            d.span,
+                            format!("ASP.NET Core (package `{}`)", d.name),
+                        )
+                    })
             });
-        let language = if aspnet.is_some() { "aspnetcore" } else { "dotnet" };
+        let language = if aspnet.is_some() {
+            "aspnetcore"
+        } else {
+            "dotnet"
+        };
         let (file, span, what) = aspnet.unwrap_or_else(|| match framework {
             Some(m) => (m.file, m.span, ".NET".to_string()),
             None => (p.file, Span::new(0, 0), ".NET".to_string()),

@@ -41,7 +41,13 @@ declare_rule! {
 }
 
 /// Framework dependencies that say what the service is.
-const FRAMEWORKS: &[&str] = &["rails", "sinatra", "hanami", "laravel/framework", "symfony/"];
+const FRAMEWORKS: &[&str] = &[
+    "rails",
+    "sinatra",
+    "hanami",
+    "laravel/framework",
+    "symfony/",
+];
 
 impl Rule for RubyPhpProject {
     fn meta(&self) -> &'static RuleMeta {
