@@ -125,6 +125,21 @@ fn aspnet_minimal_api_is_blocked_at_the_web_sdk() {
     assert_eq!(f["category"], "dotnet");
     assert!(f["message"].as_str().unwrap().contains("net8.0"));
     assert!(links(&w).iter().any(|l| l.contains("of .NET project `.`")));
+    // The class library the Dockerfile also restores is linked, but judged through the program.
+    assert!(
+        links(&w)
+            .iter()
+            .any(|l| l.contains("of .NET project `Weather.Core`")),
+        "{:?}",
+        links(&w)
+    );
+    let runtime: Vec<&Value> = w["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "WM811")
+        .collect();
+    assert_eq!(runtime.len(), 1, "{runtime:#?}");
 }
 
 /// A .NET console worker with SkiaSharp: the plain .NET runtime is a warning with the
@@ -175,6 +190,10 @@ fn laravel_composer_json() {
     assert_eq!(p["category"], "process-spawn");
     let i = finding(&w, "WM823", "composer.json:7:10");
     assert_eq!(i["severity"], "warning");
+    // An extension the image compiles in with docker-php-ext-install is a requirement too.
+    let m = finding(&w, "WM823", "Dockerfile:7:39");
+    assert_eq!(m["category"], "raw-socket");
+    assert_eq!(m["severity"], "blocker");
     let r = finding(&w, "WM821", "composer.json:8:10");
     assert_eq!(r["category"], "language-runtime");
     assert!(r["message"].as_str().unwrap().contains("PHP"));

@@ -34,6 +34,8 @@ pub fn project(file: FileId, name: &str, text: &str) -> FileFacts {
                 };
                 if sdk.value.starts_with("Microsoft.NET.Sdk.Web") {
                     out.mark(MarkerKind::AspNetCore, file, sdk.span);
+                } else if sdk.value.starts_with("Microsoft.NET.Sdk.Worker") {
+                    out.mark(MarkerKind::Executable, file, sdk.span);
                 }
             }
             "TargetFramework" | "TargetFrameworks" if !e.text.is_empty() => {
@@ -42,6 +44,9 @@ pub fn project(file: FileId, name: &str, text: &str) -> FileFacts {
                     file,
                     e.text_span,
                 );
+            }
+            "OutputType" if matches!(e.text.as_str(), "Exe" | "WinExe") => {
+                out.mark(MarkerKind::Executable, file, e.text_span);
             }
             "FrameworkReference" => {
                 if let Some(a) = attr(e, "Include")

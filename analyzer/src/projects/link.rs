@@ -36,6 +36,21 @@ pub fn link(repo: &mut Repo) {
     for &df in &repo.dockerfiles {
         per_df.insert(df, built_by(repo, df));
     }
+    // PHP extensions the image installs are requirements of the PHP project it installs.
+    for (df, built) in &per_df {
+        let exts = php_extensions_installed(repo, *df);
+        for b in built {
+            let p = &mut repo.projects.projects[b.project];
+            if p.ecosystem != Ecosystem::Php {
+                continue;
+            }
+            for d in &exts {
+                if !p.dependencies.contains(d) {
+                    p.dependencies.push(d.clone());
+                }
+            }
+        }
+    }
     let mut found: Vec<Vec<(usize, Option<Link>)>> = Vec::new();
     for w in &repo.workloads {
         let mut here: Vec<(usize, Option<Link>)> = Vec::new();
@@ -173,6 +188,47 @@ fn built_by(repo: &Repo, df: FileId) -> Vec<Built> {
                         break;
                     }
                 }
+            }
+        }
+    }
+    out
+}
+
+/// `docker-php-ext-install pdo_mysql zip`, `docker-php-ext-enable redis`, `pecl install redis` in
+/// the stages reaching the final image, as `ext-*` requirements at the Dockerfile word.
+fn php_extensions_installed(repo: &Repo, df: FileId) -> Vec<super::Dependency> {
+    let Some(parsed) = repo.parsed_dockerfiles.get(&df) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in parsed.contributing_stages() {
+        let Some(stage) = parsed.stages.get(i) else {
+            continue;
+        };
+        for (_, c) in stage.commands() {
+            let prog = c.words.first().map_or("", |w| w.value.as_str());
+            let args = match prog {
+                "docker-php-ext-install" | "docker-php-ext-enable" => c.words.get(1..),
+                "pecl" if c.words.get(1).is_some_and(|w| w.value == "install") => c.words.get(2..),
+                _ => None,
+            };
+            for w in args.into_iter().flatten() {
+                // `-j$(nproc)`, `redis-5.3.7` (a pecl version), `$EXTS`: only plain names.
+                let name = w.value.split('-').next().unwrap_or("");
+                if w.value.starts_with('-')
+                    || name.is_empty()
+                    || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    || out.len() >= 64
+                {
+                    continue;
+                }
+                out.push(super::Dependency {
+                    name: format!("ext-{name}"),
+                    version: None,
+                    file: df,
+                    span: Span::new(w.span.start, w.span.start + name.len()),
+                    locked: false,
+                });
             }
         }
     }

@@ -93,6 +93,8 @@ pub enum MarkerKind {
     AspNetCore,
     /// `<TargetFramework>` / `<TargetFrameworks>` (the value as written).
     TargetFramework(String),
+    /// `<OutputType>Exe</OutputType>` or the Worker SDK: a program, not a class library.
+    Executable,
     /// The `sdk.version` of `global.json`.
     SdkVersion(String),
     /// A module of a multi-module build (`<module>`, settings.gradle `include`).

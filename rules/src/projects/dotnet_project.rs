@@ -14,8 +14,10 @@ declare_rule! {
     /// (`Sdk="Microsoft.NET.Sdk.Web"`, a `Microsoft.AspNetCore.App` framework reference, or a
     /// `Microsoft.AspNetCore.*` package) takes the `aspnetcore` entry of
     /// `rules/data/runtimes.toml` and is reported at that line; any other project takes the
-    /// `dotnet` entry and is reported at its `<TargetFramework>`. The message names the target
-    /// framework and the SDK `global.json` pins.
+    /// `dotnet` entry and is reported at its `<TargetFramework>`, when it is a program
+    /// (`<OutputType>Exe</OutputType>` or the Worker SDK): a class library is judged through the
+    /// program that uses it. The message names the target framework and the SDK `global.json`
+    /// pins.
     ///
     /// ## Why it matters for Wasm
     /// The one WASI path for .NET is componentize-dotnet (NativeAOT-LLVM, .NET 9+, prerelease);
@@ -85,6 +87,11 @@ impl Rule for DotnetProject {
                         )
                     })
             });
+        // A class library (neither ASP.NET Core nor an executable) is judged through the program
+        // that references it; a Dockerfile that copies every csproj to restore links them all.
+        if aspnet.is_none() && p.marker(|k| *k == MarkerKind::Executable).is_none() {
+            return;
+        }
         let language = if aspnet.is_some() {
             "aspnetcore"
         } else {
