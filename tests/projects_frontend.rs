@@ -263,8 +263,36 @@ fn hostile_build_files_get_a_diagnostic_and_stay_bounded() {
         "rb/Dockerfile",
         "FROM ruby:3\nCOPY . .\nRUN bundle install\n",
     );
+    // 50 MB of pom.xml and a 3 MB Gemfile.lock of 150 000 gems: the first is over the per-file
+    // limit (skipped with an error), the second is read with its dependencies capped.
+    let mut big = String::from("<project><dependencies>");
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str("<dependency><groupId>g</groupId><artifactId>a</artifactId></dependency>\n");
+    }
+    w("big/pom.xml", &big);
+    let mut lock = String::from("GEM\n  specs:\n");
+    for i in 0..150_000 {
+        lock.push_str(&format!("    g{i} (1.0)\n"));
+    }
+    w("big/Gemfile.lock", &lock);
+    w(
+        "big/Dockerfile",
+        "FROM ruby:3\nCOPY . .\nRUN bundle install\n",
+    );
     let start = std::time::Instant::now();
     let v = scan(dir.path().to_str().unwrap());
+    assert!(
+        v["errors"].to_string().contains("big/pom.xml"),
+        "{}",
+        v["errors"]
+    );
+    let big_rb = v["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == "dockerfile:big/Dockerfile")
+        .unwrap();
+    assert_eq!(big_rb["verdict"], "portable", "{big_rb:#}");
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
     let notes = v["notes"].to_string();
     assert!(
