@@ -40,7 +40,7 @@ declare_rule! {
         severity: Blocker,
         penalty: 50,
         summary: "the workload runs a .NET program (ASP.NET Core or plain .NET)",
-        help: "ASP.NET Core: keep it on Linux or rewrite the part that should move; a console service: try componentize-dotnet (.NET 9+, prerelease) and check every dependency",
+        help: "for ASP.NET Core, keep it on Linux or rewrite the part that should move; a console service: try componentize-dotnet (.NET 9+, prerelease) and check every dependency",
     }
 }
 
