@@ -113,6 +113,28 @@ fn spring_boot_gradle_kts_with_jib_is_blocked_at_the_plugin() {
     assert!(w["coverage"].to_string().contains("dependency-manifest"));
 }
 
+/// A jar built by CI and copied from Maven's `target/` (named by a variable): the pom.xml around it
+/// is the program's, so its first dependency is the evidence line and grpc-netty-shaded is native.
+#[test]
+fn a_prebuilt_jar_from_target_links_its_maven_project() {
+    let w = workload(
+        "fixtures/projects/jvm-prebuilt",
+        "dockerfile:billing/Dockerfile",
+    );
+    assert_eq!(w["verdict"], "blocked", "{w:#}");
+    let f = finding(&w, "WM801", "billing/pom.xml:10:19");
+    assert_eq!(f["category"], "jvm");
+    let n = finding(&w, "WM802", "billing/pom.xml:10:19");
+    assert_eq!(n["category"], "native-lib");
+    assert!(
+        links(&w).contains(
+            &"billing/Dockerfile:4 (`COPY target/$APP_FILE` of JVM project `billing`)".to_string()
+        ),
+        "{:?}",
+        links(&w)
+    );
+}
+
 /// An ASP.NET Core minimal API: blocked at `Sdk="Microsoft.NET.Sdk.Web"` with the runtimes.toml
 /// path, linked by `dotnet restore`/`publish`.
 #[test]

@@ -7,7 +7,8 @@
 //! Dockerfile's directory, then the repository root; `COPY . .` falls back to the innermost
 //! project around the Dockerfile, or the only one under it); and a `*.jar` copied from the build
 //! context into the final image (built by CI outside the Dockerfile), which belongs to the JVM
-//! project around the jar's path.
+//! project around the jar's path (a `*.jar`/`*.war`, Gradle's `build/libs/`, or Maven's
+//! `target/` with a pom.xml around it).
 
 use crate::build_config::{dir_of, join};
 use crate::dockerfile::Dockerfile;
@@ -177,12 +178,25 @@ fn built_by(repo: &Repo, df: FileId) -> Vec<Built> {
             if copy.from.is_some() {
                 continue;
             }
-            for s in copy.sources.iter().filter(|s| s.value.ends_with(".jar")) {
+            for s in copy
+                .sources
+                .iter()
+                .filter(|s| jvm_artifact(&s.value).is_some())
+            {
+                let maven_only = jvm_artifact(&s.value) == Some(false);
                 for ctx in [df_dir, ""] {
                     let Some(path) = join(ctx, &s.value) else {
                         continue;
                     };
-                    let owner = innermost(repo, Ecosystem::Jvm, dir_of(&path));
+                    let owner = innermost(repo, Ecosystem::Jvm, dir_of(&path)).filter(|&p| {
+                        // `target/` is Cargo's output directory too: only a Maven project
+                        // (a pom.xml read) claims it.
+                        !maven_only
+                            || repo.projects.projects[p]
+                                .files
+                                .iter()
+                                .any(|f| repo.file(*f).path.ends_with("pom.xml"))
+                    });
                     if let Some(p) = owner {
                         push(&mut out, p, ins.span, format!("`COPY {}`", s.value));
                         break;
@@ -233,6 +247,19 @@ fn php_extensions_installed(repo: &Repo, df: FileId) -> Vec<super::Dependency> {
         }
     }
     out
+}
+
+/// Whether a COPY source is a JVM build's output: `Some(true)` for a `*.jar` / `*.war` or
+/// Gradle's `build/libs/`, `Some(false)` for Maven's `target/` (also Cargo's, so it needs a
+/// pom.xml around it), `None` otherwise. `COPY target/$APP_FILE` counts: the variable is the jar.
+fn jvm_artifact(source: &str) -> Option<bool> {
+    if source.ends_with(".jar") || source.ends_with(".war") || source.contains("build/libs/") {
+        Some(true)
+    } else if source.starts_with("target/") || source.contains("/target/") {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// The COPY sources (from the build context) of stage `i` and the stages it is built FROM.
