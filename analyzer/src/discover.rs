@@ -83,6 +83,16 @@ pub enum FileKind {
     Bake,
     /// `pom.xml`, `build.gradle`, `build.gradle.kts`: read for Jib and Spring Boot image builds.
     JvmBuild,
+    /// `settings.gradle(.kts)`: the modules of a multi-project Gradle build (`crate::projects`).
+    JvmSettings,
+    /// `*.csproj`, `*.fsproj`: a .NET project (`crate::projects::dotnet`).
+    DotnetProject,
+    /// `Directory.Packages.props`, `packages.lock.json`, `global.json`: read beside .NET projects.
+    DotnetSupport,
+    /// `Gemfile`, `Gemfile.lock` (`crate::projects::ruby`).
+    RubyGems,
+    /// `composer.json`, `composer.lock` (`crate::projects::php`).
+    PhpComposer,
     /// `project.toml`: a Cloud Native Buildpacks project descriptor.
     BuildpacksProject,
     /// `package.json`: a Node package (`crate::node`).
@@ -139,7 +149,16 @@ pub fn classify(rel: &str) -> Option<FileKind> {
         "go.mod" => return Some(FileKind::GoMod),
         "pom.xml" | "build.gradle" | "build.gradle.kts" => return Some(FileKind::JvmBuild),
         "project.toml" => return Some(FileKind::BuildpacksProject),
+        "settings.gradle" | "settings.gradle.kts" => return Some(FileKind::JvmSettings),
+        "Directory.Packages.props" | "packages.lock.json" | "global.json" => {
+            return Some(FileKind::DotnetSupport);
+        }
+        "Gemfile" | "Gemfile.lock" => return Some(FileKind::RubyGems),
+        "composer.json" | "composer.lock" => return Some(FileKind::PhpComposer),
         _ => {}
+    }
+    if lower.ends_with(".csproj") || lower.ends_with(".fsproj") {
+        return Some(FileKind::DotnetProject);
     }
     if lower.starts_with("docker-bake") && (lower.ends_with(".hcl") || lower.ends_with(".json")) {
         return Some(FileKind::Bake);

@@ -171,6 +171,9 @@ mod tests {
             Dockerfile | Yaml | Kustomization | Skaffold | Compose | Workflow | HelmChart
             | HelmTemplate | HelmValues | HelmFile | HelmArchive | Makefile | ShellScript
             | Wasm | Bake | JvmBuild | BuildpacksProject => None,
+            // JVM, .NET, Ruby and PHP projects are read beside the list (`crate::projects`,
+            // docs/languages/README.md "What is not uniform yet").
+            JvmSettings | DotnetProject | DotnetSupport | RubyGems | PhpComposer => None,
         }
     }
 
@@ -202,6 +205,11 @@ mod tests {
         FileKind::Bake,
         FileKind::JvmBuild,
         FileKind::BuildpacksProject,
+        FileKind::JvmSettings,
+        FileKind::DotnetProject,
+        FileKind::DotnetSupport,
+        FileKind::RubyGems,
+        FileKind::PhpComposer,
         FileKind::NodePackageJson,
         FileKind::NodeLock,
         FileKind::NodeBindingGyp,
@@ -288,6 +296,7 @@ mod tests {
             programs: Vec::new(),
             go_modules: Vec::new(),
             node_packages: Vec::new(),
+            projects: Vec::new(),
         };
         assert_eq!(language_of(&w), None);
         w.node_packages.push(0);

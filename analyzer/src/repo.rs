@@ -341,6 +341,8 @@ pub struct Repo {
     pub go: crate::golang::GoIndex,
     /// Node packages, their lockfiles and source facts (see [`crate::node`]).
     pub node: crate::node::NodeIndex,
+    /// JVM, .NET, Ruby and PHP projects (see [`crate::projects`]).
+    pub projects: crate::projects::ProjectIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
 }
@@ -595,10 +597,14 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         let facts = frontend.parse(&repo.frontend_ctx(), &mut diags);
         repo.store(facts, diags);
     }
+    // JVM, .NET, Ruby and PHP projects: four languages in one index, read beside the
+    // front-end list (docs/languages/README.md, "What is not uniform yet").
+    crate::projects::parse(&mut repo);
     link::link(&mut repo);
     for frontend in FRONTENDS {
         frontend.link(&mut repo.link_ctx());
     }
+    crate::projects::link::link(&mut repo);
     repo.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(repo)
 }

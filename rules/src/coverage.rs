@@ -101,6 +101,17 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
     if !w.programs.is_empty() {
         add(Coverage::DependencyManifest, &mut cov);
     }
+    // A linked JVM/.NET/Ruby/PHP project: its build file is the manifest, a lockfile may be read.
+    if !w.projects.is_empty() {
+        add(Coverage::DependencyManifest, &mut cov);
+        if w.projects
+            .iter()
+            .filter_map(|&i| repo.projects.projects.get(i))
+            .any(|p| p.has_lockfile())
+        {
+            add(Coverage::Lockfile, &mut cov);
+        }
+    }
     // A linked Go module: its go.mod is the dependency manifest, its `.go` files the source.
     if !w.go_modules.is_empty() {
         add(Coverage::DependencyManifest, &mut cov);
@@ -294,6 +305,15 @@ fn place_container(
     if node_sources_read(repo, w) && (c.dockerfile.is_some() || main_count == 1) {
         return (Placement::ByCode, Some("node".into()), false, false);
     }
+    // A JVM, .NET, Ruby or PHP project built by this container's Dockerfile or Jib (or the only
+    // container): its build file was read. Never positive Wasm evidence (WM801/WM811/WM821).
+    if let Some(lang) = project_language(repo, w)
+        && (c.dockerfile.is_some()
+            || main_count == 1
+            || w.programs.iter().any(|p| p.container == c.name))
+    {
+        return (Placement::ByCode, Some(lang), false, false);
+    }
     // The container's Dockerfile, then the Dockerfiles of the base images it is built FROM.
     for df in c
         .dockerfile
@@ -334,6 +354,15 @@ fn place_container(
     (Placement::Unplaced, None, false, false)
 }
 
+/// The language of the first JVM, .NET, Ruby or PHP project the workload runs.
+fn project_language(repo: &Repo, w: &Workload) -> Option<String> {
+    w.projects
+        .iter()
+        .filter_map(|&i| repo.projects.projects.get(i))
+        .map(|p| p.ecosystem.as_str().to_string())
+        .next()
+}
+
 /// `df`, then each Dockerfile it is linked to as its base image (see `analyzer::link`).
 fn dockerfile_chain(w: &Workload, df: analyzer::source::FileId) -> Vec<analyzer::source::FileId> {
     let mut chain = vec![df];
@@ -354,6 +383,9 @@ fn dockerfile_chain(w: &Workload, df: analyzer::source::FileId) -> Vec<analyzer:
 fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<String>, bool) {
     if !w.go_modules.is_empty() && go_sources_read(repo, w) {
         return (Placement::ByCode, Some("go".into()), false);
+    }
+    if let Some(lang) = project_language(repo, w) {
+        return (Placement::ByCode, Some(lang), false);
     }
     if !w.crates.is_empty() {
         return (

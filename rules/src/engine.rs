@@ -126,6 +126,28 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
         })
         .collect();
 
+    // JVM, .NET, Ruby and PHP projects likewise.
+    let project_hits: HashMap<usize, Vec<Hit>> = repo
+        .workloads
+        .iter()
+        .flat_map(|w| w.projects.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_par_iter()
+        .filter_map(|index| {
+            let project = repo.projects.projects.get(index)?;
+            let cx = crate::projects::ProjectCx {
+                repo,
+                index,
+                project,
+            };
+            let mut hits = Vec::new();
+            for rule in &rules {
+                rule.check_project(&cx, &mut Sink::new(rule.meta(), &mut hits));
+            }
+            Some((index, hits))
+        })
+        .collect();
+
     // Dockerfiles likewise: once each, shared by every workload built from them.
     let dockerfile_hits: HashMap<FileId, Vec<Hit>> = repo
         .parsed_dockerfiles
@@ -200,6 +222,9 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
             }
             for p in &w.node_packages {
                 hits.extend(node_hits.get(p).into_iter().flatten().cloned());
+            }
+            for p in &w.projects {
+                hits.extend(project_hits.get(p).into_iter().flatten().cloned());
             }
             for (file, module) in analyzer::wasm::workload_modules(repo, w) {
                 let cx = WasmCx { repo, file, module };

@@ -19,6 +19,7 @@ pub mod golang;
 pub mod k8s;
 pub mod meta;
 pub mod node;
+pub mod projects;
 pub mod python;
 pub mod rust;
 pub mod wasm;
@@ -246,6 +247,10 @@ pub trait Rule: Sync + Send {
 
     /// A valid `.wasm` module or component among the workload's sources.
     fn check_wasm(&self, _cx: &WasmCx<'_>, _sink: &mut Sink<'_>) {}
+
+    /// A JVM, .NET, Ruby or PHP project a workload builds (`analyzer::projects`). Runs once per
+    /// project, however many workloads build it.
+    fn check_project(&self, _cx: &projects::ProjectCx<'_>, _sink: &mut Sink<'_>) {}
 }
 
 /// What a rule sees of a parsed Dockerfile.
@@ -393,6 +398,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
     rules.extend(wasm::RULES.iter().copied());
     rules.extend(golang::RULES.iter().copied());
     rules.extend(node::RULES.iter().copied());
+    rules.extend(projects::RULES.iter().copied());
     rules.sort_by_key(|r| r.meta().code);
     rules
 }

@@ -50,6 +50,7 @@ fn names_match_files_and_codes_match_directories() {
             "WM5" => &["python"],
             "WM6" => &["golang"],
             "WM7" => &["node"],
+            "WM8" => &["projects"],
             "WM9" => &["meta"],
             other => panic!("unknown code range {other}"),
         };

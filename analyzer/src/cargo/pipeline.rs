@@ -300,6 +300,7 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
                 programs: Vec::new(),
                 go_modules: Vec::new(),
                 node_packages: Vec::new(),
+                projects: Vec::new(),
             });
         }
     }

@@ -54,6 +54,9 @@ pub struct Workload {
     pub go_modules: Vec<usize>,
     /// Node packages it runs: indices into `Repo::node` (see `crate::node::link`).
     pub node_packages: Vec<usize>,
+    /// JVM, .NET, Ruby and PHP projects it runs: indices into `Repo::projects` (see
+    /// `crate::projects::link`).
+    pub projects: Vec<usize>,
 }
 
 /// A program a container's image is built from without a Dockerfile: the build file was read
@@ -184,6 +187,7 @@ pub fn link(repo: &mut Repo) {
             programs: Vec::new(),
             go_modules: Vec::new(),
             node_packages: Vec::new(),
+            projects: Vec::new(),
         });
     }
     let modules = crate::wasm::link_modules(repo, &mut workloads);
@@ -255,6 +259,7 @@ fn workloads_of_objects(repo: &Repo) -> Vec<Workload> {
                 programs: Vec::new(),
                 go_modules: Vec::new(),
                 node_packages: Vec::new(),
+                projects: Vec::new(),
             };
             if let Some(r) = &rendering {
                 w.sources.insert(r.top);

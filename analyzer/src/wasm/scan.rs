@@ -78,6 +78,7 @@ pub fn link_modules(repo: &Repo, workloads: &mut [Workload]) -> Vec<Workload> {
                 programs: Vec::new(),
                 go_modules: Vec::new(),
                 node_packages: Vec::new(),
+                projects: Vec::new(),
             }
         })
         .collect()
@@ -224,6 +225,7 @@ pub fn scan_module(path: &Path, limits: &Limits) -> Result<Repo, ScanError> {
             programs: Vec::new(),
             go_modules: Vec::new(),
             node_packages: Vec::new(),
+            projects: Vec::new(),
         });
     }
     repo.workloads = workloads;
