@@ -172,10 +172,10 @@ pub fn runtime_class_key(template: &str) -> Option<Vec<String>> {
         }
         if line[at..].contains("{{") {
             for prev in lines[i.saturating_sub(3)..i].iter().rev() {
-                if prev.contains("with") {
-                    if let Some(k) = values_ref(prev) {
-                        return Some(k);
-                    }
+                if prev.contains("with")
+                    && let Some(k) = values_ref(prev)
+                {
+                    return Some(k);
                 }
             }
         }

@@ -54,10 +54,10 @@ pub fn merge(base: &mut Val, over: Val) {
 /// parent's `global` merged over its own.
 pub fn for_subchart(defaults: Val, parent: &Val, dep_key: &str) -> Val {
     let mut v = defaults;
-    if let Some(over) = get(parent, &[dep_key]) {
-        if matches!(over.v, Value::Map(_)) {
-            merge(&mut v, over.clone());
-        }
+    if let Some(over) = get(parent, &[dep_key])
+        && matches!(over.v, Value::Map(_))
+    {
+        merge(&mut v, over.clone());
     }
     if let Some(global) = get(parent, &["global"]) {
         let mut g = Val::map([("global", global.clone())]);
