@@ -268,3 +268,22 @@ fn a_workload_that_is_only_shell_in_a_utility_image_is_blocked_beside_an_app_a_w
     let web = workload(&report, "Deployment/default/web");
     has(web, "shell-command", "WM325", "warning", "k8s/jobs.yaml:23");
 }
+
+#[test]
+fn a_knative_service_is_a_workload_and_a_core_service_is_not() {
+    let report = common::scan_files(&[(
+        "k8s/ksvc.yaml",
+        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: resizer\nspec:\n  template:\n    spec:\n      containers:\n        - image: redis:7\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: plain\nspec:\n  selector:\n    app: x\n  ports:\n    - port: 80\n",
+    )]);
+    let ids: Vec<&str> = report["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["Service/default/resizer"]);
+    // Its revision template's containers are judged like a Deployment's.
+    let w = workload(&report, "Service/default/resizer");
+    assert_eq!(w["verdict"], "blocked");
+    has(w, "non-http-port", "WM320", "blocker", "k8s/ksvc.yaml:9");
+}

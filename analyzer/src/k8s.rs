@@ -46,7 +46,13 @@ impl K8sObject {
     }
 
     pub fn is_workload(&self) -> bool {
-        WORKLOAD_KINDS.contains(&self.kind.as_str())
+        WORKLOAD_KINDS.contains(&self.kind.as_str()) || self.is_knative_service()
+    }
+
+    /// A Knative Service (`serving.knative.dev`): a workload whose pods Knative runs from its
+    /// `spec.template`, not a core Service.
+    pub fn is_knative_service(&self) -> bool {
+        self.kind == "Service" && self.api_version.starts_with("serving.knative.dev/")
     }
 
     /// Route from the object root to its pod spec, by kind. `None` for kinds without one
@@ -61,6 +67,7 @@ impl K8sObject {
             | "ReplicaSet"
             | "ReplicationController"
             | "Job" => &["spec", "template", "spec"],
+            "Service" if self.is_knative_service() => &["spec", "template", "spec"],
             _ => return None,
         })
     }

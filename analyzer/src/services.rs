@@ -20,7 +20,7 @@ impl<'a> ServiceIndex<'a> {
     pub fn new(repo: &'a Repo) -> Self {
         let mut by_pair: HashMap<(&'a str, &'a str, &'a str), Vec<usize>> = HashMap::new();
         for (idx, obj) in repo.objects.iter().enumerate() {
-            if obj.kind != "Service" {
+            if obj.kind != "Service" || obj.is_knative_service() {
                 continue;
             }
             let Some(doc) = repo.doc_of(obj) else {

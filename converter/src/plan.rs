@@ -326,6 +326,12 @@ fn plan_one(
     if repo.helm.is_template(obj.file) && !helm {
         return helm_skip(repo, id, obj.file);
     }
+    if obj.is_knative_service() {
+        return skipped(
+            id,
+            "a Knative Service: its pods are Knative's, so the RuntimeClass goes in its revision template by hand (not rewritten yet)",
+        );
+    }
     if obj.kind == "SpinApp" {
         return Outcome::Unchanged {
             id: id.into(),
