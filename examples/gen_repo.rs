@@ -2,7 +2,9 @@
 //! [mixed]`.
 //!
 //! With `mixed`, every Python service also gets its `app.py` and `requirements.txt`, the JVM
-//! services become Go services (`go.mod`, `main.go`, a `go build` Dockerfile), every eighth
+//! services become Go services (`go.mod`, `main.go`, a `go build` Dockerfile) except every
+//! fourth of them, which keeps its JVM Dockerfile and gets a Spring Boot `pom.xml`, every
+//! fourth Python service becomes an ASP.NET service (`app.csproj`), every eighth
 //! service is a Node service (`package.json`, `package-lock.json`, `server.js`), and every
 //! hundred services share a Helm chart (helpers, `range`, conditionals) deploying ten of them,
 //! so the Go, Python and Node front-ends and the chart reader have work (the tree then holds
@@ -32,18 +34,32 @@ fn main() -> std::io::Result<()> {
     for i in 0..services {
         let dir = out.join(format!("services/svc{i:05}"));
         std::fs::create_dir_all(&dir)?;
-        let go = mixed && i % 4 == 3;
+        // Every 16th JVM-slot service stays a Maven project, every 16th Python-slot one becomes
+        // a .NET project, so the JVM and .NET readers have build files to read.
+        let jvm = mixed && i % 16 == 15;
+        let dotnet = mixed && i % 16 == 14;
+        let go = mixed && i % 4 == 3 && !jvm;
         let node = mixed && i % 8 == 1;
         std::fs::write(
             dir.join("Dockerfile"),
             if go {
                 go_dockerfile(i)
+            } else if dotnet {
+                dotnet_dockerfile(i)
             } else if node {
                 node_dockerfile(i)
             } else {
                 dockerfile(i)
             },
         )?;
+        if jvm {
+            std::fs::write(dir.join("pom.xml"), pom(i))?;
+            extra += 1;
+        }
+        if dotnet {
+            std::fs::write(dir.join("app.csproj"), CSPROJ)?;
+            extra += 1;
+        }
         if node {
             std::fs::write(dir.join("package.json"), node_package(i))?;
             std::fs::write(dir.join("package-lock.json"), node_lock(i))?;
@@ -51,7 +67,7 @@ fn main() -> std::io::Result<()> {
             extra += 3;
         }
         std::fs::write(dir.join("deploy.yaml"), manifest(i))?;
-        if mixed && i % 4 == 2 {
+        if mixed && i % 4 == 2 && !dotnet {
             std::fs::write(dir.join("app.py"), PY_APP)?;
             std::fs::write(dir.join("requirements.txt"), "flask==3.0.3\nrequests\n")?;
             extra += 2;
@@ -92,6 +108,20 @@ fn main() -> std::io::Result<()> {
 const PY_APP: &str = "import os\nimport threading\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get('/healthz')\ndef health():\n    return 'ok'\n\n\n@app.get('/')\ndef index():\n    t = threading.Thread(target=print)\n    t.start()\n    return os.environ.get('GREETING', 'hello')\n";
 
 const GO_MAIN: &str = "package main\n\nimport (\n\t\"database/sql\"\n\t\"net/http\"\n\t\"os/signal\"\n\t\"syscall\"\n\t\"os\"\n\n\t_ \"github.com/lib/pq\"\n)\n\nfunc main() {\n\tdb, _ := sql.Open(\"postgres\", os.Getenv(\"DSN\"))\n\tdefer db.Close()\n\tc := make(chan os.Signal, 1)\n\tsignal.Notify(c, syscall.SIGTERM)\n\thttp.HandleFunc(\"/\", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(\"ok\")) })\n\t_ = http.ListenAndServe(\":8080\", nil)\n}\n";
+
+fn pom(i: usize) -> String {
+    format!(
+        "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>3.3.0</version>\n  </parent>\n  <groupId>com.example</groupId>\n  <artifactId>svc{i:05}</artifactId>\n  <dependencies>\n    <dependency>\n      <groupId>org.springframework.boot</groupId>\n      <artifactId>spring-boot-starter-web</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n"
+    )
+}
+
+const CSPROJ: &str = "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n  </PropertyGroup>\n  <ItemGroup>\n    <PackageReference Include=\"SkiaSharp\" Version=\"2.88.8\" />\n  </ItemGroup>\n</Project>\n";
+
+fn dotnet_dockerfile(i: usize) -> String {
+    format!(
+        "# service {i}\nFROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY app.csproj .\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /out\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nENTRYPOINT [\"dotnet\", \"/app/app.dll\"]\nEXPOSE 8080\n"
+    )
+}
 
 const NODE_SERVER: &str = "const express = require('express');\nconst { execFile } = require('child_process');\n\nconst app = express();\napp.get('/healthz', (req, res) => res.send('ok'));\napp.get('/', (req, res) => execFile('date', (err, out) => res.send(out)));\nprocess.on('SIGTERM', () => process.exit(0));\napp.listen(process.env.PORT || 8080);\n";
 
