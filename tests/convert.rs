@@ -174,3 +174,23 @@ fn check_fails_when_a_plan_cannot_be_applied() {
         stdout(&out)
     );
 }
+
+/// A Go service is not given cargo's recipe: the plan names its language's toolchain as a
+/// decision and writes no Dockerfile.wasm for it.
+#[test]
+fn a_go_service_gets_its_toolchain_as_a_decision_never_a_cargo_recipe() {
+    let out = common::run(&["convert", "fixtures/frontends/polyglot"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    let gateway = text
+        .split("\n\n")
+        .find(|s| s.starts_with("Deployment/default/gateway"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(!gateway.contains("cargo build"), "{gateway}");
+    assert!(
+        gateway.contains("its code is go: build the Wasm image")
+            && gateway.contains("tinygo build -target=wasip2"),
+        "{gateway}"
+    );
+    assert!(!text.contains("services/gateway/Dockerfile.wasm"), "{text}");
+}

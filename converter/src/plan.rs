@@ -819,8 +819,23 @@ fn plan_one(
         b.assumptions.push("node selection comes from the RuntimeClass's scheduling.nodeSelector; no nodeSelector is added to the workload".into());
     }
 
-    // An image that is Wasm already needs no recipe: its own Dockerfile builds it.
+    // The recipe is cargo's: a workload whose code the scan read as another language gets no
+    // cargo command, but the toolchain of its language, as a decision (issue "Convert:
+    // migrations that would actually run", item 1).
+    let other_language = wr
+        .language
+        .as_deref()
+        .filter(|l| !matches!(*l, "rust" | "wasm" | "static"));
     let recipe = if already.is_some() {
+        None
+    } else if let Some(lang) = other_language {
+        let toolchain = rules::runtimes::runtime(lang).map_or_else(
+            || format!("the WASI toolchain of {lang}"),
+            |r| r.toolchain.clone(),
+        );
+        b.decisions.push(format!(
+            "its code is {lang}: build the Wasm image `{wasm_image}` with {toolchain} (WASM-FACTS.md §8); no Dockerfile.wasm is written for {lang} yet"
+        ));
         None
     } else {
         recipe::recipe(
@@ -832,7 +847,7 @@ fn plan_one(
             &wasm_image,
         )
     };
-    if recipe.is_none() && already.is_none() {
+    if recipe.is_none() && already.is_none() && other_language.is_none() {
         b.decisions.push(format!("no Dockerfile in this repository builds `{image}`: build the Wasm image `{wasm_image}` yourself"));
     }
 
