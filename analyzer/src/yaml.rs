@@ -127,8 +127,64 @@ enum Frame {
     },
 }
 
+/// Files up to this size get the lenient retry of [`parse`].
+const LENIENT_MAX: usize = 256 * 1024;
+/// Most closing brackets the lenient retry re-indents in one file.
+const LENIENT_FIXES: usize = 64;
+
 /// Parse a YAML stream. Never panics; returns what parsed before the first error.
+///
+/// One leniency, the one go-yaml (and so kubectl and helm) has and the YAML spec does not: a
+/// flow collection whose closing `]` or `}` sits at its key's indentation (`args: [` ... `]`
+/// on a line of its own). The stream is parsed again with that line indented one more space,
+/// at most [`LENIENT_FIXES`] times and for files up to [`LENIENT_MAX`], and every span is moved
+/// back to the text as written.
 pub fn parse(text: &str) -> YamlStream {
+    let first = parse_strict(text);
+    if text.len() > LENIENT_MAX || !first.error.as_ref().is_some_and(|e| flow_close_at(text, e)) {
+        return first;
+    }
+    let mut fixed = text.to_string();
+    // Where spaces were inserted, in `fixed`'s offsets.
+    let mut inserted: Vec<usize> = Vec::new();
+    let mut stream = first;
+    for _ in 0..LENIENT_FIXES {
+        let Some(e) = stream.error.as_ref().filter(|e| flow_close_at(&fixed, e)) else {
+            break;
+        };
+        let at = e.offset;
+        for q in &mut inserted {
+            if *q >= at {
+                *q += 1;
+            }
+        }
+        inserted.push(at);
+        fixed.insert(at, ' ');
+        stream = parse_strict(&fixed);
+    }
+    let back = |off: usize| off - inserted.iter().filter(|q| **q < off).count();
+    for doc in &mut stream.docs {
+        doc.map_spans(|s| Span::new(back(s.start), back(s.end)));
+    }
+    if let Some(e) = &mut stream.error {
+        e.offset = back(e.offset).min(text.len());
+        let (line, column) = line_col(text, e.offset);
+        e.line = line;
+        e.column = column;
+    }
+    stream
+}
+
+/// The error is "invalid indentation" at a `]`/`}` that opens its line (after spaces).
+fn flow_close_at(text: &str, e: &YamlError) -> bool {
+    let before = &text[..e.offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    e.message == "invalid indentation"
+        && matches!(text.as_bytes().get(e.offset), Some(b']' | b'}'))
+        && before[line_start..].bytes().all(|b| b == b' ')
+}
+
+fn parse_strict(text: &str) -> YamlStream {
     let conv = CharToByte::new(text);
     let mut out = YamlStream::default();
     let mut parser = Parser::new_from_str(text);
@@ -593,6 +649,25 @@ impl<'a> YRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// go-yaml's leniency: a flow sequence closed at its key's indentation parses, and spans
+    /// after the closing bracket still point at the text as written.
+    #[test]
+    fn a_flow_sequence_closed_at_its_key_indentation_parses_like_go_yaml() {
+        let text = "spec:\n  args: [\n    \"a\"\n  ]\n  after: x\nother: [\n  1\n]\nlast: y\n";
+        let s = parse(text);
+        assert!(s.error.is_none(), "{:?}", s.error);
+        let root = s.docs[0].root().unwrap();
+        let after = root.path(&["spec", "after"]).unwrap();
+        assert_eq!(&text[after.span().start..after.span().end], "x");
+        let last = root.get("last").unwrap();
+        assert_eq!(&text[last.span().start..last.span().end], "y");
+        assert_eq!(root.path(&["spec", "args"]).unwrap().items().count(), 1);
+        // Any other indentation error is still an error, at its place in the text as written.
+        let bad = "a:\n  b: 1\n c: 2\n";
+        let e = parse(bad).error.expect("still an error");
+        assert_eq!(e.line, 3);
+    }
 
     #[test]
     fn keeps_key_and_value_spans() {
