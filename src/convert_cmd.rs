@@ -111,6 +111,12 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         links: config.links.clone().into_iter().collect(),
         ..Default::default()
     };
+    if args.path.is_file() {
+        bail!(
+            "`{}` is a file: convert reads a repository folder; pass its folder and, for one workload, `--only ID`",
+            args.path.display()
+        );
+    }
     let repo = analyzer::scan_with(&args.path, &limits).map_err(anyhow::Error::from)?;
     let opts = EngineOptions {
         root_display: args.path.display().to_string(),
@@ -144,11 +150,36 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let conv = converter::convert(&repo, &report, &cfg, &opts);
+    let unread = input_problems(&repo);
     let code = output(args, &conv);
+    // Inputs that could not be read are said out loud, as `scan` does; `--check` cannot vouch
+    // for a tree it did not fully read (exit 2).
+    let code = match code {
+        Ok(_) if unread > 0 && args.check => Ok(ExitCode::from(2)),
+        other => other,
+    };
     // The process ends right after: freeing the scan, the report and the conversion one
     // allocation at a time (measurable on 10,000 workloads) would only delay the exit.
     std::mem::forget((repo, report, conv));
     code
+}
+
+/// Print every file the scan could not read (or read only in part) on stderr; their number.
+fn input_problems(repo: &analyzer::Repo) -> usize {
+    for e in &repo.errors {
+        let at = match (e.file, e.span) {
+            (Some(f), Some(sp)) => repo.file_line(f, sp),
+            _ => e.path.clone(),
+        };
+        eprintln!("wasm-migrate convert: input problem: {at}: {}", e.message);
+    }
+    if !repo.errors.is_empty() {
+        eprintln!(
+            "wasm-migrate convert: {} input problem(s): workloads in those files are not converted",
+            repo.errors.len()
+        );
+    }
+    repo.errors.len()
 }
 
 /// Print the diff or the summary, and write or check.

@@ -194,3 +194,27 @@ fn a_go_service_gets_its_toolchain_as_a_decision_never_a_cargo_recipe() {
     );
     assert!(!text.contains("services/gateway/Dockerfile.wasm"), "{text}");
 }
+
+/// A file that does not parse is named by `convert` as by `scan`, and `--check` cannot vouch for
+/// a tree it did not read (exit 2); a file path is refused with the way to convert one workload.
+#[test]
+fn unreadable_inputs_are_said_and_check_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let k8s = dir.path().join("repo/k8s");
+    std::fs::create_dir_all(&k8s).expect("mkdir");
+    std::fs::write(
+        k8s.join("bad.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a\n",
+    )
+    .expect("write");
+    let out = run_in(dir.path(), &["convert", "repo", "--check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("input problem: k8s/bad.yaml:4:"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_in(dir.path(), &["convert", "repo/k8s/bad.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pass its folder"), "{}", stderr(&out));
+}
