@@ -185,16 +185,11 @@ fn helm_or_skip(test: &str) -> Option<PathBuf> {
     }
 }
 
-#[test]
-fn a_chart_rendered_by_real_helm_is_scanned_and_mapped_to_its_templates() {
-    let Some(helm) = helm_or_skip("a_chart_rendered_by_real_helm...") else {
-        return;
-    };
-    let helm = helm.to_str().expect("utf-8 path");
-    let run = Run::new();
-    let root = fixture("helm-shop");
-    let out = run.scan(
-        &root,
+/// `scan . --format json --helm-render` with the real `helm` on one of our own fixture charts
+/// (3.10.1 is older than the gate, so `--helm-allow-old`: trusted fixtures only).
+fn scan_rendered(run: &Run, root: &Path, helm: &str) -> Output {
+    run.scan(
+        root,
         &[
             "scan",
             ".",
@@ -206,7 +201,18 @@ fn a_chart_rendered_by_real_helm_is_scanned_and_mapped_to_its_templates() {
             "--helm-allow-old",
         ],
         None,
-    );
+    )
+}
+
+#[test]
+fn a_chart_rendered_by_real_helm_is_scanned_and_mapped_to_its_templates() {
+    let Some(helm) = helm_or_skip("a_chart_rendered_by_real_helm...") else {
+        return;
+    };
+    let helm = helm.to_str().expect("utf-8 path");
+    let run = Run::new();
+    let root = fixture("helm-shop");
+    let out = scan_rendered(&run, &root, helm);
     let report = json(&out);
     run.assert_clean();
     // The release is the chart's name; the range over `workers` makes two Deployments; the
@@ -767,20 +773,7 @@ fn static_reading_and_helm_render_agree_on_the_workloads_and_findings() {
     let helm = helm.to_str().expect("utf-8 path");
     let run = Run::new();
     let root = fixture("helm-shop");
-    let rendered = run.scan(
-        &root,
-        &[
-            "scan",
-            ".",
-            "--format",
-            "json",
-            "--helm-render",
-            "--helm",
-            helm,
-            "--helm-allow-old",
-        ],
-        None,
-    );
+    let rendered = scan_rendered(&run, &root, helm);
     assert_eq!(
         rendered.status.code(),
         Some(0),

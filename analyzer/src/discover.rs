@@ -332,7 +332,7 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
             !filter.is_ignored(e.path(), is_dir)
         })
         .sort_by_file_name(|a, b| a.cmp(b));
-    let mut chart_dirs: Vec<String> = Vec::new();
+    let mut chart_dirs: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut candidates = Vec::new();
     for entry in walker.build() {
         let entry = match entry {
@@ -364,7 +364,7 @@ pub fn discover_with(root: &Path, ignore: &[String]) -> Discovery {
         }
         if let Some(kind) = classify(&rel) {
             if kind == FileKind::HelmChart {
-                chart_dirs.push(
+                chart_dirs.insert(
                     rel.rsplit_once('/')
                         .map_or(String::new(), |(d, _)| d.to_string()),
                 );
@@ -524,21 +524,14 @@ impl IgnoreFiles {
 /// Kubernetes YAML; templates, `values.yaml`, packaged subcharts and every other YAML file (files
 /// templates pull in, CI values) are chart files, read by `crate::helm` and never reported as
 /// YAML that does not parse. `None` for a `.tgz` that is not a chart's subchart.
-fn in_chart(rel: &str, kind: FileKind, chart_dirs: &[String]) -> Option<FileKind> {
-    // The deepest chart holding the file decides: a subchart's files are its own.
-    let sub = chart_dirs
-        .iter()
-        .filter_map(|d| {
-            if d.is_empty() {
-                Some((0, rel))
-            } else {
-                rel.strip_prefix(d.as_str())?
-                    .strip_prefix('/')
-                    .map(|s| (d.len(), s))
-            }
-        })
-        .max_by_key(|(depth, _)| *depth)
-        .map(|(_, sub)| sub);
+fn in_chart(
+    rel: &str,
+    kind: FileKind,
+    chart_dirs: &std::collections::HashSet<String>,
+) -> Option<FileKind> {
+    // The deepest chart holding the file decides: a subchart's files are its own. Walking the
+    // file's own directories keeps this linear in the path, however many charts a tree holds.
+    let sub = crate::helm::chart::deepest_owner(rel, |d| chart_dirs.contains(d)).map(|(_, s)| s);
     let Some(sub) = sub else {
         return match kind {
             // A `.tpl` outside a chart is some other template language (Django, Jinja...).

@@ -103,6 +103,40 @@ impl<'a> FrontendCtx<'a> {
             .map(|i| &read[i])
             .or_else(|| made.iter().find(|f| f.path == path))
     }
+
+    /// Whether a path a Dockerfile copies names something in the scanned tree (a file read, or
+    /// a directory holding one), so that a path of another build context does not link the
+    /// root package or module.
+    pub fn holds(&self, path: &str) -> bool {
+        self.file_by_path(path).is_some()
+            || self.files.iter().any(|f| {
+                f.path.len() > path.len()
+                    && crate::golang::within(crate::build_config::dir_of(&f.path), path)
+            })
+    }
+}
+
+/// A Dockerfile that copies its whole context (`COPY . .`) builds the package or module around
+/// it (the innermost of `dirs` holding `df_dir`), else the only one under it; none otherwise.
+pub fn around_or_only_under<'a>(
+    dirs: impl Iterator<Item = &'a str> + Clone,
+    df_dir: &str,
+) -> Vec<usize> {
+    let within = crate::golang::within;
+    if let Some((i, _)) = dirs
+        .clone()
+        .enumerate()
+        .filter(|(_, d)| within(df_dir, d))
+        .max_by_key(|(_, d)| d.len())
+    {
+        return vec![i];
+    }
+    let under: Vec<usize> = dirs
+        .enumerate()
+        .filter(|(_, d)| within(d, df_dir))
+        .map(|(i, _)| i)
+        .collect();
+    if under.len() == 1 { under } else { Vec::new() }
 }
 
 /// Problems and remarks a front-end reports; the scan keeps them on the `Repo`.

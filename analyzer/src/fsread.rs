@@ -181,3 +181,35 @@ mod tests {
         ));
     }
 }
+
+/// True when `p` is `root` or inside it (both canonicalized; `root` as given when it cannot be).
+pub fn is_inside(root: &Path, p: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    p.canonicalize().is_ok_and(|c| c.starts_with(&root))
+}
+
+/// A fresh, empty directory `<prefix>-<pid>-<n>` for a program wasm-migrate runs on the
+/// repository's behalf (`--cargo-metadata`, `--helm-render`): under the system's temporary
+/// directory, or the first of `/tmp`, `/var/tmp`, `/dev/shm` when that one is inside the scan
+/// root (`TMPDIR=repo/tmp`), so nothing the program reads from its working directory's
+/// ancestors is the repository's.
+pub fn scratch_dir_outside(scan_root: &Path, prefix: &str) -> Result<std::path::PathBuf, String> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let base = [
+        std::env::temp_dir(),
+        std::path::PathBuf::from("/tmp"),
+        std::path::PathBuf::from("/var/tmp"),
+        std::path::PathBuf::from("/dev/shm"),
+    ]
+    .into_iter()
+    .find(|b| b.is_dir() && !is_inside(scan_root, b))
+    .ok_or_else(|| format!("no temporary directory outside the scan root to run {prefix} from"))?;
+    let dir = base.join(format!(
+        "wasm-migrate-{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir(&dir).map_err(|e| format!("cannot create a working directory: {e}"))?;
+    Ok(dir)
+}

@@ -270,7 +270,7 @@ fn hostile_python_project_files_are_read_in_one_bounded_pass() {
     );
 }
 
-/// A stranger's chart: a helper that includes itself forever, a `range` over a huge list built
+/// A stranger's chart: a dependency on itself, a helper that includes itself forever, a `range` over a huge list built
 /// by `until`, a template of nothing but `{{`, and a gzip bomb as a packaged subchart. The scan
 /// ends in bounded time and memory with notes, and the chart's honest workload is still read.
 #[test]
@@ -280,7 +280,7 @@ fn hostile_helm_charts_are_bounded_and_noted() {
     let chart = repo.join("charts/evil");
     write(
         &chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: evil\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: evil\nversion: 0.1.0\ndependencies:\n  - name: evil\n    alias: a\n    repository: file://.\n  - name: evil\n    alias: b\n    repository: file://.\n",
     );
     write(&chart.join("values.yaml"), "image: nginx:1.27\n");
     write(
@@ -320,6 +320,11 @@ fn hostile_helm_charts_are_bounded_and_noted() {
     let notes = notes_and_errors(&r);
     assert!(
         notes.iter().any(|n| n.contains("templates/loop.yaml")),
+        "{notes:#?}"
+    );
+    // A chart that depends on itself (twice, under aliases) is a cycle, not 2^16 renders.
+    assert!(
+        notes.iter().any(|n| n.contains("a dependency cycle")),
         "{notes:#?}"
     );
 }

@@ -30,7 +30,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -249,34 +248,15 @@ impl Scratch {
     /// when that one is inside the scan root (`TMPDIR=repo/tmp`): cargo reads `.cargo/config.toml`
     /// from every ancestor of its working directory, so none of them may be in the repository.
     fn new(scan_root: &Path) -> Result<Scratch, String> {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let root = scan_root
-            .canonicalize()
-            .unwrap_or_else(|_| scan_root.to_path_buf());
-        let inside = |p: &Path| p.canonicalize().is_ok_and(|c| c.starts_with(&root));
         if let Some(home) = cargo_home()
-            && inside(&home)
+            && crate::fsread::is_inside(scan_root, &home)
         {
             return Err(format!(
                 "CARGO_HOME ({}) is inside the scan root; cargo would read the repository's config",
                 home.display()
             ));
         }
-        let base = [
-            std::env::temp_dir(),
-            PathBuf::from("/tmp"),
-            PathBuf::from("/var/tmp"),
-            PathBuf::from("/dev/shm"),
-        ]
-        .into_iter()
-        .find(|b| b.is_dir() && !inside(b))
-        .ok_or("no temporary directory outside the scan root to run cargo from")?;
-        let dir = base.join(format!(
-            "wasm-migrate-cargo-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir(&dir).map_err(|e| format!("cannot create a working directory: {e}"))?;
+        let dir = crate::fsread::scratch_dir_outside(scan_root, "cargo")?;
         Ok(Scratch(dir))
     }
 }

@@ -229,7 +229,7 @@ fn modules_copied(
             let owner = modules
                 .iter()
                 .enumerate()
-                .filter(|(_, m)| within(&p, &m.dir) && (!m.dir.is_empty() || exists(scan, &p)))
+                .filter(|(_, m)| within(&p, &m.dir) && (!m.dir.is_empty() || scan.holds(&p)))
                 .max_by_key(|(_, m)| m.dir.len())
                 .map(|(i, _)| i);
             if let Some(i) = owner
@@ -246,29 +246,5 @@ fn modules_copied(
         }
     }
     // The module around the Dockerfile, else the only one under it.
-    if let Some((i, _)) = modules
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| within(df_dir, &m.dir))
-        .max_by_key(|(_, m)| m.dir.len())
-    {
-        return vec![i];
-    }
-    let under: Vec<usize> = modules
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| within(&m.dir, df_dir))
-        .map(|(i, _)| i)
-        .collect();
-    if under.len() == 1 { under } else { Vec::new() }
-}
-
-/// Whether a copied path names something in the scanned tree (a file read, or a directory holding
-/// one), so that a path of another build context does not link the root module.
-fn exists(scan: &FrontendCtx<'_>, path: &str) -> bool {
-    scan.file_by_path(path).is_some()
-        || scan
-            .files
-            .iter()
-            .any(|f| f.path.len() > path.len() && within(dir_of(&f.path), path))
+    crate::frontend::around_or_only_under(modules.iter().map(|m| m.dir.as_str()), df_dir)
 }

@@ -2,6 +2,8 @@
 //! parent/subchart tree (vendored `charts/<name>/` directories and `charts/*.tgz` archives, which
 //! are unpacked here into virtual files).
 
+use std::collections::HashMap;
+
 use crate::discover::FileKind;
 use crate::repo::{Note, Repo};
 use crate::source::FileId;
@@ -100,6 +102,11 @@ pub fn collect(repo: &mut Repo) -> Vec<Chart> {
         });
     }
     // Files to charts: the deepest chart directory holding a file owns it.
+    let by_dir: HashMap<String, usize> = charts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.dir.clone(), i))
+        .collect();
     for (i, kind) in repo.kinds.iter().enumerate() {
         if !matches!(
             kind,
@@ -108,31 +115,33 @@ pub fn collect(repo: &mut Repo) -> Vec<Chart> {
             continue;
         }
         let path = &repo.files[i].path;
-        let Some((c, rel)) = owner(&charts, path) else {
+        let Some((dir, rel)) = deepest_owner(path, |d| by_dir.contains_key(d)) else {
             continue;
         };
         let id = FileId(i as u32);
-        let chart = &mut charts[c];
+        let chart = &mut charts[by_dir[dir]];
         match kind {
             FileKind::HelmTemplate => chart.templates.push(id),
             FileKind::HelmValues => chart.values = Some(id),
             _ => chart.files.push((rel.to_string(), id)),
         }
     }
-    // Subcharts: `<parent>/charts/<x>` (a directory, or `<archive>.tgz/<top>`).
+    // Subcharts: `<parent>/charts/<x>` (a directory, or `<archive>.tgz/<top>`); the parent is
+    // the deepest chart directory such a `charts/` segment of the chart's own path leaves.
     for c in 0..charts.len() {
-        let parent = (0..charts.len())
-            .filter(|&p| p != c)
-            .filter(|&p| {
-                let prefix = if charts[p].dir.is_empty() {
-                    "charts/".to_string()
-                } else {
-                    format!("{}/charts/", charts[p].dir)
-                };
-                charts[c].dir.starts_with(&prefix)
-            })
-            .max_by_key(|&p| charts[p].dir.len());
-        if let Some(p) = parent {
+        let dir = charts[c].dir.clone();
+        let mut above: Vec<&str> = dir
+            .match_indices("/charts/")
+            .map(|(i, _)| &dir[..i])
+            .collect();
+        above.reverse();
+        if dir.starts_with("charts/") {
+            above.push("");
+        }
+        if let Some(p) = above
+            .into_iter()
+            .find_map(|d| by_dir.get(d).copied().filter(|&p| p != c))
+        {
             charts[c].parent = Some(p);
             charts[p].children.push(c);
         }
@@ -144,21 +153,22 @@ pub fn collect(repo: &mut Repo) -> Vec<Chart> {
     charts
 }
 
-/// The chart owning `path`, and the path relative to its directory.
-fn owner<'p>(charts: &[Chart], path: &'p str) -> Option<(usize, &'p str)> {
-    charts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            if c.dir.is_empty() {
-                Some((i, 0, path))
-            } else {
-                let rel = path.strip_prefix(c.dir.as_str())?.strip_prefix('/')?;
-                Some((i, c.dir.len(), rel))
-            }
-        })
-        .max_by_key(|(_, depth, _)| *depth)
-        .map(|(i, _, rel)| (i, rel))
+/// The deepest directory of `path` (its own directories, innermost first, then the root `""`)
+/// that `is_chart` accepts, and the path relative to it: linear in the path's length, however
+/// many charts the tree holds.
+pub fn deepest_owner<'p>(
+    path: &'p str,
+    is_chart: impl Fn(&str) -> bool,
+) -> Option<(&'p str, &'p str)> {
+    let mut end = path.len();
+    while let Some(i) = path[..end].rfind('/') {
+        let dir = &path[..i];
+        if is_chart(dir) {
+            return Some((dir, &path[i + 1..]));
+        }
+        end = i;
+    }
+    is_chart("").then_some(("", path))
 }
 
 fn dependency(d: YRef<'_>) -> Option<Dependency> {

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::fsread;
@@ -24,27 +24,7 @@ impl Scratch {
     /// when that one is inside the scan root (`TMPDIR=repo/tmp`): nothing helm reads or writes
     /// may be inside the repository.
     pub fn new(scan_root: &Path) -> Result<Scratch, String> {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let root = scan_root
-            .canonicalize()
-            .unwrap_or_else(|_| scan_root.to_path_buf());
-        let inside = |p: &Path| p.canonicalize().is_ok_and(|c| c.starts_with(&root));
-        let base = [
-            std::env::temp_dir(),
-            PathBuf::from("/tmp"),
-            PathBuf::from("/var/tmp"),
-            PathBuf::from("/dev/shm"),
-        ]
-        .into_iter()
-        .find(|b| b.is_dir() && !inside(b))
-        .ok_or("no temporary directory outside the scan root to run helm from")?;
-        let dir = base.join(format!(
-            "wasm-migrate-helm-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir(&dir)
-            .map_err(|e| format!("cannot create a working directory for helm: {e}"))?;
+        let dir = crate::fsread::scratch_dir_outside(scan_root, "helm")?;
         let scratch = Scratch { dir };
         for sub in ["home", "tmp", "work"] {
             std::fs::create_dir(scratch.dir.join(sub))

@@ -193,7 +193,15 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
         keys: Vec::new(),
         templates: Vec::new(),
     };
-    enabled_members(repo, charts, top, 0, &mut members);
+    let mut budget = MAX_MEMBERS;
+    enabled_members(
+        repo,
+        charts,
+        top,
+        &mut vec![root],
+        &mut budget,
+        &mut members,
+    );
     // A template already rendered (by another release, or earlier in this one) is rendered
     // again from a virtual copy: same path and text, its own spans and objects.
     let mut used: std::collections::BTreeSet<FileId> = repo.helm.rendered.keys().copied().collect();
@@ -263,8 +271,10 @@ fn render_tree(repo: &mut Repo, charts: &[Chart], root: usize, user: &[Val], opt
     }
 }
 
-/// Subcharts deeper than this are not followed (a `file://` cycle ends here).
+/// Subcharts deeper than this are not followed.
 const MAX_CHART_DEPTH: usize = 16;
+/// Most charts one release renders (a parent and its subcharts, aliases counted each time).
+const MAX_MEMBERS: usize = 256;
 
 /// The charts of a tree that the values enable, depth first, each with its values: vendored
 /// subcharts (`charts/<name>/`, `charts/*.tgz`) and `file://` dependencies found in the scan.
@@ -272,7 +282,8 @@ fn enabled_members(
     repo: &mut Repo,
     charts: &[Chart],
     m: Member,
-    depth: usize,
+    ancestry: &mut Vec<usize>,
+    budget: &mut usize,
     out: &mut Vec<Member>,
 ) {
     let chart = &charts[m.chart];
@@ -316,9 +327,23 @@ fn enabled_members(
         }
     }
     for (k, key) in children {
-        if depth >= MAX_CHART_DEPTH {
-            break;
+        // A stranger's chart may depend on itself (`file://.`) or fan out under aliases: a
+        // chart already on the path is a cycle, and a release renders at most MAX_MEMBERS
+        // charts and MAX_CHART_DEPTH levels.
+        if ancestry.contains(&k) || ancestry.len() >= MAX_CHART_DEPTH || *budget == 0 {
+            let path = repo.file(chart.chart_file).path.clone();
+            note(
+                repo,
+                &path,
+                None,
+                format!(
+                    "Helm dependency `{}` of chart `{}` is not rendered: a dependency cycle, or more than {MAX_MEMBERS} charts or {MAX_CHART_DEPTH} levels in one release",
+                    charts[k].name, chart.name
+                ),
+            );
+            continue;
         }
+        *budget -= 1;
         let child = &charts[k];
         let child_vals = values::for_subchart(values::defaults(repo, child), &m.values, &key);
         let mut keys = m.keys.clone();
@@ -330,7 +355,9 @@ fn enabled_members(
             keys,
             templates: Vec::new(),
         };
-        enabled_members(repo, charts, sub, depth + 1, out);
+        ancestry.push(k);
+        enabled_members(repo, charts, sub, ancestry, budget, out);
+        ancestry.pop();
     }
     out.push(m);
 }
@@ -532,51 +559,47 @@ fn take_rendering(repo: &mut Repo, t: FileId, mut at: Rendering, r: Rendered) {
     }
 }
 
-/// The template span of the action that produced output position `pos` when that output came
-/// from another file (an `include` of a helper): the gap between the template's own segments
-/// around it.
-fn call_site(r: &Rendered, t: FileId, pos: usize) -> Option<Span> {
-    let before = r
-        .segments
-        .iter()
-        .filter(|s| s.file == t && s.out.start <= pos)
-        .map(|s| s.span.end)
-        .max();
-    let after = r
-        .segments
-        .iter()
-        .filter(|s| s.file == t && s.out.start >= pos)
-        .map(|s| s.span.start)
-        .min();
-    match (before, after) {
-        (Some(a), Some(b)) if a <= b => Some(Span::new(a, b)),
-        (Some(a), _) => Some(Span::new(a, a)),
-        (None, Some(b)) => Some(Span::new(b, b)),
-        _ => None,
-    }
-}
-
 /// Output offsets -> template offsets, through the rendering's segments.
 struct SpanMap<'r> {
     r: &'r Rendered,
     t: FileId,
     len: usize,
+    /// The template's own segments, in output order: (output start, template span).
+    own: Vec<(usize, Span)>,
 }
 
 impl<'r> SpanMap<'r> {
     fn new(r: &'r Rendered, t: FileId, len: usize) -> Self {
-        SpanMap { r, t, len }
+        let own = r
+            .segments
+            .iter()
+            .filter(|s| s.file == t)
+            .map(|s| (s.out.start, s.span))
+            .collect();
+        SpanMap { r, t, len, own }
     }
 
-    /// The segment holding output byte `pos` (the last one starting at or before it).
+    /// The segment holding output byte `pos`: segments are sorted and cover every output
+    /// byte, so it is the last one starting at or before `pos`.
     fn segment(&self, pos: usize) -> Option<&super::template::Segment> {
         let segs = &self.r.segments;
         let i = segs.partition_point(|s| s.out.start <= pos);
-        segs[..i]
-            .iter()
-            .rev()
-            .find(|s| s.out.start <= pos && pos < s.out.end.max(s.out.start + 1))
-            .or_else(|| i.checked_sub(1).map(|j| &segs[j]))
+        i.checked_sub(1).map(|j| &segs[j])
+    }
+
+    /// The template span of the action that produced output `pos` when that output came from
+    /// another file (an `include` of a helper): between the template's own segments around it.
+    /// Two binary searches, so mapping every node of a large output stays linear-logarithmic.
+    fn call_site(&self, pos: usize) -> Span {
+        let k = self.own.partition_point(|(o, _)| *o <= pos);
+        let before = k.checked_sub(1).map(|j| self.own[j].1.end);
+        let after = self.own.get(k).map(|(_, sp)| sp.start);
+        match (before, after) {
+            (Some(a), Some(b)) if a <= b => Span::new(a, b),
+            (Some(a), _) => Span::new(a, a),
+            (None, Some(b)) => Span::new(b, b),
+            _ => Span::default(),
+        }
     }
 
     fn point(&self, pos: usize, end: bool) -> usize {
@@ -584,7 +607,7 @@ impl<'r> SpanMap<'r> {
             return 0;
         };
         if seg.file != self.t {
-            let site = call_site(self.r, self.t, pos).unwrap_or_default();
+            let site = self.call_site(pos);
             return if end { site.end } else { site.start };
         }
         if seg.literal {

@@ -215,7 +215,7 @@ fn packages_copied(
                 .iter()
                 .enumerate()
                 .filter(|(_, m)| {
-                    within(&real, &m.dir) && (!m.dir.is_empty() || glob || exists(repo, &real))
+                    within(&real, &m.dir) && (!m.dir.is_empty() || glob || repo.holds(&real))
                 })
                 .max_by_key(|(_, m)| m.dir.len())
                 .map(|(i, _)| i);
@@ -235,29 +235,5 @@ fn packages_copied(
     if !fallback {
         return Vec::new();
     }
-    if let Some((i, _)) = packages
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| within(df_dir, &m.dir))
-        .max_by_key(|(_, m)| m.dir.len())
-    {
-        return vec![i];
-    }
-    let under: Vec<usize> = packages
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| within(&m.dir, df_dir))
-        .map(|(i, _)| i)
-        .collect();
-    if under.len() == 1 { under } else { Vec::new() }
-}
-
-/// Whether a copied path names something in the scanned tree (a file read, or a directory holding
-/// one), so that a path of another build context does not link the root package.
-fn exists(repo: &FrontendCtx<'_>, path: &str) -> bool {
-    repo.file_by_path(path).is_some()
-        || repo
-            .files
-            .iter()
-            .any(|f| f.path.len() > path.len() && within(dir_of(&f.path), path))
+    crate::frontend::around_or_only_under(packages.iter().map(|m| m.dir.as_str()), df_dir)
 }
