@@ -156,10 +156,7 @@ pub fn collect(repo: &mut Repo) -> Vec<Chart> {
 /// The deepest directory of `path` (its own directories, innermost first, then the root `""`)
 /// that `is_chart` accepts, and the path relative to it: linear in the path's length, however
 /// many charts the tree holds.
-pub fn deepest_owner<'p>(
-    path: &'p str,
-    is_chart: impl Fn(&str) -> bool,
-) -> Option<(&'p str, &'p str)> {
+pub fn deepest_owner(path: &str, is_chart: impl Fn(&str) -> bool) -> Option<(&str, &str)> {
     let mut end = path.len();
     while let Some(i) = path[..end].rfind('/') {
         let dir = &path[..i];
