@@ -34,6 +34,9 @@ pub struct K8sObject {
     pub name: String,
     /// `metadata.namespace` as written.
     pub namespace: Option<String>,
+    /// The entry of `rules/data/operator-workloads.toml` this custom resource matches: an
+    /// operator runs pods for it, or it carries a pod template of its own.
+    pub operator: Option<u16>,
 }
 
 impl K8sObject {
@@ -46,7 +49,9 @@ impl K8sObject {
     }
 
     pub fn is_workload(&self) -> bool {
-        WORKLOAD_KINDS.contains(&self.kind.as_str()) || self.is_knative_service()
+        WORKLOAD_KINDS.contains(&self.kind.as_str())
+            || self.is_knative_service()
+            || self.operator.is_some()
     }
 
     /// A Knative Service (`serving.knative.dev`): a workload whose pods Knative runs from its
@@ -68,7 +73,7 @@ impl K8sObject {
             | "ReplicationController"
             | "Job" => &["spec", "template", "spec"],
             "Service" if self.is_knative_service() => &["spec", "template", "spec"],
-            _ => return None,
+            _ => return self.operator.and_then(crate::operators::pod_template),
         })
     }
 
@@ -115,12 +120,14 @@ fn object(file: FileId, doc: &YamlDoc, node: YRef<'_>) -> Option<K8sObject> {
         .and_then(|m| m.get("namespace"))
         .and_then(|n| n.as_str())
         .map(str::to_string);
+    let operator = crate::operators::match_object(&api_version, &kind, node);
     Some(K8sObject {
         file,
         doc: doc.index,
         node: node.id,
         api_version,
         kind,
+        operator,
         name,
         namespace,
     })

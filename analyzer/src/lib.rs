@@ -19,6 +19,7 @@ pub mod k8s;
 pub mod kustomize;
 pub mod link;
 pub mod node;
+pub mod operators;
 pub mod projects;
 pub mod python;
 pub mod repo;

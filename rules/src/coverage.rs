@@ -234,6 +234,19 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
         already_wasm,
         &code_read,
     );
+    // What an operator runs is judged by the operator knowledge base, not by an image.
+    let (confidence, reason, settle) = match operator_entry(repo, w) {
+        Some(e) if main.is_empty() && !e.finding.is_empty() && !already_wasm => (
+            confidence,
+            format!(
+                "judged by what the operator runs for this {} resource ({}), from the operator \
+                 knowledge base; no pod of it is written in the repository",
+                e.group, e.runs
+            ),
+            settle,
+        ),
+        _ => (confidence, reason, settle),
+    };
     // A Cargo package whose sources are not in the scan: its dependencies were judged, its code
     // was not, so nothing proves it builds for Wasm (WM214 says so as a finding).
     let (confidence, reason, settle) = if sources_missing && !already_wasm {
@@ -381,6 +394,16 @@ fn dockerfile_chain(w: &Workload, df: analyzer::source::FileId) -> Vec<analyzer:
 }
 
 fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<String>, bool) {
+    // A custom resource an operator runs: the operator knowledge base says what runs.
+    if let Some(e) = operator_entry(repo, w).filter(|e| !e.finding.is_empty()) {
+        let wasm = e.language.as_deref() == Some("wasm");
+        let placement = if wasm {
+            Placement::ByCode
+        } else {
+            Placement::ByImage
+        };
+        return (placement, e.language.clone(), wasm);
+    }
     if !w.go_modules.is_empty() && go_sources_read(repo, w) {
         return (Placement::ByCode, Some("go".into()), false);
     }
@@ -408,6 +431,15 @@ fn place_without_containers(repo: &Repo, w: &Workload) -> (Placement, Option<Str
         }
     }
     best
+}
+
+/// The operator knowledge base entry of the workload's custom resource, if any.
+fn operator_entry(
+    repo: &Repo,
+    w: &Workload,
+) -> Option<&'static analyzer::operators::OperatorEntry> {
+    let o = repo.objects.get(w.object?)?;
+    analyzer::operators::entry(o.operator?)
 }
 
 /// Whether the Go front-end read source files of a module the workload builds.

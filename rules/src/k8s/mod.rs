@@ -28,6 +28,7 @@ mod large_memory;
 mod net_caps;
 mod node_options;
 mod non_http_port;
+mod operator_workload;
 mod persistent_volume;
 mod privileged;
 mod program_runtime;
@@ -60,6 +61,7 @@ pub use large_memory::LargeMemory;
 pub use net_caps::NetCaps;
 pub use node_options::NodeOptions;
 pub use non_http_port::NonHttpPort;
+pub use operator_workload::OperatorWorkload;
 pub use persistent_volume::PersistentVolume;
 pub use privileged::Privileged;
 pub use program_runtime::ProgramRuntime;
@@ -93,6 +95,7 @@ pub static RULES: &[&dyn Rule] = &[
     &LargeMemory,
     &WritesFilesystem,
     &WasmModule,
+    &OperatorWorkload,
     &DatabaseImage,
     &BrokerImage,
     &JvmImage,
