@@ -159,10 +159,20 @@ fn a_ko_built_cgo_service_is_blocked_by_cgo() {
             .unwrap()
             .contains("#cgo CFLAGS: -O2")
     );
+    // Reported at the import, once per category: cgo and the embedded database it is.
     let sqlite = findings(&w, "WM602");
-    assert_eq!(sqlite.len(), 1, "reported once, at the import: {sqlite:#?}");
-    assert_eq!(sqlite[0]["category"], "cgo");
-    assert_eq!(at(sqlite[0]), "cmd/store/main.go:13:4");
+    let got: Vec<String> = sqlite
+        .iter()
+        .map(|f| format!("{} {}", f["category"].as_str().unwrap(), at(f)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "cgo cmd/store/main.go:13:4",
+            "embedded-db cmd/store/main.go:13:4"
+        ],
+        "{sqlite:#?}"
+    );
 }
 
 /// A monorepo: two Dockerfiles under `build/`, built from the repository root, each copying one
@@ -225,4 +235,30 @@ fn a_tinygo_component_image_is_ready_on_its_build() {
     assert_eq!(wasm.len(), 1, "{w:#}");
     assert_eq!(at(wasm[0]), "app/Dockerfile:9:13");
     assert_eq!(wasm[0]["category"], "wasm-module");
+}
+
+#[test]
+fn gorms_sqlite_driver_is_cgo_and_an_embedded_database_at_its_import() {
+    let w = workload("fixtures/go/gorm", "Deployment/default/inventory");
+    assert_eq!(w["verdict"], "blocked");
+    let got: Vec<String> = findings(&w, "WM602")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["category"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                at(f)
+            )
+        })
+        .collect();
+    // The import is the evidence for both categories; go-sqlite3's `// indirect` require is
+    // what the driver pulls in, not a second, uncertain finding.
+    assert_eq!(
+        got,
+        [
+            "cgo blocker store/store.go:8:2",
+            "embedded-db blocker store/store.go:8:2"
+        ]
+    );
 }

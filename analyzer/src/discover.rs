@@ -209,9 +209,13 @@ pub fn classify(rel: &str) -> Option<FileKind> {
         return Some(match stem {
             "kustomization" => FileKind::Kustomization,
             "skaffold" => FileKind::Skaffold,
+            // `docker compose -f` takes any name; variants such as `docker-compose-load.yaml`
+            // and `docker-compose_prod.yml` are common beside the default names.
             s if s == "docker-compose"
                 || s == "compose"
                 || s.starts_with("docker-compose.")
+                || s.starts_with("docker-compose-")
+                || s.starts_with("docker-compose_")
                 || s.starts_with("compose.") =>
             {
                 FileKind::Compose
@@ -602,6 +606,14 @@ mod tests {
             Some(FileKind::Kustomization)
         );
         assert_eq!(classify("docker-compose.prod.yml"), Some(FileKind::Compose));
+        assert_eq!(
+            classify("docker-compose-load.yaml"),
+            Some(FileKind::Compose)
+        );
+        assert_eq!(
+            classify("deploy/docker-compose_prod.yml"),
+            Some(FileKind::Compose)
+        );
         assert_eq!(
             classify(".github/workflows/ci.yml"),
             Some(FileKind::Workflow)

@@ -20,6 +20,11 @@ pub struct GoEntry {
     pub reason: String,
     #[serde(default)]
     pub alternative: Option<String>,
+    /// go-modules.toml only: modules this package is known to bring into the build (gorm's
+    /// SQLite driver pulls `github.com/mattn/go-sqlite3`); their `require` lines are then not
+    /// reported again as uncertain indirect dependencies.
+    #[serde(default)]
+    pub pulls: Vec<String>,
     pub source: String,
 }
 
@@ -73,6 +78,15 @@ pub fn module_entry(path: &str) -> Option<&'static GoEntry> {
         .iter()
         .filter(|e| e.covers(path))
         .max_by_key(|e| e.path.len())
+}
+
+/// Every entry of the most specific path covering `path`: one piece of evidence can mean
+/// several categories (go-sqlite3 is `cgo` and `embedded-db`).
+pub fn module_entries(path: &str) -> Vec<&'static GoEntry> {
+    let Some(best) = module_entry(path) else {
+        return Vec::new();
+    };
+    modules().iter().filter(|e| e.path == best.path).collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::golang::data::{GoEntry, module_entry};
+use crate::golang::data::{GoEntry, module_entries};
 use crate::golang::{GoCx, MAX_PER_FILE};
 use crate::{Rule, RuleMeta, Severity, Sink, declare_rule};
 
@@ -53,70 +53,83 @@ impl Rule for GoKnownModule {
         for (file, src) in &cx.module.sources {
             let mut n = 0;
             for i in &src.imports {
-                let Some(e) = module_entry(&i.path) else {
+                let entries = module_entries(&i.path);
+                if entries.is_empty() {
                     continue;
-                };
+                }
                 if n >= MAX_PER_FILE {
                     break;
                 }
                 n += 1;
-                seen.insert(&e.path, ());
-                report(
-                    sink,
-                    *file,
-                    i.span,
-                    e,
-                    format!("imports `{}`", i.path),
-                    false,
-                );
+                for e in entries {
+                    seen.insert(&e.path, ());
+                    report(
+                        sink,
+                        *file,
+                        i.span,
+                        e,
+                        format!("imports `{}`", i.path),
+                        false,
+                    );
+                }
             }
         }
         // Then the packages `vendor/modules.txt` lists: the build compiles each of them.
         if let Some((file, packages)) = &cx.module.vendored {
             for p in packages {
-                let Some(e) = module_entry(&p.path) else {
-                    continue;
-                };
-                if seen.contains_key(e.path.as_str()) {
-                    continue;
+                for e in module_entries(&p.path) {
+                    if seen.contains_key(e.path.as_str()) {
+                        continue;
+                    }
+                    seen.insert(&e.path, ());
+                    report(
+                        sink,
+                        *file,
+                        p.span,
+                        e,
+                        format!(
+                            "vendors `{}` (module `{}`), which the build compiles in",
+                            p.path, p.module
+                        ),
+                        false,
+                    );
                 }
-                seen.insert(&e.path, ());
-                report(
-                    sink,
-                    *file,
-                    p.span,
-                    e,
-                    format!(
-                        "vendors `{}` (module `{}`), which the build compiles in",
-                        p.path, p.module
-                    ),
-                    false,
-                );
             }
         }
         let go_mod = cx.module.file;
+        // A package reported above that is known to pull a module in (gorm's SQLite driver
+        // pulls go-sqlite3) already stands for that module's `require`.
+        let pulled: Vec<&str> = seen
+            .keys()
+            .filter_map(|p| module_entries(p).first().copied())
+            .flat_map(|e| e.pulls.iter().map(String::as_str))
+            .collect();
+        for p in pulled {
+            seen.insert(p, ());
+        }
         for r in &cx.module.gomod.requires {
-            let Some(e) = module_entry(&r.path) else {
-                continue;
-            };
-            // A module some import already showed, or one whose entry names a package of it
-            // (gopacket's `pcap`) that no file imports.
-            if seen.contains_key(e.path.as_str()) || !e.covers(&r.path) {
-                continue;
+            for e in module_entries(&r.path) {
+                // A module some import already showed, or one whose entry names a package of it
+                // (gopacket's `pcap`) that no file imports.
+                if seen.contains_key(e.path.as_str()) || !e.covers(&r.path) {
+                    continue;
+                }
+                let what = if r.indirect {
+                    format!(
+                        "requires `{} {}` (`// indirect`: a dependency of a dependency)",
+                        r.path, r.version
+                    )
+                } else {
+                    format!(
+                        "requires `{} {}` (not imported by the module's own code: a dependency uses it)",
+                        r.path, r.version
+                    )
+                };
+                report(sink, go_mod, r.span, e, what, r.indirect);
             }
-            seen.insert(&e.path, ());
-            let what = if r.indirect {
-                format!(
-                    "requires `{} {}` (`// indirect`: a dependency of a dependency)",
-                    r.path, r.version
-                )
-            } else {
-                format!(
-                    "requires `{} {}` (not imported by the module's own code: a dependency uses it)",
-                    r.path, r.version
-                )
-            };
-            report(sink, go_mod, r.span, e, what, r.indirect);
+            if let Some(e) = module_entries(&r.path).first() {
+                seen.insert(&e.path, ());
+            }
         }
     }
 }
