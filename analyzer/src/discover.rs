@@ -38,6 +38,10 @@ pub enum FileKind {
     Dockerfile,
     /// Any other YAML file; may hold Kubernetes objects.
     Yaml,
+    /// A manifest with placeholders a script fills in before `kubectl apply` (`*.tmpl`,
+    /// `*.yaml.template`, rendered with envsubst or sed): read as YAML when it parses, skipped
+    /// without an error when it does not (it may be any template language).
+    ManifestTemplate,
     Kustomization,
     Skaffold,
     Compose,
@@ -203,6 +207,12 @@ pub fn classify(rel: &str) -> Option<FileKind> {
     }
     if lower.ends_with(".wasm") {
         return Some(FileKind::Wasm);
+    }
+    if lower.ends_with(".tmpl")
+        || lower.ends_with(".yaml.template")
+        || lower.ends_with(".yml.template")
+    {
+        return Some(FileKind::ManifestTemplate);
     }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         let stem = lower.trim_end_matches(".yaml").trim_end_matches(".yml");
@@ -562,6 +572,7 @@ fn in_chart(
         },
         FileKind::HelmTemplate
         | FileKind::Yaml
+        | FileKind::ManifestTemplate
         | FileKind::Kustomization
         | FileKind::Skaffold
         | FileKind::Compose => FileKind::HelmFile,

@@ -202,9 +202,9 @@ mod tests {
             GoMod | GoVendorModules | GoSource => Some(Language::Go),
             PythonRequirements | PythonProject | Python => Some(Language::Python),
             NodePackageJson | NodeLock | NodeBindingGyp | NodeSource => Some(Language::Node),
-            Dockerfile | Yaml | Kustomization | Skaffold | Compose | Workflow | HelmChart
-            | HelmTemplate | HelmValues | HelmFile | HelmArchive | Makefile | ShellScript
-            | Wasm | Bake | JvmBuild | BuildpacksProject => None,
+            Dockerfile | Yaml | ManifestTemplate | Kustomization | Skaffold | Compose
+            | Workflow | HelmChart | HelmTemplate | HelmValues | HelmFile | HelmArchive
+            | Makefile | ShellScript | Wasm | Bake | JvmBuild | BuildpacksProject => None,
             // JVM, .NET, Ruby and PHP projects are read beside the list (`crate::projects`,
             // docs/languages/README.md "What is not uniform yet").
             JvmSettings | DotnetProject | DotnetSupport | RubyGems | PhpComposer => None,
@@ -215,6 +215,7 @@ mod tests {
     const ALL: &[FileKind] = &[
         FileKind::Dockerfile,
         FileKind::Yaml,
+        FileKind::ManifestTemplate,
         FileKind::Kustomization,
         FileKind::Skaffold,
         FileKind::Compose,

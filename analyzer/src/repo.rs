@@ -544,6 +544,10 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         .map(|(f, _)| (f.id, yaml::parse(&f.text)))
         .collect();
     for (id, stream) in parsed {
+        // A manifest template that is not YAML is some other template language: not an error.
+        if stream.error.is_some() && repo.kind(id) == FileKind::ManifestTemplate {
+            continue;
+        }
         if let Some(e) = &stream.error {
             repo.errors.push(
                 FileError::new(
@@ -613,6 +617,7 @@ fn is_yaml(kind: FileKind) -> bool {
     matches!(
         kind,
         FileKind::Yaml
+            | FileKind::ManifestTemplate
             | FileKind::Kustomization
             | FileKind::Skaffold
             | FileKind::Compose
@@ -680,7 +685,9 @@ fn assemble(repo: &mut Repo) {
         let file = &repo.files[i];
         let stream = repo.yaml.get(&id);
         match (kind, stream) {
-            (FileKind::Yaml, Some(s)) => repo.objects.extend(k8s::objects(id, s)),
+            (FileKind::Yaml | FileKind::ManifestTemplate, Some(s)) => {
+                repo.objects.extend(k8s::objects(id, s))
+            }
             (FileKind::Kustomization, Some(s)) => {
                 let k = kustomize::parse(file, s);
                 repo.kustomizations.insert(k.dir.clone(), k);
