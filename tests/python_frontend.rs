@@ -435,3 +435,24 @@ fn a_pdm_lock_judges_shipped_packages_by_their_wheels() {
     );
     assert_eq!(w["verdict"], "portable", "{w}");
 }
+
+/// A pure-Python distribution whose required dependencies are native (locust requires gevent and
+/// greenlet) blocks as the extension itself would, at its requirements line.
+#[test]
+fn a_distribution_that_requires_native_extensions_blocks_at_its_requirement() {
+    let r = scan(&[
+        ("k8s/thumbs.yaml", DEPLOYMENT),
+        (
+            "thumbs/Dockerfile",
+            "FROM python:3.12\nWORKDIR /load\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY load.py .\nCMD [\"locust\", \"-f\", \"load.py\"]\n",
+        ),
+        ("thumbs/requirements.txt", "requests\nlocust==2.31.8\n"),
+        ("thumbs/load.py", "from locust import HttpUser, task\n"),
+    ]);
+    let w = &r["workloads"][0];
+    assert_eq!(w["verdict"], "blocked", "{w}");
+    let f = wm106_at(w, "thumbs/requirements.txt", 2);
+    assert_eq!(f["category"], "python-native");
+    assert_eq!(f["severity"], "blocker");
+    assert!(f["message"].as_str().unwrap().contains("gevent"), "{f}");
+}
