@@ -59,7 +59,13 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let mut output = args.output.clone();
     output.fail_on = output.fail_on.or(config.fail_on);
     output.fail_under = output.fail_under.or(config.fail_under);
-    crate::output::emit(&report, Some(&repo), &output)
+    let code = crate::output::emit(&report, Some(&repo), &output);
+    // The process ends right after: freeing the parsed tree's millions of small allocations one
+    // by one was 5% of a 10k-file scan and gives nothing back to anyone (no file or child
+    // process hangs on these values; temporary directories are dropped where they are made).
+    std::mem::forget(repo);
+    std::mem::forget(report);
+    code
 }
 
 /// Pair each `--format` with its `--output` in order; unpaired formats go to stdout (one at most).

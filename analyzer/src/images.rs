@@ -419,7 +419,73 @@ fn lookup_uncached(reference: &str) -> Option<&'static ImageEntry> {
     if r.path.is_empty() || r.path_is_open() {
         return None;
     }
-    best_in(user_entries(), &r).or_else(|| best_in(builtin(), &r))
+    best_in(user_entries(), &r).or_else(|| builtin_index().best(&r))
+}
+
+/// The built-in table indexed once: exact patterns by text (an exact match beats any pattern
+/// with `*`), the rest (`*` and `ko://` patterns) scanned in table order. Same answers as
+/// [`best_in`] over the table, without matching every reference against every pattern.
+struct Index {
+    /// Exact patterns without a registry host, compared with the reference's path: entry index.
+    by_path: HashMap<&'static str, usize>,
+    /// Exact patterns with a registry host, compared with `host/path`.
+    by_full: HashMap<&'static str, usize>,
+    /// Patterns with `*` or `ko://`: (entry index, pattern), in table order.
+    scanned: Vec<(usize, &'static str)>,
+}
+
+fn builtin_index() -> &'static Index {
+    static I: OnceLock<Index> = OnceLock::new();
+    I.get_or_init(|| {
+        let mut ix = Index {
+            by_path: HashMap::new(),
+            by_full: HashMap::new(),
+            scanned: Vec::new(),
+        };
+        for (i, e) in builtin().iter().enumerate() {
+            for p in &e.patterns {
+                let p = p.as_str();
+                if p.contains('*') || p.starts_with("ko://") {
+                    ix.scanned.push((i, p));
+                } else if pattern_has_host(p) {
+                    // The first entry of equals wins, as in the table's order.
+                    ix.by_full.entry(p).or_insert(i);
+                } else {
+                    ix.by_path.entry(p).or_insert(i);
+                }
+            }
+        }
+        ix
+    })
+}
+
+impl Index {
+    fn best(&self, r: &NormalizedRef) -> Option<&'static ImageEntry> {
+        let table = builtin();
+        if r.scheme.is_none() {
+            let full = r.full();
+            let exact = [
+                self.by_path.get(r.path.as_str()),
+                self.by_full.get(full.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            if let Some(&i) = exact {
+                return table.get(i);
+            }
+        }
+        let full = r.full();
+        let mut best: Option<(usize, usize)> = None;
+        for &(i, p) in &self.scanned {
+            if let Some(s) = score(p, r, &full)
+                && best.is_none_or(|(b, _)| s > b)
+            {
+                best = Some((s, i));
+            }
+        }
+        best.and_then(|(_, i)| table.get(i))
+    }
 }
 
 #[cfg(test)]
@@ -428,6 +494,30 @@ mod tests {
 
     fn name_of(image: &str) -> Option<&'static str> {
         lookup(image).map(|e| e.name.as_str())
+    }
+
+    #[test]
+    fn the_index_answers_as_a_scan_of_the_whole_table() {
+        let table = builtin();
+        let mut refs: Vec<String> = Vec::new();
+        for e in table {
+            for p in &e.patterns {
+                let p = p.trim_start_matches("ko://");
+                refs.push(p.replace('*', "x"));
+                refs.push(format!("{}:1.0", p.replace('*', "abc/def")));
+                refs.push(format!("docker.io/{}", p.replace('*', "")));
+            }
+        }
+        refs.extend([
+            "ko://github.com/acme/x".to_string(),
+            "unknown/thing".to_string(),
+        ]);
+        for reference in &refs {
+            let r = normalize(reference);
+            let a = best_in(table, &r).map(|e| &e.name);
+            let b = builtin_index().best(&r).map(|e| &e.name);
+            assert_eq!(a, b, "{reference}");
+        }
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 file: repo.file(object.file),
                 services: &services,
                 rbac: &rbac,
+                spec: object.pod_spec(doc),
             };
             let mut hits = Vec::new();
             for rule in &rules {

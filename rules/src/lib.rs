@@ -277,6 +277,8 @@ pub struct ObjectCx<'r> {
     pub services: &'r analyzer::services::ServiceIndex<'r>,
     /// RBAC bindings, roles, webhook configurations and ServiceAccount users, built once per run.
     pub rbac: &'r crate::k8s::rbac::RbacIndex<'r>,
+    /// The object's pod spec, found once: every pod rule asks for it.
+    pub spec: Option<PodSpec<'r>>,
 }
 
 impl<'r> ObjectCx<'r> {
@@ -285,7 +287,7 @@ impl<'r> ObjectCx<'r> {
     }
 
     pub fn pod_spec(&self) -> Option<PodSpec<'r>> {
-        self.object.pod_spec(self.doc)
+        self.spec
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::k8s::common::container_label;
 use crate::k8s::manifest_signals::{env_vars, signals, span_of};
-use crate::k8s::pod::wasm_evidence;
+use crate::k8s::pod::LazyWasm;
 use crate::knowledge::ports;
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
@@ -99,7 +99,7 @@ impl Rule for DatabaseEndpoint {
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let Some(spec) = cx.pod_spec() else { return };
-        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
+        let wasm = LazyWasm::new(cx.repo, cx.object, cx.doc);
         for c in spec.containers() {
             let who = container_label(&c);
             for v in env_vars(&c) {
@@ -124,7 +124,7 @@ impl Rule for DatabaseEndpoint {
                         v.name
                     ),
                 );
-                if let Some(why) = &wasm {
+                if let Some(why) = wasm.get() {
                     hit.severity(Severity::Note).help(format!(
                         "the workload already runs Wasm ({why}): the module reaches this server through `wasi:sockets` or its runtime's outbound API (WASM-FACTS.md §5)"
                     ));

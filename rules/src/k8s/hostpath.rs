@@ -1,7 +1,7 @@
 //! `WM304` hostpath: the pod mounts a directory, file or socket of the node (`hostPath`).
 
 use crate::k8s::common::{holders, volume_source, volumes};
-use crate::k8s::pod::wasm_evidence;
+use crate::k8s::pod::LazyWasm;
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
@@ -75,7 +75,7 @@ impl Rule for Hostpath {
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let holders = holders(cx);
-        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
+        let wasm = LazyWasm::new(cx.repo, cx.object, cx.doc);
         for v in volumes(cx) {
             let Some(("hostPath", src)) = volume_source(v) else {
                 continue;
@@ -89,7 +89,7 @@ impl Rule for Hostpath {
                 src.entry_span(),
                 format!("volume `{name}` mounts host path `{path}` from the node: {what}"),
             );
-            if let Some(why) = &wasm
+            if let Some(why) = wasm.get()
                 && what == FILES
             {
                 hit.severity(Severity::Warning).help(format!(

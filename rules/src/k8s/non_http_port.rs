@@ -7,7 +7,7 @@ use analyzer::k8s::{ContainerRole, PodSpec};
 use analyzer::yaml::YRef;
 
 use crate::k8s::common::{container_label, selecting_services};
-use crate::k8s::pod::{Member, has_company, sidecar_relief, wasm_evidence};
+use crate::k8s::pod::{LazyWasm, Member, has_company, sidecar_relief};
 use crate::knowledge::{PortInfo, ports};
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
@@ -164,7 +164,7 @@ impl Rule for NonHttpPort {
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let Some(spec) = cx.pod_spec() else { return };
         let members = Member::of_spec(&spec);
-        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
+        let wasm = LazyWasm::new(cx.repo, cx.object, cx.doc);
         for c in spec.containers() {
             // An init step runs to completion before the pod serves: it serves nothing.
             if matches!(c.role, ContainerRole::Init | ContainerRole::Ephemeral) {
@@ -186,7 +186,13 @@ impl Rule for NonHttpPort {
                     "containerPort",
                 );
                 let hit = report(sink, cx.object.file, &why, msg);
-                relieve(hit, &why, &members, c.name(), wasm.as_deref());
+                relieve(
+                    hit,
+                    &why,
+                    &members,
+                    c.name(),
+                    wasm.get().map(String::as_str),
+                );
             }
         }
         for svc in selecting_services(cx) {
@@ -218,7 +224,7 @@ impl Rule for NonHttpPort {
                     ),
                 );
                 let owner = target.map_or("", |(name, _, _)| name);
-                relieve(hit, &why, &members, owner, wasm.as_deref());
+                relieve(hit, &why, &members, owner, wasm.get().map(String::as_str));
             }
         }
     }

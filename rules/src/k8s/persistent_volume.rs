@@ -2,7 +2,7 @@
 //! one per pod (`volumeClaimTemplates`).
 
 use crate::k8s::common::{claim_templates, volume_source, volumes};
-use crate::k8s::pod::wasm_evidence;
+use crate::k8s::pod::LazyWasm;
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
@@ -52,9 +52,9 @@ impl Rule for PersistentVolume {
     }
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
-        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
+        let wasm = LazyWasm::new(cx.repo, cx.object, cx.doc);
         let relieve = |hit: &mut crate::Hit| {
-            if let Some(why) = &wasm {
+            if let Some(why) = wasm.get() {
                 hit.severity(Severity::Note).help(format!(
                     "the workload already runs Wasm ({why}): the shim preopens the mounted claim for the module (WASM-FACTS.md §1); nothing to change"
                 ));

@@ -153,6 +153,32 @@ pub fn has_company(members: &[Member<'_>], me: &Member<'_>) -> bool {
 /// Why the workload already runs Wasm, in words, or `None`: a SpinApp, a Wasm `runtimeClassName`
 /// (by name, or by the handler of a RuntimeClass defined in the repository), a `wasm32-*`
 /// architecture node selector or toleration (krustlet), or a container image the knowledge base knows as Wasm.
+/// [`wasm_evidence`] for an object, computed on first use: most objects never need it, and it
+/// looks up every container image.
+pub struct LazyWasm<'a> {
+    repo: &'a analyzer::Repo,
+    object: &'a K8sObject,
+    doc: &'a YamlDoc,
+    cell: std::cell::OnceCell<Option<String>>,
+}
+
+impl<'a> LazyWasm<'a> {
+    pub fn new(repo: &'a analyzer::Repo, object: &'a K8sObject, doc: &'a YamlDoc) -> Self {
+        LazyWasm {
+            repo,
+            object,
+            doc,
+            cell: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn get(&self) -> Option<&String> {
+        self.cell
+            .get_or_init(|| wasm_evidence(self.repo, self.object, self.doc))
+            .as_ref()
+    }
+}
+
 pub fn wasm_evidence(repo: &analyzer::Repo, object: &K8sObject, doc: &YamlDoc) -> Option<String> {
     if object.kind == "SpinApp" {
         return Some(format!("SpinApp `{}` runs on a Spin shim", object.name));

@@ -7,7 +7,7 @@ use crate::k8s::common::{
     Holder, claim_templates, container_label, holders, is_spin_app, role_word, volume,
     volume_source, volumes,
 };
-use crate::k8s::pod::{Member, sidecar_relief, wasm_evidence};
+use crate::k8s::pod::{LazyWasm, Member, sidecar_relief};
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
@@ -145,9 +145,9 @@ impl Rule for WritesFilesystem {
 
     fn check_object(&self, cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
         let templates = claim_templates(cx);
-        let wasm = wasm_evidence(cx.repo, cx.object, cx.doc);
+        let wasm = LazyWasm::new(cx.repo, cx.object, cx.doc);
         let relieve = |hit: &mut crate::Hit| {
-            if let Some(why) = &wasm {
+            if let Some(why) = wasm.get() {
                 hit.severity(Severity::Note).help(format!(
                     "the workload already runs Wasm ({why}): the shim preopens the container root filesystem, mounts included, so the module writes there through WASI (WASM-FACTS.md §1)"
                 ));
