@@ -324,3 +324,17 @@ fn a_prebuilt_binary_links_its_cargo_package() {
         "{v:#}"
     );
 }
+
+/// A Google Cloud Build step (`docker build` with several `-t` tags, `dir` relative to the
+/// repository root) links every tag it pushes to the Dockerfile in that directory.
+#[test]
+fn cloud_build_docker_steps_link_each_tag() {
+    let v = fixture_json("cloudbuild");
+    let w = workload(&v, "Deployment/default/web");
+    assert_eq!(
+        linked_by(w),
+        ["quickstart/guestbook/frontend/cloudbuild.yaml:9"]
+    );
+    assert_eq!(w["language"], "php", "{w:#}");
+    assert_ne!(w["verdict"], "unknown", "{w:#}");
+}

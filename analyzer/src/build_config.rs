@@ -1,8 +1,9 @@
 //! Explicit build configuration: which image is built from which Dockerfile, and where that is said.
 //!
 //! Read from skaffold.yaml (`build.artifacts`), docker-compose (`build:` + `image:`), GitHub
-//! workflows (`docker/build-push-action` steps and `docker build` commands in `run:`) and
-//! Makefiles (`docker build -t NAME -f PATH CONTEXT`). Each link keeps the span that states it,
+//! workflows (`docker/build-push-action` steps and `docker build` commands in `run:`), Google
+//! Cloud Build configs (`docker build` and kaniko steps) and Makefiles
+//! (`docker build -t NAME -f PATH CONTEXT`). Each link keeps the span that states it,
 //! so the report can say `linked_by: "skaffold.yaml:12"`. Commands are read as text, never run.
 
 use std::collections::HashMap;
@@ -145,6 +146,149 @@ pub fn compose(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
         }
     }
     out
+}
+
+/// Whether a YAML file is a Google Cloud Build config by its name (`cloudbuild.yaml`,
+/// `cloudbuild-release.yml`...).
+pub fn is_cloudbuild(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.starts_with("cloudbuild") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+/// Steps of a Google Cloud Build config that build an image: the `docker` builder with
+/// `build` args (every `-t` tag is a link) and kaniko's executor (`--destination`,
+/// `--context`, `--dockerfile`). A step's `dir` is relative to the build's source root, which is
+/// the repository root when a trigger runs it and the config's own directory when
+/// `gcloud builds submit` is run there: both are tried, and only a Dockerfile that exists links.
+pub fn cloudbuild(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
+    let mut out = Vec::new();
+    for doc in &stream.docs {
+        let Some(steps) = doc.root().and_then(|r| r.get("steps")) else {
+            continue;
+        };
+        for step in steps.items().take(256) {
+            let name = step.get("name").and_then(|n| n.as_str()).unwrap_or("");
+            let entry = step
+                .get("entrypoint")
+                .and_then(|e| e.as_str())
+                .unwrap_or("");
+            let args: Vec<(&str, YRef<'_>)> = step
+                .get("args")
+                .into_iter()
+                .flat_map(|a| a.items())
+                .take(256)
+                .filter_map(|a| Some((a.as_str()?, a)))
+                .collect();
+            let dir = step.get("dir").and_then(|d| d.as_str()).unwrap_or("");
+            let bases: Vec<String> = [Some(dir.to_string()), join(dir_of(&file.path), dir)]
+                .into_iter()
+                .flatten()
+                .collect();
+            let docker = name.contains("cloud-builders/docker")
+                || name == "docker"
+                || name.starts_with("docker:")
+                || entry == "docker";
+            let kaniko = name.contains("kaniko-project/executor");
+            let builds = if docker {
+                docker_build_args(&args)
+            } else if kaniko {
+                kaniko_args(&args)
+            } else {
+                continue;
+            };
+            let Some((tags, dockerfile, context)) = builds else {
+                continue;
+            };
+            for base in &bases {
+                let Some(ctx) = join(base, &context) else {
+                    continue;
+                };
+                let df = match &dockerfile {
+                    // Docker reads `-f` from the working directory, kaniko from the context.
+                    Some(f) if kaniko => join(&ctx, f),
+                    Some(f) => join(base, f),
+                    None => join(&ctx, "Dockerfile"),
+                };
+                let Some(df) = df else { continue };
+                for (tag, node) in &tags {
+                    out.push(BuildLink {
+                        image: (*tag).to_string(),
+                        dockerfile: df.clone(),
+                        context: ctx.clone(),
+                        file: file.id,
+                        span: node.entry_span(),
+                        source: "cloudbuild",
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+type StepBuild<'a> = (Vec<(&'a str, YRef<'a>)>, Option<String>, String);
+
+/// `build -t A -t B -f F CONTEXT` as a list of args.
+fn docker_build_args<'a>(args: &[(&'a str, YRef<'a>)]) -> Option<StepBuild<'a>> {
+    let mut i = match args.first().map(|a| a.0) {
+        Some("build") => 1,
+        Some("buildx") if args.get(1).map(|a| a.0) == Some("build") => 2,
+        _ => return None,
+    };
+    let (mut tags, mut file, mut context) = (Vec::new(), None, None);
+    while i < args.len() {
+        let (w, node) = args[i];
+        match w {
+            "-t" | "--tag" => {
+                if let Some(&(t, n)) = args.get(i + 1) {
+                    tags.push((t, n));
+                }
+                i += 2;
+                continue;
+            }
+            "-f" | "--file" => {
+                file = args.get(i + 1).map(|a| a.0.to_string());
+                i += 2;
+                continue;
+            }
+            "--build-arg" | "--target" | "--platform" | "--label" | "--cache-from"
+            | "--network" => {
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(t) = w.strip_prefix("--tag=").or_else(|| w.strip_prefix("-t=")) {
+            tags.push((t, node));
+        } else if let Some(f) = w.strip_prefix("--file=") {
+            file = Some(f.to_string());
+        } else if !w.starts_with('-') && context.is_none() {
+            context = Some(w.to_string());
+        }
+        i += 1;
+    }
+    (!tags.is_empty()).then(|| (tags, file, context.unwrap_or_else(|| ".".into())))
+}
+
+/// kaniko's `--destination=IMAGE`, `--context=dir://DIR`, `--dockerfile=F`.
+fn kaniko_args<'a>(args: &[(&'a str, YRef<'a>)]) -> Option<StepBuild<'a>> {
+    let (mut tags, mut file, mut context) = (Vec::new(), None, None);
+    for (i, &(w, node)) in args.iter().enumerate() {
+        let value = |flag: &str| -> Option<(&'a str, YRef<'a>)> {
+            if let Some(v) = w.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+                return Some((v, node));
+            }
+            (w == flag).then(|| args.get(i + 1).copied()).flatten()
+        };
+        if let Some(d) = value("--destination").or_else(|| value("-d")) {
+            tags.push(d);
+        } else if let Some((f, _)) = value("--dockerfile").or_else(|| value("-f")) {
+            file = Some(f.to_string());
+        } else if let Some((c, _)) = value("--context").or_else(|| value("-c")) {
+            context = Some(c.trim_start_matches("dir://").to_string());
+        }
+    }
+    (!tags.is_empty()).then(|| (tags, file, context.unwrap_or_else(|| ".".into())))
 }
 
 /// `docker/build-push-action` steps and `docker build` commands in a GitHub workflow.
@@ -507,6 +651,36 @@ mod tests {
 
     fn src(path: &str, text: &str) -> SourceFile {
         SourceFile::new(FileId(0), path, text)
+    }
+
+    #[test]
+    fn cloudbuild_docker_and_kaniko_steps() {
+        let f = src(
+            "web/cloudbuild.yaml",
+            "steps:\n- name: 'gcr.io/cloud-builders/docker'\n  args: ['build', '-t', 'gcr.io/acme/web:v1', '-t', 'us-docker.pkg.dev/acme/c/web:v1', '.']\n  dir: 'web'\n- name: gcr.io/kaniko-project/executor:latest\n  args: ['--destination=gcr.io/acme/api', '--context=dir://api', '--dockerfile=Dockerfile.prod']\n- name: bash\n  args: ['-c', 'echo']\n",
+        );
+        let links = cloudbuild(&f, &yaml::parse(&f.text));
+        let got: Vec<(&str, &str, &str)> = links
+            .iter()
+            .map(|l| (l.image.as_str(), l.dockerfile.as_str(), l.context.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("gcr.io/acme/web:v1", "web/Dockerfile", "web"),
+                ("us-docker.pkg.dev/acme/c/web:v1", "web/Dockerfile", "web"),
+                ("gcr.io/acme/web:v1", "web/web/Dockerfile", "web/web"),
+                (
+                    "us-docker.pkg.dev/acme/c/web:v1",
+                    "web/web/Dockerfile",
+                    "web/web"
+                ),
+                ("gcr.io/acme/api", "api/Dockerfile.prod", "api"),
+                ("gcr.io/acme/api", "web/api/Dockerfile.prod", "web/api"),
+            ]
+        );
+        assert!(is_cloudbuild("deploy/cloudbuild-release.yml"));
+        assert!(!is_cloudbuild("k8s/build.yaml"));
     }
 
     #[test]

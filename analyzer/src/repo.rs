@@ -686,7 +686,10 @@ fn assemble(repo: &mut Repo) {
         let stream = repo.yaml.get(&id);
         match (kind, stream) {
             (FileKind::Yaml | FileKind::ManifestTemplate, Some(s)) => {
-                repo.objects.extend(k8s::objects(id, s))
+                repo.objects.extend(k8s::objects(id, s));
+                if build_config::is_cloudbuild(&file.path) {
+                    repo.build_links.extend(build_config::cloudbuild(file, s));
+                }
             }
             (FileKind::Kustomization, Some(s)) => {
                 let k = kustomize::parse(file, s);
