@@ -154,7 +154,8 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
         };
         let port = g.get("port").and_then(|v| v.as_i64());
         if i.declared <= 1 || port == number {
-            grpc.push(format!("{}: a gRPC {probe}", at(g)));
+            let line = i.repo.file_line(i.obj.file, g.key_span());
+            grpc.push(format!("{line}: a gRPC {probe}"));
         }
     }
     if let Some(ann) = i.pod_annotations {

@@ -764,7 +764,7 @@ fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
         &[
             "k8s/catalog.yaml:21: the port is named `grpc`",
             "k8s/catalog.yaml:38: Service catalog port has `appProtocol: grpc`",
-            "k8s/catalog.yaml:25: a gRPC readinessProbe",
+            "k8s/catalog.yaml:24: a gRPC readinessProbe",
         ]
     );
     assert!(conv.files.is_empty(), "nothing is written for it");
