@@ -263,15 +263,24 @@ fn a_grpc_service_is_not_moved_to_the_http_shim_unless_allowed() {
     let w = &report["workloads"][0];
     assert_eq!(w["verdict"], "portable");
     assert!(
-        w["findings"].as_array().expect("findings").iter().any(|f| f["rule"] == "WM317"
-            && f["category"] == "grpc"
-            && f["file"] == "k8s/catalog.yaml"
-            && f["line"] == 21),
+        w["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["rule"] == "WM317"
+                && f["category"] == "grpc"
+                && f["file"] == "k8s/catalog.yaml"
+                && f["line"] == 21),
         "{w}"
     );
 
     let out = run(&["convert", "fixtures/convert/grpc", "--check"]);
-    assert_eq!(out.status.code(), Some(0), "nothing to change: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing to change: {}",
+        stderr(&out)
+    );
     let text = stdout(&out);
     assert!(
         text.contains("\nnot converted:\n  Deployment/shop/catalog: needs a decision: container catalog serves gRPC on port 9090; the Spin shim would serve it through its HTTP trigger on port 80"),
@@ -293,7 +302,10 @@ fn a_grpc_service_is_not_moved_to_the_http_shim_unless_allowed() {
         catalog.contains("  assumes:\n    - container catalog serves gRPC on port 9090 (k8s/catalog.yaml:21: the port is named `grpc`;"),
         "{catalog}"
     );
-    assert!(text.contains("-      targetPort: 9090\n+      targetPort: 80\n"), "{text}");
+    assert!(
+        text.contains("-      targetPort: 9090\n+      targetPort: 80\n"),
+        "{text}"
+    );
     write_then_converged("convert/grpc", &["--allow-grpc"]);
 }
 
@@ -302,7 +314,12 @@ fn a_grpc_service_is_not_moved_to_the_http_shim_unless_allowed() {
 /// `prometheus.io/port` naming it; a separate metrics port keeps its number.
 #[test]
 fn a_dapr_app_port_follows_the_serving_port() {
-    let out = run(&["convert", "fixtures/convert/dapr-probes", "--only", "orders"]);
+    let out = run(&[
+        "convert",
+        "fixtures/convert/dapr-probes",
+        "--only",
+        "orders",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     let orders = section(&text, "Deployment/shop/orders (ready, score 100)");
@@ -343,7 +360,10 @@ fn a_probe_on_an_undeclared_port_is_flagged_with_its_line() {
         gaps.contains("    - container gaps: the readinessProbe (httpGet) at k8s/gaps.yaml:25 checks port 8081, which the container does not declare, so it is not moved with the serving port; the Spin shim serves HTTP on port 80: point the probe at 80, or declare the port it checks\n"),
         "{gaps}"
     );
-    assert!(!text.contains("+              port: 80\n"), "no probe retargeted:\n{text}");
+    assert!(
+        !text.contains("+              port: 80\n"),
+        "no probe retargeted:\n{text}"
+    );
 }
 
 /// A service whose env names its peers gets them in spin.toml's allowed_outbound_hosts (each
@@ -367,7 +387,13 @@ fn outbound_hosts_are_filled_from_the_env() {
         frontend.contains("    - env SEARCH_HOST at k8s/frontend.yaml:31 = `search` names a host with no port and no scheme"),
         "{frontend}"
     );
-    for not_a_peer in ["/var/cache", "0.0.0.0", "\"*\"", "RETRIES", "FEATURE_ENABLED"] {
+    for not_a_peer in [
+        "/var/cache",
+        "0.0.0.0",
+        "\"*\"",
+        "RETRIES",
+        "FEATURE_ENABLED",
+    ] {
         assert!(!frontend.contains(not_a_peer), "{not_a_peer}:\n{frontend}");
     }
     let report = section(&text, "CronJob/shop/report (ready, score 100)");
@@ -377,7 +403,8 @@ fn outbound_hosts_are_filled_from_the_env() {
     );
 
     let dir = write_then_converged("convert/outbound", &[]);
-    let spin = std::fs::read_to_string(dir.path().join("repo/frontend/spin.toml")).expect("spin.toml");
+    let spin =
+        std::fs::read_to_string(dir.path().join("repo/frontend/spin.toml")).expect("spin.toml");
     assert!(
         spin.ends_with("allowed_outbound_hosts = [\n    \"http://payments:8080\",\n    \"*://cart:7070\",\n    \"http://currency:80\",\n]\n"),
         "{spin}"

@@ -280,8 +280,7 @@ fn apply_moved_annotations(value: &mut NewValue, moved: &[(String, String)]) {
     let Some((_, NewValue::Map(spec))) = top.iter_mut().find(|(k, _)| k == "spec") else {
         return;
     };
-    let Some((_, NewValue::Map(ann))) = spec.iter_mut().find(|(k, _)| k == "podAnnotations")
-    else {
+    let Some((_, NewValue::Map(ann))) = spec.iter_mut().find(|(k, _)| k == "podAnnotations") else {
         return;
     };
     for (k, v) in moved {

@@ -119,15 +119,23 @@ pub fn read(
         {
             continue;
         }
-        let suffix = t.suffix.iter().find(|s| words.last() == Some(&s.suffix.as_str()));
+        let suffix = t
+            .suffix
+            .iter()
+            .find(|s| words.last() == Some(&s.suffix.as_str()));
         let names_peer = suffix.is_some();
         let from = format!("{name} at {}", at(e));
         let Some(value) = value else {
             if names_peer && let Some(vf) = e.get("valueFrom") {
-                let src = ["configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef"]
-                    .into_iter()
-                    .find(|k| vf.get(k).is_some())
-                    .unwrap_or("valueFrom");
+                let src = [
+                    "configMapKeyRef",
+                    "secretKeyRef",
+                    "fieldRef",
+                    "resourceFieldRef",
+                ]
+                .into_iter()
+                .find(|k| vf.get(k).is_some())
+                .unwrap_or("valueFrom");
                 let what = vf
                     .get(src)
                     .and_then(|r| r.get("name").or_else(|| r.get("fieldPath")))
@@ -253,7 +261,9 @@ fn peer_entry(
             .unwrap_or_else(|| "*".into())
     };
     match (port, companion) {
-        (Some(p), _) | (None, Some(p)) => Read::Hosts(vec![format!("{}://{host}:{p}", scheme_of(p))]),
+        (Some(p), _) | (None, Some(p)) => {
+            Read::Hosts(vec![format!("{}://{host}:{p}", scheme_of(p))])
+        }
         (None, None) => match &svc {
             Some(ports) if !ports.is_empty() => Read::Hosts(
                 ports
@@ -396,7 +406,10 @@ mod tests {
     #[test]
     fn urls_keep_scheme_host_and_port_only() {
         assert_eq!(hosts("http://cart:8080/x?y=1", false), ["http://cart:8080"]);
-        assert_eq!(hosts("https://user:pw@API.example.com/v1", false), ["https://api.example.com"]);
+        assert_eq!(
+            hosts("https://user:pw@API.example.com/v1", false),
+            ["https://api.example.com"]
+        );
         assert_eq!(hosts("redis://[::1]:6379", false), ["redis://[::1]:6379"]);
         assert!(hosts("file:///etc/x", true).is_empty());
         assert!(hosts("jdbc:postgresql://db:5432/x", false).is_empty());
@@ -407,7 +420,14 @@ mod tests {
         assert_eq!(hosts("cart:7070", true), ["*://cart:7070"]);
         assert_eq!(hosts("cache:6379", true), ["redis://cache:6379"]);
         assert!(hosts("cart:7070", false).is_empty());
-        for not_a_host in ["8080", "true", "/var/run/x.sock", "two words", "0.0.0.0:8080", ""] {
+        for not_a_host in [
+            "8080",
+            "true",
+            "/var/run/x.sock",
+            "two words",
+            "0.0.0.0:8080",
+            "",
+        ] {
             assert!(hosts(not_a_host, true).is_empty(), "{not_a_host}");
         }
     }
@@ -415,7 +435,10 @@ mod tests {
     #[test]
     fn service_names_in_the_namespace() {
         assert_eq!(service_name("cart", "shop"), Some("cart"));
-        assert_eq!(service_name("cart.shop.svc.cluster.local", "shop"), Some("cart"));
+        assert_eq!(
+            service_name("cart.shop.svc.cluster.local", "shop"),
+            Some("cart")
+        );
         assert_eq!(service_name("cart.other", "shop"), None);
         assert_eq!(service_name("api.example.com", "shop"), None);
     }

@@ -630,7 +630,10 @@ fn plan_one(
                 let on = serving
                     .and_then(|i| ports[i].get("containerPort"))
                     .and_then(|v| v.as_i64())
-                    .map_or_else(|| "a port it does not declare".to_string(), |n| format!("port {n}"));
+                    .map_or_else(
+                        || "a port it does not declare".to_string(),
+                        |n| format!("port {n}"),
+                    );
                 match protocol_verdict(&proto, &cname, &on, runtime, p, opts.allow_grpc) {
                     Ok(assumption) => b.assumptions.push(assumption),
                     Err(reason) => {
@@ -740,7 +743,11 @@ fn plan_one(
         for kind in ["httpGet", "tcpSocket"] {
             // A port given by name follows the container port's name, which does not change.
             if let (Some(old), Some(p), Some(name)) = (old_port, port, serving_name)
-                && pr.get(kind).and_then(|h| h.get("port")).and_then(|v| v.as_str()) == Some(name)
+                && pr
+                    .get(kind)
+                    .and_then(|h| h.get("port"))
+                    .and_then(|v| v.as_str())
+                    == Some(name)
             {
                 kept.push(format!(
                     "container {cname}: {probe} port `{name}` names the container port, so it follows it from {old} to {p} unchanged"
@@ -927,7 +934,11 @@ fn plan_one(
         ob.peers
     } else {
         if !ob.peers.is_empty() {
-            let list: Vec<String> = ob.peers.iter().map(|p| format!("{} ({})", p.host, p.from)).collect();
+            let list: Vec<String> = ob
+                .peers
+                .iter()
+                .map(|p| format!("{} ({})", p.host, p.from))
+                .collect();
             b.assumptions.push(format!(
                 "the module calls {}: the {rname} runtime must give it outbound network access (wasi:sockets, or wasi:http's outgoing handler); it has no allowed_outbound_hosts list to fill",
                 list.join(", ")
@@ -1396,7 +1407,9 @@ fn protocol_verdict(
 ) -> Result<String, String> {
     let rname = runtime.display_name();
     let runtime_fact = match runtime {
-        Runtime::Spin => "Spin serves incoming HTTP/2 since spinframework/spin PR #3227, but incoming gRPC (HTTP/2 with trailers) is an open request, spinframework/spin#3244 (WASM-FACTS.md §7)",
+        Runtime::Spin => {
+            "Spin serves incoming HTTP/2 since spinframework/spin PR #3227, but incoming gRPC (HTTP/2 with trailers) is an open request, spinframework/spin#3244 (WASM-FACTS.md §7)"
+        }
         _ => "inbound HTTP/2 on the wasmtime shim (wasi:http) is unconfirmed (WASM-FACTS.md §7)",
     };
     if proto.grpc && allow_grpc {
@@ -1441,8 +1454,15 @@ fn service_ports(
             .take(outbound::MAX_PEERS)
             .filter_map(|sp| {
                 let port = sp.get("port")?.as_i64()?;
-                let app = sp.get("appProtocol").and_then(|v| v.as_str()).map(str::to_ascii_lowercase);
-                let pname = sp.get("name").and_then(|v| v.as_str()).unwrap_or("").to_ascii_lowercase();
+                let app = sp
+                    .get("appProtocol")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_ascii_lowercase);
+                let pname = sp
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 let scheme = match app.as_deref() {
                     Some("https") => Some("https"),
                     Some("http") => Some("http"),

@@ -84,7 +84,10 @@ pub struct ProtocolInput<'a, 'r> {
 pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
     let t = rules::knowledge::ports();
     let at = |node: YRef<'_>| i.repo.file_line(i.obj.file, node.span());
-    let number = i.port.and_then(|p| p.get("containerPort")).and_then(|v| v.as_i64());
+    let number = i
+        .port
+        .and_then(|p| p.get("containerPort"))
+        .and_then(|v| v.as_i64());
     let name = i.port.and_then(|p| p.get("name")).and_then(|v| v.as_str());
     let mut grpc: Vec<String> = Vec::new();
     let mut other: Option<(String, String, Option<String>)> = None;
@@ -99,7 +102,11 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
             if t.name_is_grpc(n) {
                 grpc.push(format!("{}: the port is named `{n}`", at(node)));
             } else if t.name_is_non_http(n) {
-                other = Some((n.to_string(), format!("{}: the port is named `{n}`", at(node)), None));
+                other = Some((
+                    n.to_string(),
+                    format!("{}: the port is named `{n}`", at(node)),
+                    None,
+                ));
             }
         }
         let http_named = name.is_some_and(|n| t.name_is_http(n));
@@ -112,14 +119,23 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
             let node = p.get("containerPort").unwrap_or(p);
             other = Some((
                 info.protocol.clone(),
-                format!("{}: port {n} is the {} port ({})", at(node), info.protocol, info.reason),
+                format!(
+                    "{}: port {n} is the {} port ({})",
+                    at(node),
+                    info.protocol,
+                    info.reason
+                ),
                 info.alternative.clone(),
             ));
         }
     }
     // Services whose port leads to the serving port (or, for a container that declares none, any).
     for (svc, sroot) in i.services {
-        for sp in sroot.path(&["spec", "ports"]).into_iter().flat_map(|p| p.items()) {
+        for sp in sroot
+            .path(&["spec", "ports"])
+            .into_iter()
+            .flat_map(|p| p.items())
+        {
             let target = sp.get("targetPort").or_else(|| sp.get("port"));
             let leads_here = match (i.port, target) {
                 (None, _) => true,
@@ -137,13 +153,21 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
                 && let Some(v) = node.as_str()
                 && t.app_protocol_is_grpc(v)
             {
-                grpc.push(format!("{}: Service {} port has `appProtocol: {v}`", sat(node), svc.name));
+                grpc.push(format!(
+                    "{}: Service {} port has `appProtocol: {v}`",
+                    sat(node),
+                    svc.name
+                ));
             }
             if let Some(node) = sp.get("name")
                 && let Some(n) = node.as_str()
                 && t.name_is_grpc(n)
             {
-                grpc.push(format!("{}: Service {} port is named `{n}`", sat(node), svc.name));
+                grpc.push(format!(
+                    "{}: Service {} port is named `{n}`",
+                    sat(node),
+                    svc.name
+                ));
             }
         }
     }
@@ -162,7 +186,10 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
         for pa in &annotations().protocol {
             if let Some(node) = ann.get(&pa.key)
                 && let Some(v) = node.as_str()
-                && pa.grpc_values.iter().any(|g| g.eq_ignore_ascii_case(v.trim()))
+                && pa
+                    .grpc_values
+                    .iter()
+                    .any(|g| g.eq_ignore_ascii_case(v.trim()))
             {
                 grpc.push(format!("{}: `{}: {v}`", at(node), pa.key));
             }
@@ -233,10 +260,7 @@ pub fn annotation_changes(
         let Some(value) = node.get(&a.key) else {
             continue;
         };
-        let text = value
-            .as_str()
-            .map(str::to_string)
-            .unwrap_or_default();
+        let text = value.as_str().map(str::to_string).unwrap_or_default();
         let moved = match a.format.as_str() {
             "list" => move_in_list(&text, old, new),
             _ => (text.trim() == old.to_string()).then(|| new.to_string()),
@@ -350,7 +374,10 @@ mod tests {
 
     #[test]
     fn lists_move_only_the_old_port() {
-        assert_eq!(move_in_list("3000, 9090", 3000, 80).as_deref(), Some("80, 9090"));
+        assert_eq!(
+            move_in_list("3000, 9090", 3000, 80).as_deref(),
+            Some("80, 9090")
+        );
         assert_eq!(move_in_list("30000,9090", 3000, 80), None);
     }
 }

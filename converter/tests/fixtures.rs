@@ -748,7 +748,10 @@ fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
         .iter()
         .find_map(|o| match o {
             Outcome::Skipped {
-                id, reason, details, ..
+                id,
+                reason,
+                details,
+                ..
             } if id == "Deployment/shop/catalog" => Some((reason, details)),
             _ => None,
         })
@@ -815,13 +818,17 @@ fn annotations_naming_the_serving_port_follow_it_and_undeclared_probe_ports_are_
         "the Dapr app port follows, the separate metrics port stays:\n{orders}"
     );
     assert!(
-        orders.contains("    prometheus.io/scrape: \"true\"\n    prometheus.io/port: \"80\"\nspec:\n"),
+        orders.contains(
+            "    prometheus.io/scrape: \"true\"\n    prometheus.io/port: \"80\"\nspec:\n"
+        ),
         "the Service's scrape port named the serving port:\n{orders}"
     );
     let p = plan(&conv, "Deployment/shop/orders");
     assert_eq!(
         p.kept,
-        ["container orders: livenessProbe port `http` names the container port, so it follows it from 3000 to 80 unchanged"]
+        [
+            "container orders: livenessProbe port `http` names the container port, so it follows it from 3000 to 80 unchanged"
+        ]
     );
     assert_eq!(
         p.moved_pod_annotations,
@@ -851,7 +858,10 @@ fn a_spinapp_carries_the_moved_dapr_app_port() {
     });
     let orders = file(&conv, "k8s/orders.yaml");
     assert!(orders.contains("kind: SpinApp\n"), "{orders}");
-    assert!(orders.contains("    dapr.io/app-port: \"80\"\n"), "{orders}");
+    assert!(
+        orders.contains("    dapr.io/app-port: \"80\"\n"),
+        "{orders}"
+    );
     assert!(!orders.contains("\"3000\""), "{orders}");
 }
 
@@ -866,7 +876,11 @@ fn outbound_hosts_come_from_the_env() {
     let hosts: Vec<&str> = p.outbound.iter().map(|o| o.host.as_str()).collect();
     assert_eq!(
         hosts,
-        ["http://payments:8080", "*://cart:7070", "http://currency:80"]
+        [
+            "http://payments:8080",
+            "*://cart:7070",
+            "http://currency:80"
+        ]
     );
     let spin = file(&conv, "frontend/spin.toml");
     let v: toml::Value = toml::from_str(spin).expect("spin.toml");
@@ -878,8 +892,12 @@ fn outbound_hosts_come_from_the_env() {
         .collect();
     assert_eq!(allowed, hosts);
     assert_eq!(p.decisions.len(), 2, "{:?}", p.decisions);
-    assert!(p.decisions[0].starts_with("env SEARCH_HOST at k8s/frontend.yaml:31 = `search` names a host with no port and no scheme"));
-    assert!(p.decisions[1].starts_with("env DB_HOST at k8s/frontend.yaml:33 takes its value from a configMapKeyRef `frontend-db`"));
+    assert!(p.decisions[0].starts_with(
+        "env SEARCH_HOST at k8s/frontend.yaml:31 = `search` names a host with no port and no scheme"
+    ));
+    assert!(p.decisions[1].starts_with(
+        "env DB_HOST at k8s/frontend.yaml:33 takes its value from a configMapKeyRef `frontend-db`"
+    ));
     let report = plan(&conv, "CronJob/shop/report");
     assert!(report.outbound.is_empty(), "wasmtime has no spin.toml");
     assert!(
