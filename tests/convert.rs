@@ -341,7 +341,17 @@ fn a_dapr_app_port_follows_the_serving_port() {
         text.contains("-    prometheus.io/port: \"3000\"\n+    prometheus.io/port: \"80\"\n"),
         "{text}"
     );
-    write_then_converged("convert/dapr-probes", &[]);
+    assert!(
+        orders.contains("  > allowed_outbound_hosts: http://localhost:3500 (the Dapr sidecar, `dapr.io/enabled: \"true\"`;"),
+        "{orders}"
+    );
+    let dir = write_then_converged("convert/dapr-probes", &[]);
+    let spin =
+        std::fs::read_to_string(dir.path().join("repo/orders/spin.toml")).expect("spin.toml");
+    assert!(
+        spin.ends_with("allowed_outbound_hosts = [\n    \"http://localhost:3500\",\n]\n"),
+        "{spin}"
+    );
 }
 
 /// A probe on a port the container does not declare is not retargeted behind the user's back:

@@ -19,6 +19,8 @@ pub const MAX_PEERS: usize = 64;
 const MAX_PARTS: usize = 16;
 /// Longest value read, after `$(VAR)` expansion.
 const MAX_VALUE: usize = 4096;
+/// "Needs a decision" lines per container; past that, one line says how many more.
+const MAX_DECISIONS: usize = 32;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +30,26 @@ pub struct Table {
     #[serde(default)]
     pub own_address_words: Vec<String>,
     #[serde(default)]
+    pub own_address_names: Vec<String>,
+    #[serde(default)]
     pub scheme: Vec<Scheme>,
+    #[serde(default)]
+    pub sidecar: Vec<SidecarPeer>,
+}
+
+/// A sidecar that pod annotations inject and that the module calls on localhost (Dapr).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidecarPeer {
+    pub name: String,
+    /// The annotation that injects it, and the value that does.
+    pub annotation: String,
+    pub value: String,
+    /// The annotation that sets its port, and the port when it is not set.
+    pub port_annotation: String,
+    pub default_port: u16,
+    pub scheme: String,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +101,22 @@ pub fn read(
     service: &dyn Fn(&str) -> Option<ServicePorts>,
 ) -> Outbound {
     let mut out = Outbound::default();
+    for ef in container
+        .get("envFrom")
+        .into_iter()
+        .flat_map(|e| e.items())
+        .take(MAX_PARTS)
+    {
+        for kind in ["configMapRef", "secretRef"] {
+            if let Some(r) = ef.get(kind) {
+                let name = r.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+                out.decisions.push(format!(
+                    "envFrom {kind} `{name}` at {} is not read here: if its keys name peers the module calls, add them to allowed_outbound_hosts (`scheme://host:port`) by hand",
+                    at(r)
+                ));
+            }
+        }
+    }
     let Some(env) = container.get("env") else {
         return out;
     };
@@ -113,9 +150,10 @@ pub fn read(
     for (name, e, value) in entries {
         let upper = name.to_ascii_uppercase();
         let words: Vec<&str> = upper.split('_').collect();
-        if words
-            .iter()
-            .any(|w| t.own_address_words.iter().any(|o| o == w))
+        if t.own_address_names.contains(&upper)
+            || words
+                .iter()
+                .any(|w| t.own_address_words.iter().any(|o| o == w))
         {
             continue;
         }
@@ -181,6 +219,13 @@ pub fn read(
             }
         }
     }
+    if out.decisions.len() > MAX_DECISIONS {
+        let more = out.decisions.len() - MAX_DECISIONS;
+        out.decisions.truncate(MAX_DECISIONS);
+        out.decisions.push(format!(
+            "{more} more env entries name peers that need a decision: check the container's env by hand"
+        ));
+    }
     if dropped > 0 {
         out.decisions.push(format!(
             "{dropped} more outbound host(s) were named than the {MAX_PEERS} listed: check the container's env by hand"
@@ -216,7 +261,9 @@ fn peer_entry(
         };
     }
     if let Some((scheme, rest)) = value.split_once("://") {
+        // A JDBC URL wraps the database's own (`jdbc:postgresql://db:5432/app`).
         let scheme = scheme.to_ascii_lowercase();
+        let scheme = scheme.strip_prefix("jdbc:").unwrap_or(&scheme).to_string();
         if !t.scheme.iter().any(|s| s.name == scheme) {
             return if names_peer && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
                 Read::Unknown("has a scheme Spin's outbound networking does not list")
@@ -337,6 +384,29 @@ fn service_name<'h>(host: &'h str, namespace: &str) -> Option<&'h str> {
     same_ns.then_some(name)
 }
 
+/// The sidecars the pod's annotations inject that the module calls on localhost
+/// (`http://localhost:3500` for Dapr). `annotation` reads an annotation of the pod as it will be
+/// (the original, or one the plan sets).
+pub fn sidecar_peers(annotation: &dyn Fn(&str) -> Option<String>) -> Vec<Peer> {
+    table()
+        .sidecar
+        .iter()
+        .filter(|s| annotation(&s.annotation).is_some_and(|v| v.trim() == s.value))
+        .map(|s| {
+            let port = annotation(&s.port_annotation)
+                .and_then(|p| p.trim().parse::<u16>().ok())
+                .unwrap_or(s.default_port);
+            Peer {
+                host: format!("{}://localhost:{port}", s.scheme),
+                from: format!(
+                    "the {} sidecar, `{}: \"{}\"`; {}",
+                    s.name, s.annotation, s.value, s.source
+                ),
+            }
+        })
+        .collect()
+}
+
 fn shorten(v: &str) -> String {
     match v.char_indices().nth(80) {
         Some((i, _)) => format!("{}...", &v[..i]),
@@ -411,8 +481,12 @@ mod tests {
             ["https://api.example.com"]
         );
         assert_eq!(hosts("redis://[::1]:6379", false), ["redis://[::1]:6379"]);
+        assert_eq!(
+            hosts("jdbc:postgresql://db:5432/app", true),
+            ["postgresql://db:5432"]
+        );
         assert!(hosts("file:///etc/x", true).is_empty());
-        assert!(hosts("jdbc:postgresql://db:5432/x", false).is_empty());
+        assert!(hosts("jdbc:sqlserver://db:1433", false).is_empty());
     }
 
     #[test]

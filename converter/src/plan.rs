@@ -926,9 +926,32 @@ fn plan_one(
 
     // 8. Outbound hosts: the peers its env names (Spin's allowed_outbound_hosts).
     let wns = obj.namespace.as_deref().unwrap_or("default");
-    let at = |n: YRef<'_>| repo.file_line(obj.file, n.span());
+    // The line of the key a value hangs from (`configMapRef:`), or of a sequence item.
+    let at = |n: YRef<'_>| repo.file_line(obj.file, n.key_span());
     let service = |name: &str| service_ports(repo, index, wns, name);
-    let ob = outbound::read(container, wns, &at, &service);
+    let mut ob = outbound::read(container, wns, &at, &service);
+    // Sidecars the pod's annotations inject (as written, or as this plan sets them) that the
+    // module calls on localhost: Dapr's HTTP API.
+    let ann_route = pod_meta_route(spec_route).key("annotations");
+    let annotation = |k: &str| -> Option<String> {
+        let route = ann_route.clone().key(k);
+        let planned = b.changes.iter().rev().find(|c| c.route == route);
+        match planned.map(|c| &c.op) {
+            Some(Op::Set(NewValue::Scalar(
+                crate::yamledit::Scalar::Str(v) | crate::yamledit::Scalar::Plain(v),
+            ))) => Some(v.clone()),
+            Some(_) => None,
+            None => pod_annotations
+                .and_then(|a| a.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+        }
+    };
+    for peer in outbound::sidecar_peers(&annotation) {
+        if !ob.peers.iter().any(|p| p.host == peer.host) {
+            ob.peers.push(peer);
+        }
+    }
     b.decisions.extend(ob.decisions);
     let peers = if runtime == Runtime::Spin {
         ob.peers

@@ -154,7 +154,7 @@ fn allowed_hosts(hosts: &[String]) -> String {
         return "allowed_outbound_hosts = []\n".into();
     }
     let mut out = String::from(
-        "# The peers named in the workload's env (wasm-migrate convert lists where each comes from).\nallowed_outbound_hosts = [\n",
+        "# The peers the workload calls, from its env and its injected sidecars (wasm-migrate convert lists where each comes from).\nallowed_outbound_hosts = [\n",
     );
     for h in hosts {
         out.push_str(&format!("    {},\n", toml::Value::String(h.clone())));

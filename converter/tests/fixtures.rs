@@ -834,6 +834,14 @@ fn annotations_naming_the_serving_port_follow_it_and_undeclared_probe_ports_are_
         p.moved_pod_annotations,
         [("dapr.io/app-port".to_string(), "80".to_string())]
     );
+    assert_eq!(
+        p.outbound
+            .iter()
+            .map(|o| o.host.as_str())
+            .collect::<Vec<_>>(),
+        ["http://localhost:3500"],
+        "the module calls its Dapr sidecar"
+    );
     let gaps = plan(&conv, "Deployment/shop/gaps");
     assert_eq!(
         gaps.decisions,
@@ -891,11 +899,14 @@ fn outbound_hosts_come_from_the_env() {
         .filter_map(|h| h.as_str())
         .collect();
     assert_eq!(allowed, hosts);
-    assert_eq!(p.decisions.len(), 2, "{:?}", p.decisions);
+    assert_eq!(p.decisions.len(), 3, "{:?}", p.decisions);
     assert!(p.decisions[0].starts_with(
-        "env SEARCH_HOST at k8s/frontend.yaml:31 = `search` names a host with no port and no scheme"
+        "envFrom configMapRef `frontend-config` at k8s/frontend.yaml:45 is not read here"
     ));
     assert!(p.decisions[1].starts_with(
+        "env SEARCH_HOST at k8s/frontend.yaml:31 = `search` names a host with no port and no scheme"
+    ));
+    assert!(p.decisions[2].starts_with(
         "env DB_HOST at k8s/frontend.yaml:33 takes its value from a configMapKeyRef `frontend-db`"
     ));
     let report = plan(&conv, "CronJob/shop/report");
