@@ -260,7 +260,12 @@ fn write_then_converged(fixture_name: &str, extra: &[&str]) -> tempfile::TempDir
 fn a_grpc_service_is_not_moved_to_the_http_shim_unless_allowed() {
     let scan = run(&["scan", "fixtures/convert/grpc", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
-    let w = &report["workloads"][0];
+    let w = report["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .find(|w| w["name"] == "catalog")
+        .expect("catalog");
     assert_eq!(w["verdict"], "portable");
     assert!(
         w["findings"]
@@ -291,6 +296,29 @@ fn a_grpc_service_is_not_moved_to_the_http_shim_unless_allowed() {
         "{text}"
     );
     assert!(!text.contains("diff --git"), "{text}");
+    // Plain TCP has no switch: no Wasm shim routes a Service's TCP port to a module.
+    let relay = report["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .find(|w| w["name"] == "relay")
+        .expect("relay");
+    assert_eq!(relay["verdict"], "portable");
+    assert!(
+        relay["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["rule"] == "WM311"
+                && f["category"] == "non-http-port"
+                && f["file"] == "k8s/relay.yaml"
+                && f["line"] == 20),
+        "{relay}"
+    );
+    assert!(
+        text.contains("  Deployment/shop/relay: needs a decision: container relay serves the protocol its port name `tcp-relay` announces on port 7000, which is not HTTP; the Spin shim serves only HTTP (on port 80), so nothing would answer this port's clients. Not converted: keep it a Linux workload\n    - k8s/relay.yaml:20: the port is named `tcp-relay`\n"),
+        "{text}"
+    );
 
     let out = run(&["convert", "fixtures/convert/grpc", "--allow-grpc"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -305,6 +333,12 @@ fn a_grpc_service_is_not_moved_to_the_http_shim_unless_allowed() {
     assert!(
         text.contains("-      targetPort: 9090\n+      targetPort: 80\n"),
         "{text}"
+    );
+    assert!(
+        text.contains(
+            "  Deployment/shop/relay: needs a decision: container relay serves the protocol"
+        ),
+        "--allow-grpc is about gRPC only:\n{text}"
     );
     write_then_converged("convert/grpc", &["--allow-grpc"]);
 }

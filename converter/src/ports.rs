@@ -103,7 +103,7 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
                 grpc.push(format!("{}: the port is named `{n}`", at(node)));
             } else if t.name_is_non_http(n) {
                 other = Some((
-                    n.to_string(),
+                    format!("the protocol its port name `{n}` announces"),
                     format!("{}: the port is named `{n}`", at(node)),
                     None,
                 ));
@@ -210,7 +210,7 @@ pub fn serving_protocol(i: &ProtocolInput<'_, '_>) -> Option<Protocol> {
             match f.category {
                 Category::Grpc => grpc.push(line),
                 Category::NonHttpPort if other.is_none() => {
-                    other = Some(("non-HTTP".into(), line, None));
+                    other = Some(("a non-HTTP protocol".into(), line, None));
                 }
                 _ => {}
             }

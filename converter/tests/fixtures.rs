@@ -770,7 +770,29 @@ fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
             "k8s/catalog.yaml:24: a gRPC readinessProbe",
         ]
     );
-    assert!(conv.files.is_empty(), "nothing is written for it");
+    assert!(conv.files.is_empty(), "nothing is written for them");
+    let relay = conv
+        .outcomes
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Skipped {
+                id,
+                reason,
+                details,
+                ..
+            } if id == "Deployment/shop/relay" => Some((reason, details)),
+            _ => None,
+        })
+        .expect("relay is not converted");
+    assert!(
+        relay.0.starts_with("needs a decision: container relay serves the protocol its port name `tcp-relay` announces on port 7000, which is not HTTP;"),
+        "{}",
+        relay.0
+    );
+    assert_eq!(
+        relay.1,
+        &["k8s/relay.yaml:20: the port is named `tcp-relay`"]
+    );
 }
 
 #[test]
