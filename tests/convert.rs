@@ -376,6 +376,14 @@ fn a_dapr_app_port_follows_the_serving_port() {
         "{text}"
     );
     assert!(
+        orders.contains("  ~ NetworkPolicy orders-ingress: ingress port 3000 -> 80\n"),
+        "{orders}"
+    );
+    assert!(
+        text.contains("diff --git a/k8s/netpol.yaml b/k8s/netpol.yaml\n--- a/k8s/netpol.yaml\n+++ b/k8s/netpol.yaml\n@@ -14,7 +14,7 @@\n         - namespaceSelector: {}\n       ports:\n         - protocol: TCP\n-          port: 3000\n+          port: 80\n"),
+        "{text}"
+    );
+    assert!(
         orders.contains("  > allowed_outbound_hosts: http://localhost:3500 (the Dapr sidecar, `dapr.io/enabled: \"true\"`;"),
         "{orders}"
     );

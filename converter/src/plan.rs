@@ -192,13 +192,20 @@ struct RunIndex<'r> {
     namespaces: HashMap<&'r str, Vec<usize>>,
     /// Services by `(namespace, name)`, for peers named in env.
     services_by_name: HashMap<(&'r str, &'r str), usize>,
+    /// NetworkPolicies by namespace, whose ingress ports may name the serving port.
+    policies: HashMap<&'r str, Vec<usize>>,
 }
 
 impl<'r> RunIndex<'r> {
     fn new(repo: &'r Repo) -> Self {
         let mut namespaces: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut services_by_name = HashMap::new();
+        let mut policies: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, o) in repo.objects.iter().enumerate() {
+            if o.kind == "NetworkPolicy" {
+                let ns = o.namespace.as_deref().unwrap_or("default");
+                policies.entry(ns).or_default().push(i);
+            }
             if o.kind == "Namespace" {
                 namespaces.entry(o.name.as_str()).or_default().push(i);
             }
@@ -211,6 +218,7 @@ impl<'r> RunIndex<'r> {
             services: ServiceIndex::new(repo),
             namespaces,
             services_by_name,
+            policies,
         }
     }
 }
@@ -232,7 +240,7 @@ pub fn finding_line(f: &Finding) -> String {
 }
 
 /// Route from the document root to an object.
-fn object_prefix(doc: &YamlDoc, obj: &K8sObject) -> Option<Route> {
+pub(crate) fn object_prefix(doc: &YamlDoc, obj: &K8sObject) -> Option<Route> {
     let root = doc.root()?;
     if root.id == obj.node {
         return Some(Route::root());
@@ -707,6 +715,23 @@ fn plan_one(
             (old, serving_name),
             p,
         );
+        // NetworkPolicies that admit the old port to these pods would shut the new one out.
+        let labels: BTreeMap<&str, &str> = lookup(root, &pod_meta_route(spec_route).key("labels"))
+            .map(|l| {
+                l.entries()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ns = obj.namespace.as_deref().unwrap_or("default");
+        let (edits, asks) = ports::network_policy_changes(
+            repo,
+            index.policies.get(ns).map_or(&[][..], Vec::as_slice),
+            &labels,
+            (old, p),
+        );
+        related.extend(edits);
+        b.decisions.extend(asks);
     }
 
     // 5. Probes and lifecycle hooks.

@@ -9,7 +9,9 @@ use rules::Category;
 use rules::report::Finding;
 use serde::Deserialize;
 
-use crate::plan::{Change, Op};
+use std::collections::BTreeMap;
+
+use crate::plan::{Change, ObjectEdit, Op};
 use crate::yamledit::{NewValue, Route};
 
 const ANNOTATIONS: &str = include_str!("../../rules/data/port-annotations.toml");
@@ -354,6 +356,108 @@ pub fn undeclared_probe_ports(
         }
     }
     out
+}
+
+/// NetworkPolicies whose `podSelector` selects the pod and whose ingress rules admit the old port
+/// by number: each such port moves (a policy admitting 3000 would shut out the shim's 80). A
+/// selector this cannot evaluate (`matchExpressions`), a port range (`endPort`) or a port given by
+/// name (which follows the container port's name) is said, not guessed.
+pub fn network_policy_changes(
+    repo: &Repo,
+    policies: &[usize],
+    labels: &BTreeMap<&str, &str>,
+    (old, new): (i64, i64),
+) -> (Vec<ObjectEdit>, Vec<String>) {
+    let mut edits = Vec::new();
+    let mut asks = Vec::new();
+    for &i in policies {
+        let pol = &repo.objects[i];
+        let Some(doc) = repo.doc_of(pol) else {
+            continue;
+        };
+        let Some(prefix) = crate::plan::object_prefix(doc, pol) else {
+            continue;
+        };
+        let root = pol.root(doc);
+        let Some(sel) = root.path(&["spec", "podSelector"]) else {
+            continue;
+        };
+        let selects = sel
+            .get("matchLabels")
+            .into_iter()
+            .flat_map(|m| m.entries())
+            .all(|(k, v)| v.as_str().is_some_and(|v| labels.get(k) == Some(&v)));
+        if !selects {
+            continue;
+        }
+        let unsure = sel
+            .get("matchExpressions")
+            .is_some_and(|e| e.items().next().is_some());
+        let mut changes = Vec::new();
+        for (ri, rule) in root
+            .path(&["spec", "ingress"])
+            .into_iter()
+            .flat_map(|r| r.items())
+            .enumerate()
+        {
+            for (pi, port) in rule
+                .get("ports")
+                .into_iter()
+                .flat_map(|p| p.items())
+                .enumerate()
+            {
+                let Some(number) = port.get("port").and_then(|v| v.as_i64()) else {
+                    continue;
+                };
+                let at = repo.file_line(pol.file, port.span());
+                if let Some(end) = port.get("endPort").and_then(|v| v.as_i64()) {
+                    if (number..=end).contains(&old) && !(number..=end).contains(&new) {
+                        asks.push(format!(
+                            "NetworkPolicy {} admits ports {number}-{end} at {at}, which holds the old port {old} but not {new}: widen the range or add port {new}",
+                            pol.name
+                        ));
+                    }
+                    continue;
+                }
+                if number != old {
+                    continue;
+                }
+                if unsure {
+                    asks.push(format!(
+                        "NetworkPolicy {} admits port {old} at {at} to pods its matchExpressions may select, which are not evaluated here: if it selects this workload, admit port {new} instead",
+                        pol.name
+                    ));
+                    continue;
+                }
+                changes.push(Change {
+                    route: Route::keys(&["spec", "ingress"])
+                        .index(ri)
+                        .key("ports")
+                        .index(pi)
+                        .key("port"),
+                    op: Op::Set(NewValue::int(new)),
+                    summary: format!("NetworkPolicy {}: ingress port {old} -> {new}", pol.name),
+                    why: format!(
+                        "it admits traffic to container port {old}, which moved to {new}; left as it was it would block the new port"
+                    ),
+                });
+            }
+        }
+        if !changes.is_empty() {
+            edits.push(ObjectEdit {
+                file: pol.file,
+                path: repo.file(pol.file).path.clone(),
+                doc: pol.doc,
+                prefix,
+                api_version: pol.api_version.clone(),
+                kind: pol.kind.clone(),
+                name: pol.name.clone(),
+                namespace: pol.namespace.clone(),
+                changes,
+            });
+        }
+    }
+    (edits, asks)
 }
 
 #[cfg(test)]

@@ -864,6 +864,20 @@ fn annotations_naming_the_serving_port_follow_it_and_undeclared_probe_ports_are_
         ["http://localhost:3500"],
         "the module calls its Dapr sidecar"
     );
+    let netpol = file(&conv, "k8s/netpol.yaml");
+    assert!(
+        netpol.contains("        - protocol: TCP\n          port: 80\n        - protocol: TCP\n          port: 9464\n---"),
+        "the policy admitting the serving port follows it:\n{netpol}"
+    );
+    assert!(
+        netpol.ends_with("        - port: 3000\n          endPort: 3100\n"),
+        "{netpol}"
+    );
+    assert!(
+        p.decisions.contains(&"NetworkPolicy shop-range admits ports 3000-3100 at k8s/netpol.yaml:31, which holds the old port 3000 but not 80: widen the range or add port 80".to_string()),
+        "{:?}",
+        p.decisions
+    );
     let gaps = plan(&conv, "Deployment/shop/gaps");
     assert_eq!(
         gaps.decisions,
