@@ -517,6 +517,57 @@ mod tests {
         assert_eq!(service_name("api.example.com", "shop"), None);
     }
 
+    /// Read the first container of a pod spec written as YAML.
+    fn read_yaml(yaml: &str) -> Outbound {
+        let stream = analyzer::yaml::parse(yaml);
+        let root = stream.docs[0].root().expect("root");
+        let c = root
+            .path(&["containers"])
+            .and_then(|c| c.items().next())
+            .expect("container");
+        read(c, "shop", &|_| "x.yaml:1".into(), &|name| {
+            (name == "cart").then(|| vec![(7070, None), (8080, Some("http"))])
+        })
+    }
+
+    #[test]
+    fn a_huge_env_list_is_read_up_to_its_caps() {
+        let mut y = String::from("containers:\n- name: c\n  env:\n");
+        for i in 0..(MAX_ENV + 100) {
+            y.push_str(&format!("  - name: P{i}_URL\n    value: http://p{i}:80\n"));
+        }
+        let out = read_yaml(&y);
+        assert_eq!(out.peers.len(), MAX_PEERS);
+        assert!(
+            out.decisions
+                .iter()
+                .any(|d| d.contains(&format!("only the first {MAX_ENV} were read")))
+        );
+        assert!(
+            out.decisions
+                .iter()
+                .any(|d| d.starts_with(&format!("{} more outbound host(s)", MAX_ENV - MAX_PEERS)))
+        );
+    }
+
+    #[test]
+    fn companions_services_and_references() {
+        let out = read_yaml(
+            "containers:\n- name: c\n  env:\n  - name: CART_HOST\n    value: cart\n  - name: DB_HOST\n    value: db\n  - name: DB_PORT\n    value: \"5432\"\n  - name: API\n    value: api.example.com\n  - name: API_URL\n    value: https://$(API)/v2\n  - name: HOST\n    value: 0.0.0.0\n",
+        );
+        let hosts: Vec<&str> = out.peers.iter().map(|p| p.host.as_str()).collect();
+        assert_eq!(
+            hosts,
+            [
+                "*://cart:7070",
+                "http://cart:8080",
+                "postgres://db:5432",
+                "https://api.example.com"
+            ]
+        );
+        assert!(out.decisions.is_empty(), "{:?}", out.decisions);
+    }
+
     #[test]
     fn references_expand_from_earlier_literals() {
         let mut l = HashMap::new();
