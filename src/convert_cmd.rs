@@ -40,6 +40,10 @@ pub struct ConvertArgs {
     /// Convert only this workload (its id, `Deployment/shop/api`, or its name).
     #[arg(long, value_name = "ID")]
     pub only: Option<String>,
+    /// Convert gRPC serving ports like HTTP ones: you confirmed the runtime serves inbound gRPC
+    /// (HTTP/2 with trailers). Without it a gRPC workload is not converted (WASM-FACTS.md §7).
+    #[arg(long)]
+    pub allow_grpc: bool,
     /// Configuration file (default: `.wasm-migrate.toml` at PATH, when present; see docs/convert.md).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -147,6 +151,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         plan: PlanOptions {
             only: args.only.clone(),
             helm: args.emit == EmitArg::HelmValues,
+            allow_grpc: args.allow_grpc,
         },
     };
     let conv = converter::convert(&repo, &report, &cfg, &opts);

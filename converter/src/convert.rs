@@ -112,7 +112,8 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
             let Outcome::Planned(p) = o else { continue };
             match &p.spinapp_fit {
                 Ok(()) => match emit::spinapp(repo, p) {
-                    Ok((value, decisions)) => {
+                    Ok((mut value, decisions)) => {
+                        apply_moved_annotations(&mut value, &p.moved_pod_annotations);
                         p.decisions.extend(decisions);
                         spinapps.insert(p.id.clone(), value);
                     }
@@ -270,6 +271,23 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
     let mut seen = BTreeSet::new();
     conv.notes.retain(|n| seen.insert(n.clone()));
     conv
+}
+
+/// A SpinApp's `podAnnotations` are copied from the original pod template: the annotations that
+/// moved with the serving port (`dapr.io/app-port`) get their new value there too.
+fn apply_moved_annotations(value: &mut NewValue, moved: &[(String, String)]) {
+    let NewValue::Map(top) = value else { return };
+    let Some((_, NewValue::Map(spec))) = top.iter_mut().find(|(k, _)| k == "spec") else {
+        return;
+    };
+    let Some((_, NewValue::Map(ann))) = spec.iter_mut().find(|(k, _)| k == "podAnnotations") else {
+        return;
+    };
+    for (k, v) in moved {
+        if let Some((_, old)) = ann.iter_mut().find(|(ek, _)| ek == k) {
+            *old = NewValue::str(v);
+        }
+    }
 }
 
 /// The current text of a file `convert` would generate: from the scan, or from disk for kinds the

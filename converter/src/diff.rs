@@ -80,6 +80,13 @@ pub fn summary(conv: &Conversion) -> String {
         for k in &p.kept {
             let _ = writeln!(out, "  = {k}");
         }
+        for peer in &p.outbound {
+            let _ = writeln!(
+                out,
+                "  > allowed_outbound_hosts: {} ({})",
+                peer.host, peer.from
+            );
+        }
         if !p.decisions.is_empty() {
             let _ = writeln!(out, "  needs a decision:");
             for d in &p.decisions {

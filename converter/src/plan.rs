@@ -20,6 +20,8 @@ use rules::report::{Finding, Report, Verdict, WorkloadReport};
 
 use crate::catalogue::{self, SidecarEntry};
 use crate::config::{ConvertConfig, KubeVersion, Runtime, Threshold};
+use crate::outbound::{self, Peer};
+use crate::ports;
 use crate::recipe::{self, Recipe};
 use crate::yamledit::{NewValue, Route, Seg};
 
@@ -86,6 +88,12 @@ pub struct WorkloadPlan {
     pub spinapp_fit: Result<(), String>,
     /// Health path used for httpGet probes, when known.
     pub health_path: Option<String>,
+    /// The peers its env names, as Spin `allowed_outbound_hosts` entries (Spin only; other
+    /// runtimes list them among the assumptions).
+    pub outbound: Vec<Peer>,
+    /// Pod annotations whose value moved with the serving port (`dapr.io/app-port`), so a SpinApp
+    /// built from the original template carries the moved value.
+    pub moved_pod_annotations: Vec<(String, String)>,
 }
 
 /// What `convert` does with a workload.
@@ -122,6 +130,9 @@ pub struct PlanOptions {
     /// Plan chart-deployed workloads too (`--emit helm-values`): their changes reach the chart
     /// through values or a post-renderer ([`crate::helm`]), never by editing the template.
     pub helm: bool,
+    /// The user confirmed the runtime serves gRPC (HTTP/2 with trailers): a gRPC serving port
+    /// moves like an HTTP one (`--allow-grpc`).
+    pub allow_grpc: bool,
 }
 
 /// Plan every workload of the report.
@@ -153,7 +164,7 @@ pub fn plan_all(
     // afterwards, in report order, so the first workload keeps the object as before.
     let outcomes: Vec<Outcome> = selected
         .par_iter()
-        .map(|(wr, w)| plan_one(repo, &index, wr, w, cfg, &catalogue, opts.helm))
+        .map(|(wr, w)| plan_one(repo, &index, wr, w, cfg, &catalogue, opts))
         .collect();
     let mut planned_objects: HashMap<usize, &str> = HashMap::new();
     let mut out = Vec::with_capacity(outcomes.len());
@@ -179,19 +190,35 @@ pub fn plan_all(
 struct RunIndex<'r> {
     services: ServiceIndex<'r>,
     namespaces: HashMap<&'r str, Vec<usize>>,
+    /// Services by `(namespace, name)`, for peers named in env.
+    services_by_name: HashMap<(&'r str, &'r str), usize>,
+    /// NetworkPolicies by namespace, whose ingress ports may name the serving port.
+    policies: HashMap<&'r str, Vec<usize>>,
 }
 
 impl<'r> RunIndex<'r> {
     fn new(repo: &'r Repo) -> Self {
         let mut namespaces: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut services_by_name = HashMap::new();
+        let mut policies: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, o) in repo.objects.iter().enumerate() {
+            if o.kind == "NetworkPolicy" {
+                let ns = o.namespace.as_deref().unwrap_or("default");
+                policies.entry(ns).or_default().push(i);
+            }
             if o.kind == "Namespace" {
                 namespaces.entry(o.name.as_str()).or_default().push(i);
+            }
+            if o.kind == "Service" {
+                let ns = o.namespace.as_deref().unwrap_or("default");
+                services_by_name.entry((ns, o.name.as_str())).or_insert(i);
             }
         }
         RunIndex {
             services: ServiceIndex::new(repo),
             namespaces,
+            services_by_name,
+            policies,
         }
     }
 }
@@ -213,7 +240,7 @@ pub fn finding_line(f: &Finding) -> String {
 }
 
 /// Route from the document root to an object.
-fn object_prefix(doc: &YamlDoc, obj: &K8sObject) -> Option<Route> {
+pub(crate) fn object_prefix(doc: &YamlDoc, obj: &K8sObject) -> Option<Route> {
     let root = doc.root()?;
     if root.id == obj.node {
         return Some(Route::root());
@@ -241,9 +268,10 @@ struct Builder<'r> {
 }
 
 impl Builder<'_> {
-    /// Set `route` unless it already holds `value` (plans are idempotent).
+    /// Set `route` unless it already holds `value` (plans are idempotent) or an earlier change
+    /// sets it (a moved `dapr.io/app-port` that the Dapr catalogue entry would set too).
     fn set(&mut self, route: Route, value: NewValue, summary: String, why: &str) {
-        if self.holds(&route, &value) {
+        if self.holds(&route, &value) || self.changes.iter().any(|c| c.route == route) {
             return;
         }
         self.changes.push(Change {
@@ -311,8 +339,9 @@ fn plan_one(
     w: &Workload,
     cfg: &ConvertConfig,
     catalogue: &[SidecarEntry],
-    helm: bool,
+    opts: &PlanOptions,
 ) -> Outcome {
+    let helm = opts.helm;
     let id = wr.id.as_str();
     let Some(idx) = w.object else {
         return skipped(
@@ -580,8 +609,51 @@ fn plan_one(
         .get("ports")
         .map(|p| p.items().collect())
         .unwrap_or_default();
+    let services: Vec<(&K8sObject, YRef<'_>)> =
+        selecting_services(repo, &index.services, obj, root, spec_route)
+            .into_iter()
+            .map(|(s, _, r)| (s, r))
+            .collect();
+    let pod_annotations = lookup(root, &pod_meta_route(spec_route).key("annotations"));
     if let Some(p) = port {
         let serving = pick_serving_port(&ports);
+        // A gRPC or other non-HTTP serving port is never handed to the HTTP shim silently.
+        if serving.is_some() || ports.is_empty() {
+            let findings: Vec<&Finding> = wr
+                .findings
+                .iter()
+                .filter(|f| f.suppressed.is_none())
+                .collect();
+            let input = ports::ProtocolInput {
+                repo,
+                obj,
+                container,
+                port: serving.map(|i| ports[i]),
+                declared: ports.len(),
+                services: &services,
+                pod_annotations,
+                findings: &findings,
+            };
+            if let Some(proto) = ports::serving_protocol(&input) {
+                let on = serving
+                    .and_then(|i| ports[i].get("containerPort"))
+                    .and_then(|v| v.as_i64())
+                    .map_or_else(
+                        || "a port it does not declare".to_string(),
+                        |n| format!("port {n}"),
+                    );
+                match protocol_verdict(&proto, &cname, &on, runtime, p, opts.allow_grpc) {
+                    Ok(assumption) => b.assumptions.push(assumption),
+                    Err(reason) => {
+                        return Outcome::Skipped {
+                            id: id.into(),
+                            reason,
+                            details: proto.evidence,
+                        };
+                    }
+                }
+            }
+        }
         match serving {
             Some(pi) => {
                 serving_name = str_at(ports[pi], "name");
@@ -624,7 +696,16 @@ fn plan_one(
     }
     let mut related = Vec::new();
     let mut kept = Vec::new();
+    let mut moved_pod_annotations = Vec::new();
     if let (Some(p), Some(old)) = (port, old_port) {
+        // Annotations that name the old port (Dapr's app-port, Prometheus' port...) follow it.
+        let route = pod_meta_route(spec_route).key("annotations");
+        for (key, value, change) in
+            ports::annotation_changes("pod", pod_annotations, &route, (old, p), "pod")
+        {
+            moved_pod_annotations.push((key, value));
+            b.changes.push(change);
+        }
         (related, kept) = service_changes(
             repo,
             &index.services,
@@ -634,6 +715,23 @@ fn plan_one(
             (old, serving_name),
             p,
         );
+        // NetworkPolicies that admit the old port to these pods would shut the new one out.
+        let labels: BTreeMap<&str, &str> = lookup(root, &pod_meta_route(spec_route).key("labels"))
+            .map(|l| {
+                l.entries()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k, v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ns = obj.namespace.as_deref().unwrap_or("default");
+        let (edits, asks) = ports::network_policy_changes(
+            repo,
+            index.policies.get(ns).map_or(&[][..], Vec::as_slice),
+            &labels,
+            (old, p),
+        );
+        related.extend(edits);
+        b.decisions.extend(asks);
     }
 
     // 5. Probes and lifecycle hooks.
@@ -668,6 +766,18 @@ fn plan_one(
             }
         }
         for kind in ["httpGet", "tcpSocket"] {
+            // A port given by name follows the container port's name, which does not change.
+            if let (Some(old), Some(p), Some(name)) = (old_port, port, serving_name)
+                && pr
+                    .get(kind)
+                    .and_then(|h| h.get("port"))
+                    .and_then(|v| v.as_str())
+                    == Some(name)
+            {
+                kept.push(format!(
+                    "container {cname}: {probe} port `{name}` names the container port, so it follows it from {old} to {p} unchanged"
+                ));
+            }
             if let (Some(old), Some(p)) = (old_port, port)
                 && pr
                     .get(kind)
@@ -683,10 +793,30 @@ fn plan_one(
                 );
             }
         }
-        if pr.get("grpc").is_some() {
-            b.decisions.push(format!("container {cname}: the gRPC {probe} needs a gRPC server, which a Wasm HTTP handler is not: replace it with an httpGet probe"));
+        if let Some(g) = pr.get("grpc") {
+            if opts.allow_grpc {
+                if let (Some(old), Some(p)) = (old_port, port)
+                    && g.get("port").and_then(|v| v.as_i64()) == Some(old)
+                {
+                    b.set(
+                        route.clone().key("grpc").key("port"),
+                        NewValue::int(p),
+                        format!("container {cname}: {probe} grpc port {old} -> {p}"),
+                        "the probe pointed at the port that moved (gRPC allowed with --allow-grpc)",
+                    );
+                }
+            } else {
+                b.decisions.push(format!("container {cname}: the gRPC {probe} needs a gRPC server, which a Wasm HTTP handler is not: replace it with an httpGet probe"));
+            }
         }
     }
+    b.decisions.extend(ports::undeclared_probe_ports(
+        repo,
+        obj,
+        container,
+        &cname,
+        port.map(|p| (p, rname)),
+    ));
     if let Some(lc) = container.get("lifecycle") {
         for hook in ["postStart", "preStop"] {
             if lc.get(hook).and_then(|h| h.get("exec")).is_some() {
@@ -819,6 +949,52 @@ fn plan_one(
         b.assumptions.push("node selection comes from the RuntimeClass's scheduling.nodeSelector; no nodeSelector is added to the workload".into());
     }
 
+    // 8. Outbound hosts: the peers its env names (Spin's allowed_outbound_hosts).
+    let wns = obj.namespace.as_deref().unwrap_or("default");
+    // The line of the key a value hangs from (`configMapRef:`), or of a sequence item.
+    let at = |n: YRef<'_>| repo.file_line(obj.file, n.key_span());
+    let service = |name: &str| service_ports(repo, index, wns, name);
+    let mut ob = outbound::read(container, wns, &at, &service);
+    // Sidecars the pod's annotations inject (as written, or as this plan sets them) that the
+    // module calls on localhost: Dapr's HTTP API.
+    let ann_route = pod_meta_route(spec_route).key("annotations");
+    let annotation = |k: &str| -> Option<String> {
+        let route = ann_route.clone().key(k);
+        let planned = b.changes.iter().rev().find(|c| c.route == route);
+        match planned.map(|c| &c.op) {
+            Some(Op::Set(NewValue::Scalar(
+                crate::yamledit::Scalar::Str(v) | crate::yamledit::Scalar::Plain(v),
+            ))) => Some(v.clone()),
+            Some(_) => None,
+            None => pod_annotations
+                .and_then(|a| a.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+        }
+    };
+    for peer in outbound::sidecar_peers(&annotation) {
+        if !ob.peers.iter().any(|p| p.host == peer.host) {
+            ob.peers.push(peer);
+        }
+    }
+    b.decisions.extend(ob.decisions);
+    let peers = if runtime == Runtime::Spin {
+        ob.peers
+    } else {
+        if !ob.peers.is_empty() {
+            let list: Vec<String> = ob
+                .peers
+                .iter()
+                .map(|p| format!("{} ({})", p.host, p.from))
+                .collect();
+            b.assumptions.push(format!(
+                "the module calls {}: the {rname} runtime must give it outbound network access (wasi:sockets, or wasi:http's outgoing handler); it has no allowed_outbound_hosts list to fill",
+                list.join(", ")
+            ));
+        }
+        Vec::new()
+    };
+
     // The recipe is cargo's: a workload whose code the scan read as another language gets no
     // cargo command, but the toolchain of its language, as a decision (issue "Convert:
     // migrations that would actually run", item 1).
@@ -838,15 +1014,21 @@ fn plan_one(
         ));
         None
     } else {
+        let hosts: Vec<String> = peers.iter().map(|p| p.host.clone()).collect();
         recipe::recipe(
             repo,
             w,
             main_index_in_workload(w, ci),
             runtime,
-            &image,
-            &wasm_image,
+            (&image, &wasm_image),
+            &hosts,
         )
     };
+    if recipe.is_none() && !peers.is_empty() {
+        b.decisions.push(
+            "no spin.toml is written for it here: list the outbound hosts above in its spin.toml's `allowed_outbound_hosts`".into(),
+        );
+    }
     if recipe.is_none() && already.is_none() && other_language.is_none() {
         b.decisions.push(format!("no Dockerfile in this repository builds `{image}`: build the Wasm image `{wasm_image}` yourself"));
     }
@@ -903,6 +1085,8 @@ fn plan_one(
         recipe,
         spinapp_fit,
         health_path: health,
+        outbound: peers,
+        moved_pod_annotations,
     }))
 }
 
@@ -1084,6 +1268,14 @@ fn service_changes(
                 });
             }
         }
+        let annotations = ports::annotation_changes(
+            "service",
+            sroot.path(&["metadata", "annotations"]),
+            &keys(&["metadata", "annotations"]),
+            (old, new),
+            &format!("Service {}", svc.name),
+        );
+        changes.extend(annotations.into_iter().map(|(_, _, c)| c));
         if !changes.is_empty() {
             out.push(ObjectEdit {
                 file: svc.file,
@@ -1247,4 +1439,88 @@ fn node_selector_conflict(cfg: &ConvertConfig, spec: YRef<'_>) -> Option<String>
         }
     }
     None
+}
+
+/// Whether a gRPC or non-HTTP serving port lets the workload be converted: `Ok` with what the
+/// plan then assumes (gRPC with `--allow-grpc`), or `Err` with why it is not converted. A half
+/// conversion (the shim serving HTTP on its port, the Services still on the old one) would leave
+/// a Deployment nothing answers, so the workload is left as it is until a person decides.
+fn protocol_verdict(
+    proto: &ports::Protocol,
+    cname: &str,
+    on: &str,
+    runtime: Runtime,
+    port: i64,
+    allow_grpc: bool,
+) -> Result<String, String> {
+    let rname = runtime.display_name();
+    let runtime_fact = match runtime {
+        Runtime::Spin => {
+            "Spin serves incoming HTTP/2 since spinframework/spin PR #3227, but incoming gRPC (HTTP/2 with trailers) is an open request, spinframework/spin#3244 (WASM-FACTS.md §7)"
+        }
+        _ => "inbound HTTP/2 on the wasmtime shim (wasi:http) is unconfirmed (WASM-FACTS.md §7)",
+    };
+    if proto.grpc && allow_grpc {
+        return Ok(format!(
+            "container {cname} serves gRPC on {on} ({}): with --allow-grpc it moves to port {port} like an HTTP port, on your word that the {rname} runtime serves inbound gRPC; {runtime_fact}",
+            proto.evidence.join("; ")
+        ));
+    }
+    if proto.grpc {
+        return Err(format!(
+            "needs a decision: container {cname} serves gRPC on {on}; the {rname} shim would serve it through its HTTP trigger on port {port}, and {runtime_fact}. Not converted, so no Service is pointed at an HTTP-only port: serve the API over HTTP/1.1 (gRPC-Web, JSON transcoding), or rerun with --allow-grpc once you have confirmed your runtime serves gRPC"
+        ));
+    }
+    let instead = proto
+        .alternative
+        .clone()
+        .unwrap_or_else(|| "keep it a Linux workload".into());
+    Err(format!(
+        "needs a decision: container {cname} serves {} on {on}, which is not HTTP; the {rname} shim serves only HTTP (on port {port}), so nothing would answer this port's clients. Not converted: {instead}",
+        proto.name
+    ))
+}
+
+/// The ports of the Service `name` in namespace `ns`, with the scheme each port's `appProtocol`
+/// or name announces.
+fn service_ports(
+    repo: &Repo,
+    index: &RunIndex<'_>,
+    ns: &str,
+    name: &str,
+) -> Option<outbound::ServicePorts> {
+    let &i = index.services_by_name.get(&(ns, name))?;
+    let svc = &repo.objects[i];
+    let doc = repo.doc_of(svc)?;
+    let sroot = svc.root(doc);
+    let t = rules::knowledge::ports();
+    Some(
+        sroot
+            .path(&["spec", "ports"])
+            .into_iter()
+            .flat_map(|p| p.items())
+            .take(outbound::MAX_PEERS)
+            .filter_map(|sp| {
+                let port = sp.get("port")?.as_i64()?;
+                let app = sp
+                    .get("appProtocol")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_ascii_lowercase);
+                let pname = sp
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let scheme = match app.as_deref() {
+                    Some("https") => Some("https"),
+                    Some("http") => Some("http"),
+                    Some(_) => None,
+                    None if pname == "https" || pname.starts_with("https-") => Some("https"),
+                    None if !pname.is_empty() && t.name_is_http(&pname) => Some("http"),
+                    None => None,
+                };
+                Some((port, scheme))
+            })
+            .collect(),
+    )
 }

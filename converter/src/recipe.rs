@@ -44,14 +44,14 @@ struct Lib {
 }
 
 /// The recipe for container `ci` (index into `w.containers`), or `None` when no Dockerfile in the
-/// repository builds its image.
+/// repository builds its image. `outbound` fills spin.toml's `allowed_outbound_hosts`.
 pub fn recipe(
     repo: &Repo,
     w: &Workload,
     ci: usize,
     runtime: Runtime,
-    image: &str,
-    wasm_image: &str,
+    (image, wasm_image): (&str, &str),
+    outbound: &[String],
 ) -> Option<Recipe> {
     let df = w.containers.get(ci)?.dockerfile?;
     let df_path = repo.file(df).path.clone();
@@ -130,8 +130,9 @@ pub fn recipe(
     d.push_str(&format!("ENTRYPOINT {entrypoint}\n"));
     let spin_toml = (runtime == Runtime::Spin).then(|| {
         let id = component_id(&module);
+        let hosts = allowed_hosts(outbound);
         let text = format!(
-            "# Spin manifest for {wasm_image}, written by `wasm-migrate convert`: the Spin shim reads /spin.toml.\nspin_manifest_version = 2\n\n[application]\nname = \"{id}\"\nversion = \"0.1.0\"\n\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"{id}\"\n\n[component.{id}]\nsource = \"{module}.wasm\"\nallowed_outbound_hosts = []\n"
+            "# Spin manifest for {wasm_image}, written by `wasm-migrate convert`: the Spin shim reads /spin.toml.\nspin_manifest_version = 2\n\n[application]\nname = \"{id}\"\nversion = \"0.1.0\"\n\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"{id}\"\n\n[component.{id}]\nsource = \"{module}.wasm\"\n{hosts}"
         );
         (join("spin.toml"), text)
     });
@@ -144,6 +145,22 @@ pub fn recipe(
         build,
         image_build,
     })
+}
+
+/// The `allowed_outbound_hosts` line: the peers the workload's env names (see
+/// [`crate::outbound`]), one per line when there are any, each a TOML basic string.
+fn allowed_hosts(hosts: &[String]) -> String {
+    if hosts.is_empty() {
+        return "allowed_outbound_hosts = []\n".into();
+    }
+    let mut out = String::from(
+        "# The peers the workload calls, from its env and its injected sidecars (wasm-migrate convert lists where each comes from).\nallowed_outbound_hosts = [\n",
+    );
+    for h in hosts {
+        out.push_str(&format!("    {},\n", toml::Value::String(h.clone())));
+    }
+    out.push_str("]\n");
+    out
 }
 
 /// A Spin component id: lower-case letters, digits and `-`.

@@ -18,7 +18,8 @@ use crate::plan::{Change, Op};
 /// `None` for kinds without a typed model here.
 pub fn typed_roundtrip(kind: &str, v: &Value) -> Option<Result<Value, String>> {
     use k8s_openapi::api::{
-        apps::v1 as apps, batch::v1 as batch, core::v1 as core, node::v1 as node,
+        apps::v1 as apps, batch::v1 as batch, core::v1 as core, networking::v1 as networking,
+        node::v1 as node,
     };
     // Deserializing from `&Value` borrows it: no copy of the whole object per round trip.
     fn rt<T: serde::de::DeserializeOwned + Serialize>(v: &Value) -> Result<Value, String> {
@@ -35,6 +36,7 @@ pub fn typed_roundtrip(kind: &str, v: &Value) -> Option<Result<Value, String>> {
         "CronJob" => rt::<batch::CronJob>(v),
         "Pod" => rt::<core::Pod>(v),
         "Service" => rt::<core::Service>(v),
+        "NetworkPolicy" => rt::<networking::NetworkPolicy>(v),
         "RuntimeClass" => rt::<node::RuntimeClass>(v),
         "SpinApp" => rt::<SpinApp>(v),
         _ => return None,

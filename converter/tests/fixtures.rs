@@ -83,6 +83,8 @@ struct Case {
     kube: Option<&'static str>,
     runtime_class_manifest: bool,
     tweak: fn(&mut ConvertConfig),
+    /// `--allow-grpc`.
+    allow_grpc: bool,
 }
 
 const CASE: Case = Case {
@@ -92,6 +94,7 @@ const CASE: Case = Case {
     kube: None,
     runtime_class_manifest: false,
     tweak: |_| {},
+    allow_grpc: false,
 };
 
 fn config(root: &Path, case: &Case) -> ConvertConfig {
@@ -118,7 +121,10 @@ fn convert_at(root: &Path, case: &Case, strict: bool) -> Conversion {
     let opts = Options {
         emit: case.emit,
         runtime_class_manifest: case.runtime_class_manifest,
-        plan: Default::default(),
+        plan: converter::plan::PlanOptions {
+            allow_grpc: case.allow_grpc,
+            ..Default::default()
+        },
     };
     converter::convert(&repo, &report, &cfg, &opts)
 }
@@ -722,4 +728,230 @@ fn mesh_node_selector_and_runtime_class_manifest() {
     );
     let rc = file(&conv, "k8s/runtimeclass-wasmtime-spin-v2.yaml");
     assert!(rc.contains("handler: spin\nscheduling:\n  nodeSelector:\n    wasm: \"true\"\n  tolerations:\n  - key: wasm\n"));
+}
+
+fn plan<'c>(conv: &'c Conversion, id: &str) -> &'c converter::plan::WorkloadPlan {
+    conv.plans()
+        .find(|p| p.id == id)
+        .unwrap_or_else(|| panic!("{id} is not planned"))
+}
+
+#[test]
+fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
+    let conv = run(&Case {
+        name: "grpc",
+        fixture: "grpc",
+        ..CASE
+    });
+    let (reason, details) = conv
+        .outcomes
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Skipped {
+                id,
+                reason,
+                details,
+                ..
+            } if id == "Deployment/shop/catalog" => Some((reason, details)),
+            _ => None,
+        })
+        .expect("catalog is not converted");
+    assert!(
+        reason.starts_with("needs a decision: container catalog serves gRPC on port 9090;")
+            && reason.contains("spinframework/spin#3244 (WASM-FACTS.md §7)")
+            && reason.contains("--allow-grpc"),
+        "{reason}"
+    );
+    assert_eq!(
+        details,
+        &[
+            "k8s/catalog.yaml:21: the port is named `grpc`",
+            "k8s/catalog.yaml:38: Service catalog port has `appProtocol: grpc`",
+            "k8s/catalog.yaml:24: a gRPC readinessProbe",
+        ]
+    );
+    assert!(conv.files.is_empty(), "nothing is written for them");
+    let relay = conv
+        .outcomes
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Skipped {
+                id,
+                reason,
+                details,
+                ..
+            } if id == "Deployment/shop/relay" => Some((reason, details)),
+            _ => None,
+        })
+        .expect("relay is not converted");
+    assert!(
+        relay.0.starts_with("needs a decision: container relay serves the protocol its port name `tcp-relay` announces on port 7000, which is not HTTP;"),
+        "{}",
+        relay.0
+    );
+    assert_eq!(
+        relay.1,
+        &["k8s/relay.yaml:20: the port is named `tcp-relay`"]
+    );
+}
+
+#[test]
+fn a_grpc_serving_port_moves_with_allow_grpc_and_says_so() {
+    let conv = run(&Case {
+        name: "grpc-allowed",
+        fixture: "grpc",
+        allow_grpc: true,
+        ..CASE
+    });
+    let p = plan(&conv, "Deployment/shop/catalog");
+    let summaries: Vec<&str> = std::iter::once(&p.object)
+        .chain(&p.related)
+        .flat_map(|o| &o.changes)
+        .map(|c| c.summary.as_str())
+        .filter(|s| s.contains("ort"))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "container catalog: containerPort 9090 -> 80",
+            "container catalog: readinessProbe grpc port 9090 -> 80",
+            "Service catalog: targetPort 9090 -> 80",
+        ]
+    );
+    assert!(
+        p.assumptions[0].starts_with("container catalog serves gRPC on port 9090 (k8s/catalog.yaml:21: the port is named `grpc`;")
+            && p.assumptions[0].contains("with --allow-grpc it moves to port 80 like an HTTP port"),
+        "{:?}",
+        p.assumptions
+    );
+    assert!(p.decisions.is_empty(), "{:?}", p.decisions);
+}
+
+#[test]
+fn annotations_naming_the_serving_port_follow_it_and_undeclared_probe_ports_are_flagged() {
+    let conv = run(&Case {
+        name: "dapr-probes",
+        fixture: "dapr-probes",
+        ..CASE
+    });
+    let orders = file(&conv, "k8s/orders.yaml");
+    assert!(
+        orders.contains("        dapr.io/app-port: \"80\" # the port the sidecar calls\n        prometheus.io/scrape: \"true\"\n        prometheus.io/port: \"9464\"\n"),
+        "the Dapr app port follows, the separate metrics port stays:\n{orders}"
+    );
+    assert!(
+        orders.contains(
+            "    prometheus.io/scrape: \"true\"\n    prometheus.io/port: \"80\"\nspec:\n"
+        ),
+        "the Service's scrape port named the serving port:\n{orders}"
+    );
+    let p = plan(&conv, "Deployment/shop/orders");
+    assert_eq!(
+        p.kept,
+        [
+            "container orders: livenessProbe port `http` names the container port, so it follows it from 3000 to 80 unchanged"
+        ]
+    );
+    assert_eq!(
+        p.moved_pod_annotations,
+        [("dapr.io/app-port".to_string(), "80".to_string())]
+    );
+    assert_eq!(
+        p.outbound
+            .iter()
+            .map(|o| o.host.as_str())
+            .collect::<Vec<_>>(),
+        ["http://localhost:3500"],
+        "the module calls its Dapr sidecar"
+    );
+    let netpol = file(&conv, "k8s/netpol.yaml");
+    assert!(
+        netpol.contains("        - protocol: TCP\n          port: 80\n        - protocol: TCP\n          port: 9464\n---"),
+        "the policy admitting the serving port follows it:\n{netpol}"
+    );
+    assert!(
+        netpol.ends_with("        - port: 3000\n          endPort: 3100\n"),
+        "{netpol}"
+    );
+    assert!(
+        p.decisions.contains(&"NetworkPolicy shop-range admits ports 3000-3100 at k8s/netpol.yaml:31, which holds the old port 3000 but not 80: widen the range or add port 80".to_string()),
+        "{:?}",
+        p.decisions
+    );
+    let gaps = plan(&conv, "Deployment/shop/gaps");
+    assert_eq!(
+        gaps.decisions,
+        [
+            "container gaps: the livenessProbe (tcpSocket) at k8s/gaps.yaml:28 names port `admin`, which no port of the container is named, so the kubelet cannot resolve it: name the serving port `admin` or give the probe a number",
+            "container gaps: the readinessProbe (httpGet) at k8s/gaps.yaml:25 checks port 8081, which the container does not declare, so it is not moved with the serving port; the Spin shim serves HTTP on port 80: point the probe at 80, or declare the port it checks",
+        ]
+    );
+    assert!(
+        file(&conv, "k8s/gaps.yaml").contains("              port: 8081\n"),
+        "no silent retarget"
+    );
+}
+
+#[test]
+fn a_spinapp_carries_the_moved_dapr_app_port() {
+    let conv = run(&Case {
+        name: "dapr-probes-spinapp",
+        fixture: "dapr-probes",
+        emit: Emit::SpinApp,
+        ..CASE
+    });
+    let orders = file(&conv, "k8s/orders.yaml");
+    assert!(orders.contains("kind: SpinApp\n"), "{orders}");
+    assert!(
+        orders.contains("    dapr.io/app-port: \"80\"\n"),
+        "{orders}"
+    );
+    assert!(!orders.contains("\"3000\""), "{orders}");
+}
+
+#[test]
+fn outbound_hosts_come_from_the_env() {
+    let conv = run(&Case {
+        name: "outbound",
+        fixture: "outbound",
+        ..CASE
+    });
+    let p = plan(&conv, "Deployment/shop/frontend");
+    let hosts: Vec<&str> = p.outbound.iter().map(|o| o.host.as_str()).collect();
+    assert_eq!(
+        hosts,
+        [
+            "http://payments:8080",
+            "*://cart:7070",
+            "http://currency:80"
+        ]
+    );
+    let spin = file(&conv, "frontend/spin.toml");
+    let v: toml::Value = toml::from_str(spin).expect("spin.toml");
+    let allowed: Vec<&str> = v["component"]["frontend"]["allowed_outbound_hosts"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|h| h.as_str())
+        .collect();
+    assert_eq!(allowed, hosts);
+    assert_eq!(p.decisions.len(), 3, "{:?}", p.decisions);
+    assert!(p.decisions[0].starts_with(
+        "envFrom configMapRef `frontend-config` at k8s/frontend.yaml:45 is not read here"
+    ));
+    assert!(p.decisions[1].starts_with(
+        "env SEARCH_HOST at k8s/frontend.yaml:31 = `search` names a host with no port and no scheme"
+    ));
+    assert!(p.decisions[2].starts_with(
+        "env DB_HOST at k8s/frontend.yaml:33 takes its value from a configMapKeyRef `frontend-db`"
+    ));
+    let report = plan(&conv, "CronJob/shop/report");
+    assert!(report.outbound.is_empty(), "wasmtime has no spin.toml");
+    assert!(
+        report.assumptions.iter().any(|a| a.starts_with(
+            "the module calls https://reports.example.com (UPLOAD_ENDPOINT at k8s/report.yaml:18): the wasmtime runtime must give it outbound network access"
+        )),
+        "{:?}",
+        report.assumptions
+    );
 }

@@ -1058,11 +1058,15 @@ impl<'t> Patch<'t> {
                     }
                     other => value::flow_repr(other),
                 };
-                Ok(Edit {
-                    start,
-                    end: node.span.end,
-                    text,
-                })
+                // A quoted scalar's span runs on over a trailing comment: stop at its closing
+                // quote so the comment stays.
+                let end = match style_of(&node.value) {
+                    Some(st @ (Style::SingleQuoted | Style::DoubleQuoted)) => {
+                        quoted_end(l.t.s, start, node.span.end, st == Style::DoubleQuoted)
+                    }
+                    _ => node.span.end,
+                };
+                Ok(Edit { start, end, text })
             }
             Value::Scalar { .. } | Value::Alias(_) => {
                 let (at, col) = after_indicator()?;
@@ -1487,4 +1491,24 @@ pub(crate) fn apply(text: &str, edits: &[Edit]) -> Option<String> {
     }
     out.push_str(text.get(pos..)?);
     Some(out)
+}
+
+/// The end of the quoted scalar that starts at `start` (its opening quote), at most `limit`:
+/// `\` escapes in double quotes, `''` in single quotes.
+fn quoted_end(text: &str, start: usize, limit: usize, double: bool) -> usize {
+    let b = text.as_bytes();
+    let quote = if double { b'"' } else { b'\'' };
+    if b.get(start) != Some(&quote) {
+        return limit;
+    }
+    let mut i = start + 1;
+    while i < limit.min(b.len()) {
+        match b[i] {
+            b'\\' if double => i += 2,
+            q if q == quote && !double && b.get(i + 1) == Some(&quote) => i += 2,
+            q if q == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    limit
 }

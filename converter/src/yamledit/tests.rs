@@ -711,3 +711,16 @@ fn replace_a_whole_document_keeps_what_surrounds_it() {
         "# keep me\n---\n# about the deployment\nkind: SpinApp\nspec:\n  image: x\n---\nkind: Service\n"
     );
 }
+
+#[test]
+fn set_quoted_scalar_keeps_its_trailing_comment() {
+    // The parser's span of a quoted scalar runs on over a trailing comment: the edit must stop
+    // at the closing quote.
+    let t = "m:\n  a: \"3000\" # c\n  b: 'it''s' # d\n  e: \"x\\\" y\" # f\n";
+    let out = edit(t, |p| {
+        p.set(0, &k("m.a"), s("80"))?;
+        p.set(0, &k("m.b"), s("z"))?;
+        p.set(0, &k("m.e"), s("w"))
+    });
+    assert_eq!(out, "m:\n  a: \"80\" # c\n  b: 'z' # d\n  e: \"w\" # f\n");
+}
