@@ -29,6 +29,9 @@ pub struct Kustomization {
     /// Files this kustomization applies as patches (`patchesStrategicMerge`, `patches[].path`),
     /// relative to the scan root: partial objects, not workloads of their own.
     pub patch_files: Vec<String>,
+    /// Set when `wasm-migrate convert` wrote it ([`crate::generated`]): it is never a top-level
+    /// rendering, so its base's workloads are not reported twice.
+    pub generated: Option<crate::generated::GeneratedKustomization>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -59,6 +62,7 @@ pub fn parse(file: &SourceFile, stream: &YamlStream) -> Kustomization {
     let Some(root) = stream.docs.first().and_then(|d| d.root()) else {
         return k;
     };
+    k.generated = crate::generated::kustomization(&k.dir, &file.text, root);
     for key in ["resources", "bases", "components"] {
         for (s, node) in root.get(key).into_iter().flat_map(|r| r.str_items()) {
             k.resources.push((s.to_string(), node.span()));
@@ -163,7 +167,8 @@ pub fn resolve(
     let mut res = Resolution::default();
     // A kustomization that another one includes is a base, not a top.
     let mut included: HashSet<String> = HashSet::new();
-    for k in kustomizations.values() {
+    // One wasm-migrate generated does not count: its base stays the top it was before convert.
+    for k in kustomizations.values().filter(|k| k.generated.is_none()) {
         for (r, _) in &k.resources {
             if let Some(p) = join(&k.dir, r)
                 && kustomizations.contains_key(&p)
@@ -182,7 +187,7 @@ pub fn resolve(
         res: &mut res,
     };
     for (dir, k) in kustomizations {
-        if included.contains(dir) {
+        if included.contains(dir) || k.generated.is_some() {
             continue;
         }
         let base = Rendering {

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod dockerfile;
 pub mod error;
 pub mod frontend;
+pub mod generated;
 pub mod fsread;
 pub mod golang;
 pub mod helm;

@@ -245,7 +245,7 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
         match existing {
             Some(Err(why)) => conv.notes.push(format!("`{}` {why}: left as it is", g.path)),
             Some(Ok(existing)) if existing == g.text => {}
-            Some(Ok(existing)) if !existing.contains(emit::GENERATED_MARK) => {
+            Some(Ok(existing)) if !analyzer::generated::is_marked(&existing) => {
                 conv.notes.push(format!("`{}` exists and was not written by wasm-migrate: left as it is", g.path));
             }
             Some(Ok(existing)) => {

@@ -15,7 +15,8 @@ use crate::verify;
 use crate::yamledit::{DocStyle, NewValue, Route, Seg, render_document};
 
 /// Every file `convert` generates says so; an existing file without this mark is never overwritten.
-pub const GENERATED_MARK: &str = "written by `wasm-migrate convert`";
+/// One constant shared with the scanner, which recognises generated files by it.
+pub const GENERATED_MARK: &str = analyzer::generated::MARK;
 
 pub(crate) const STYLE: DocStyle = DocStyle {
     unit: 2,
@@ -521,7 +522,7 @@ fn runtime_class_file(
     if repo.objects.iter().any(|o| {
         o.kind == "RuntimeClass"
             && o.name == class
-            && !repo.file(o.file).text.contains(GENERATED_MARK)
+            && !analyzer::generated::is_marked(&repo.file(o.file).text)
     }) {
         return None;
     }

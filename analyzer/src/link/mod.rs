@@ -168,7 +168,8 @@ pub fn link(repo: &mut Repo) {
     repo.notes.extend(ties.into_values());
 
     for &df in &repo.dockerfiles {
-        if used_dockerfiles.contains(&df) {
+        // A `Dockerfile.wasm` convert wrote builds the image of a workload that is already here.
+        if used_dockerfiles.contains(&df) || repo.generated.contains(&df) {
             continue;
         }
         let path = repo.file(df).path.clone();
@@ -431,9 +432,12 @@ impl DockerfileResolver {
                 (dir, m.clone(), *f)
             })
             .collect();
+        // A generated `Dockerfile.wasm` sits beside the Dockerfile of the original image: as a
+        // candidate by name it would tie with it. Explicit build links still reach it.
         let dockerfiles = repo
             .dockerfiles
             .iter()
+            .filter(|df| !repo.generated.contains(df))
             .map(|&df| (df, repo.file(df).path.clone()))
             .collect();
         let matcher = Matcher::new(dockerfiles, &repo_names(repo), images);
