@@ -69,11 +69,15 @@ pub fn kustomization(dir: &str, text: &str, root: YRef<'_>) -> Option<GeneratedK
         && resources[1..]
             .iter()
             .all(|r| yaml_name(r) && r.starts_with("runtimeclass-"))
-        && root.get("patches").into_iter().flat_map(|p| p.items()).all(|p| {
-            p.get("path")
-                .and_then(|v| v.as_str())
-                .is_some_and(yaml_name)
-        })
+        && root
+            .get("patches")
+            .into_iter()
+            .flat_map(|p| p.items())
+            .all(|p| {
+                p.get("path")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(yaml_name)
+            })
     {
         let base = if parent.is_empty() {
             base_name.to_string()

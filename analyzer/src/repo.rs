@@ -743,7 +743,11 @@ fn assemble(repo: &mut Repo) {
         }
     }
     // A generated overlay's patches are convert's own edits, described by convert: no note each.
-    for k in repo.kustomizations.values().filter(|k| k.generated.is_none()) {
+    for k in repo
+        .kustomizations
+        .values()
+        .filter(|k| k.generated.is_none())
+    {
         for (key, span) in &k.unmodelled {
             repo.notes.push(Note {
                 path: repo.files[k.file.0 as usize].path.clone(),
