@@ -110,27 +110,14 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
     if opts.emit == Emit::SpinApp {
         for o in &mut outcomes {
             let Outcome::Planned(p) = o else { continue };
-            match &p.spinapp_fit {
-                Ok(()) => match emit::spinapp(repo, p) {
-                    Ok((value, decisions)) => {
-                        p.decisions.extend(decisions);
-                        spinapps.insert(p.id.clone(), value);
-                    }
-                    Err(e) => p.decisions.insert(
-                        0,
-                        format!(
-                            "not emitted as a SpinApp ({e}); rewritten as a {} instead",
-                            p.object.kind
-                        ),
-                    ),
-                },
-                Err(why) => p.decisions.insert(
-                    0,
-                    format!(
-                        "not emitted as a SpinApp: {why}; rewritten as a {} instead",
-                        p.object.kind
-                    ),
-                ),
+            match crate::spinapp::decide(repo, p) {
+                Ok((value, decisions)) => {
+                    p.decisions.extend(decisions);
+                    spinapps.insert(p.id.clone(), value);
+                }
+                Err(lines) => {
+                    p.decisions.splice(0..0, lines);
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod recipe;
 pub mod runtimeclass;
 pub mod spinapp;
+pub mod spinapp_fit;
 pub mod verify;
 pub mod write;
 pub mod yamledit;

@@ -3,11 +3,48 @@
 
 use analyzer::Repo;
 
+use crate::config::Runtime;
 use crate::emit::node_of;
 use crate::json;
 use crate::plan::WorkloadPlan;
 use crate::verify;
 use crate::yamledit::NewValue;
+
+/// `--emit spinapp` for one plan: the SpinApp and what a person must still decide, or, when it does
+/// not fit, the decision lines that say why (every field a SpinApp cannot hold, with file:line);
+/// the workload is then rewritten in place as a Deployment with `runtimeClassName`.
+pub fn decide(repo: &Repo, p: &WorkloadPlan) -> Result<(NewValue, Vec<String>), Vec<String>> {
+    let kind = &p.object.kind;
+    let instead = format!("rewritten as a {kind} with runtimeClassName instead");
+    // Whole-workload reasons first: the field list is about a Deployment running Spin.
+    if p.runtime != Runtime::Spin || kind != "Deployment" {
+        let why = p.spinapp_fit.clone().err().unwrap_or_default();
+        return Err(vec![format!("not emitted as a SpinApp: {why}; {instead}")]);
+    }
+    let misfits = crate::spinapp_fit::misfits(repo, p)
+        .map_err(|e| vec![format!("not emitted as a SpinApp ({e}); {instead}")])?;
+    if p.spinapp_fit.is_err() || !misfits.is_empty() {
+        let mut why: Vec<String> = p.spinapp_fit.clone().err().into_iter().collect();
+        if !misfits.is_empty() {
+            why.push(format!(
+                "{} field{} a SpinApp cannot hold, listed below",
+                misfits.len(),
+                if misfits.len() == 1 { "" } else { "s" }
+            ));
+        }
+        let mut lines = vec![format!(
+            "not emitted as a SpinApp: {}; {instead}",
+            why.join("; ")
+        )];
+        lines.extend(
+            misfits
+                .iter()
+                .map(|m| format!("does not fit a SpinApp: {m}")),
+        );
+        return Err(lines);
+    }
+    spinapp(repo, p).map_err(|e| vec![format!("not emitted as a SpinApp ({e}); {instead}")])
+}
 
 /// The SpinApp that replaces a Deployment (WASM-FACTS §4), and what a person must still do.
 pub fn spinapp(repo: &Repo, p: &WorkloadPlan) -> Result<(NewValue, Vec<String>), String> {
@@ -39,9 +76,10 @@ pub fn spinapp(repo: &Repo, p: &WorkloadPlan) -> Result<(NewValue, Vec<String>),
         ("image".to_string(), NewValue::str(&p.wasm_image)),
         ("executor".into(), NewValue::str("containerd-shim-spin")),
     ];
-    if let Some(r) = copy(root.path(&["spec", "replicas"]))? {
-        spec.push(("replicas".into(), r));
-    }
+    // A Deployment without `replicas` runs one pod; said explicitly, whatever the operator's
+    // own default.
+    let replicas = copy(root.path(&["spec", "replicas"]))?.unwrap_or_else(|| NewValue::int(1));
+    spec.push(("replicas".into(), replicas));
     let mut checks = Vec::new();
     for (probe, check) in [
         ("readinessProbe", "readiness"),
@@ -56,10 +94,11 @@ pub fn spinapp(repo: &Repo, p: &WorkloadPlan) -> Result<(NewValue, Vec<String>),
             .map(str::to_string)
             .or_else(|| p.health_path.clone());
         let Some(path) = path else { continue };
-        let mut hp = vec![(
-            "httpGet".to_string(),
-            NewValue::map([("path", NewValue::str(&path))]),
-        )];
+        let mut get = vec![("path".to_string(), NewValue::str(&path))];
+        if let Some(h) = copy(pr.path(&["httpGet", "httpHeaders"]))? {
+            get.push(("httpHeaders".into(), h));
+        }
+        let mut hp = vec![("httpGet".to_string(), NewValue::Map(get))];
         for k in [
             "initialDelaySeconds",
             "timeoutSeconds",
@@ -120,16 +159,28 @@ pub fn spinapp(repo: &Repo, p: &WorkloadPlan) -> Result<(NewValue, Vec<String>),
     if let Some(sa) = copy(pod.get("serviceAccountName"))? {
         spec.push(("serviceAccountName".into(), sa));
     }
-    let env: Vec<&str> = container
-        .get("env")
-        .into_iter()
-        .flat_map(|e| e.items())
-        .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
-        .collect();
-    if !env.is_empty() {
+    // env becomes `variables` (name, value or valueFrom: the same EnvVarSource); names that
+    // cannot be Spin variable names were refused by `spinapp_fit`.
+    let mut variables = Vec::new();
+    let mut renamed = Vec::new();
+    for e in container.get("env").into_iter().flat_map(|e| e.items()) {
+        let name = e.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+        let var = crate::spinapp_fit::spin_variable(name)
+            .ok_or_else(|| format!("`{name}` cannot become a Spin variable"))?;
+        let mut m = vec![("name".to_string(), NewValue::str(&var))];
+        for k in ["value", "valueFrom"] {
+            if let Some(v) = copy(e.get(k))? {
+                m.push((k.into(), v));
+            }
+        }
+        renamed.push(format!("{name} -> {var}"));
+        variables.push(NewValue::Map(m));
+    }
+    if !variables.is_empty() {
+        spec.push(("variables".into(), NewValue::Seq(variables)));
         decisions.push(format!(
-            "the environment variables {} are not carried over: bind them as SpinApp `spec.variables` and read them with Spin's variables API",
-            env.join(", ")
+            "the environment variables are carried as SpinApp variables ({}): the app reads them with Spin's variables API, declared in spin.toml `[variables]` and mapped into its component; they are no longer process environment variables",
+            renamed.join(", ")
         ));
     }
     let ns_key = p.object.namespace.as_deref().unwrap_or("default");
