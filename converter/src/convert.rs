@@ -199,9 +199,17 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
                 }
             }
             if opts.runtime_class_manifest {
-                let (fcs, rc_notes) = emit::runtime_classes(repo, cfg, &conv);
-                generated.extend(fcs);
-                conv.notes.extend(rc_notes);
+                let rc = emit::runtime_classes(repo, cfg, &conv);
+                generated.extend(rc.files);
+                conv.notes.extend(rc.notes);
+                for k in rc.kustomizations {
+                    if files.contains_key(&k.path) {
+                        // A plan edits it too (never today): say it rather than merge edits.
+                        conv.notes.push(format!("`{}` changes for a workload too: add the RuntimeClass file to its `resources:` by hand", k.path));
+                    } else {
+                        files.insert(k.path.clone(), k);
+                    }
+                }
             }
             if opts.emit == Emit::HelmValues {
                 let (fcs, h_notes) = crate::helm::emit(repo, &conv);
