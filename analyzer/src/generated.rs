@@ -36,6 +36,20 @@ pub fn is_wasm_dockerfile(path: &str, text: &str) -> bool {
     path.rsplit('/').next() == Some("Dockerfile.wasm") && is_marked(text)
 }
 
+/// The image a generated `Dockerfile.wasm` builds, as its first line names it
+/// (`# Wasm image IMAGE (RUNTIME runtime), written by ...`), with its byte range in `text`: an
+/// explicit build link, so the converted workload (whose manifest now names that image) is linked
+/// to it as a workflow's `docker build -t IMAGE -f Dockerfile.wasm` would link it.
+pub fn wasm_image_of(text: &str) -> Option<(&str, std::ops::Range<usize>)> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first = text[bom..].lines().next()?;
+    let rest = first.strip_prefix("# Wasm image ")?;
+    let image = rest.split_once(" (")?.0;
+    let start = bom + "# Wasm image ".len();
+    (!image.is_empty() && !image.contains(char::is_whitespace))
+        .then_some((image, start..start + image.len()))
+}
+
 /// What a marked kustomization is, when its shape is one convert writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GeneratedKustomization {
@@ -147,5 +161,12 @@ mod tests {
         assert!(!is_wasm_dockerfile("api/Dockerfile", HEAD));
         assert!(is_wasm_dockerfile("api/Dockerfile.wasm", HEAD));
         assert!(!is_wasm_dockerfile("api/Dockerfile.wasm", "FROM scratch\n"));
+        let df = "# Wasm image ghcr.io/a/api-wasm:2 (spin runtime), written by `wasm-migrate convert`.\n";
+        let (image, range) = wasm_image_of(df).unwrap();
+        assert_eq!(
+            (image, &df[range]),
+            ("ghcr.io/a/api-wasm:2", "ghcr.io/a/api-wasm:2")
+        );
+        assert_eq!(wasm_image_of("# Wasm image  (spin runtime)\n"), None);
     }
 }

@@ -727,6 +727,16 @@ fn assemble(repo: &mut Repo) {
             (FileKind::Dockerfile, _) => {
                 if crate::generated::is_wasm_dockerfile(&file.path, &file.text) {
                     repo.generated.insert(id);
+                    if let Some((image, range)) = crate::generated::wasm_image_of(&file.text) {
+                        repo.build_links.push(BuildLink {
+                            image: image.to_string(),
+                            dockerfile: file.path.clone(),
+                            context: build_config::dir_of(&file.path).to_string(),
+                            file: id,
+                            span: Span::new(range.start, range.end),
+                            source: "wasm-migrate convert",
+                        });
+                    }
                     repo.notes.push(Note {
                         path: file.path.clone(),
                         location: None,

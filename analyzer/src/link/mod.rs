@@ -132,6 +132,9 @@ pub fn link(repo: &mut Repo) {
                         linked_by: why,
                     });
                     follow_base_images(repo, &resolver, df, w, &mut used_dockerfiles);
+                    if repo.generated.contains(&df) {
+                        linux_build_beside(repo, df, w, &mut used_dockerfiles);
+                    }
                 }
                 Resolved::Program {
                     builder,
@@ -194,6 +197,28 @@ pub fn link(repo: &mut Repo) {
     let modules = crate::wasm::link_modules(repo, &mut workloads);
     workloads.extend(modules);
     repo.workloads = workloads;
+}
+
+/// A workload converted in place runs the image of a generated `Dockerfile.wasm`; the Dockerfile
+/// beside it is the Linux build of the same code, which convert replaced: it stays this
+/// workload's (so its build steps still link the code, e.g. the Cargo package), not a new one.
+fn linux_build_beside(repo: &Repo, wasm_df: FileId, w: &mut Workload, used: &mut BTreeSet<FileId>) {
+    let dir = crate::build_config::dir_of(&repo.file(wasm_df).path);
+    for &df in &repo.dockerfiles {
+        if repo.generated.contains(&df) || crate::build_config::dir_of(&repo.file(df).path) != dir {
+            continue;
+        }
+        used.insert(df);
+        if !w.dockerfiles.contains(&df) {
+            w.dockerfiles.push(df);
+        }
+        w.sources.insert(df);
+        w.links.push(Link {
+            from: wasm_df,
+            to: df,
+            linked_by: "the Linux build this Dockerfile.wasm replaced (same directory)".into(),
+        });
+    }
 }
 
 /// The note for an image two Dockerfiles match equally well: nothing is linked, and the user is
