@@ -249,3 +249,36 @@ fn the_mark_does_not_hide_files_convert_did_not_write() {
         "{notes:#?}"
     );
 }
+
+/// A base directory without a kustomization.yaml gets a generated one listing its manifests (so
+/// the overlay can build on it): `scan` afterwards still reads those manifests as it did.
+#[test]
+fn emit_kustomize_over_a_plain_directory_converges_and_keeps_the_workloads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    copy_tree(&fixture("convert/kustomize"), &root);
+    // The fixture's images are built elsewhere (the scan says `unknown`): vouch for them.
+    let cfg = root.join(".wasm-migrate.toml");
+    let mut text = std::fs::read_to_string(&cfg).expect("config");
+    text.push_str("\n[convert]\nthreshold = \"unknown\"\n");
+    std::fs::write(&cfg, text).expect("config");
+    let (before, _) = scan(dir.path(), "repo");
+    let out = run_in(
+        dir.path(),
+        &["convert", "repo", "--emit", "kustomize", "--write"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(root.join("deploy/plain/kustomization.yaml").is_file());
+    assert!(root.join("deploy/plain-wasm/kustomization.yaml").is_file());
+    let out = run_in(
+        dir.path(),
+        &["convert", "repo", "--emit", "kustomize", "--check"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let (after, notes) = scan(dir.path(), "repo");
+    assert_eq!(after, before);
+    assert!(
+        notes.iter().any(|n| n.starts_with("deploy/plain/kustomization.yaml: the repository holds a wasm-migrate conversion: a Kustomize base listing")),
+        "{notes:#?}"
+    );
+}
