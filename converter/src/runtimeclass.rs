@@ -138,7 +138,7 @@ pub fn runtime_classes(repo: &Repo, cfg: &ConvertConfig, conv: &Conversion) -> R
                 match include_in_kustomization(repo, &fc.path, &manifest) {
                     Ok(Some(k)) => {
                         out.notes.push(format!(
-                            "`{}` lists `{}` in its resources, so `kubectl apply -k` creates the RuntimeClass with the workloads",
+                            "`{}` now lists `{}` in its resources, so `kubectl apply -k` creates the RuntimeClass with the workloads",
                             k.path, fc.path
                         ));
                         out.kustomizations.push(k);
