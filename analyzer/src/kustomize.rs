@@ -29,6 +29,9 @@ pub struct Kustomization {
     /// Files this kustomization applies as patches (`patchesStrategicMerge`, `patches[].path`),
     /// relative to the scan root: partial objects, not workloads of their own.
     pub patch_files: Vec<String>,
+    /// Set when `wasm-migrate convert` wrote it ([`crate::generated`]): it is never a top-level
+    /// rendering, so its base's workloads are not reported twice.
+    pub generated: Option<crate::generated::GeneratedKustomization>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -59,6 +62,7 @@ pub fn parse(file: &SourceFile, stream: &YamlStream) -> Kustomization {
     let Some(root) = stream.docs.first().and_then(|d| d.root()) else {
         return k;
     };
+    k.generated = crate::generated::kustomization(&k.dir, &file.text, root);
     for key in ["resources", "bases", "components"] {
         for (s, node) in root.get(key).into_iter().flat_map(|r| r.str_items()) {
             k.resources.push((s.to_string(), node.span()));
@@ -162,13 +166,23 @@ pub fn resolve(
 ) -> Resolution {
     let mut res = Resolution::default();
     // A kustomization that another one includes is a base, not a top.
+    // One wasm-migrate generated does not count, so its base stays the top it was before
+    // convert, unless a hand-written kustomization builds on the generated one: then it is part
+    // of that rendering like any base (a second pass, as a generated overlay includes only
+    // hand-written bases).
     let mut included: HashSet<String> = HashSet::new();
-    for k in kustomizations.values() {
-        for (r, _) in &k.resources {
-            if let Some(p) = join(&k.dir, r)
-                && kustomizations.contains_key(&p)
-            {
-                included.insert(p);
+    for pass in 0..2 {
+        for k in kustomizations.values() {
+            let counts = k.generated.is_none() || (pass == 1 && included.contains(&k.dir));
+            if !counts {
+                continue;
+            }
+            for (r, _) in &k.resources {
+                if let Some(p) = join(&k.dir, r)
+                    && kustomizations.contains_key(&p)
+                {
+                    included.insert(p);
+                }
             }
         }
     }
@@ -182,7 +196,7 @@ pub fn resolve(
         res: &mut res,
     };
     for (dir, k) in kustomizations {
-        if included.contains(dir) {
+        if included.contains(dir) || k.generated.is_some() {
             continue;
         }
         let base = Rendering {
@@ -336,6 +350,54 @@ mod tests {
         assert_eq!(res.unresolved.len(), 1);
         assert!(res.unresolved[0].message.contains("not fetched"));
         assert_eq!(all["overlays/prod"].unmodelled[0].0, "patches");
+    }
+
+    /// A generated overlay renders nothing on its own and leaves its base the top it was; a
+    /// hand-written overlay building on the generated one renders through it, once.
+    #[test]
+    fn generated_overlays_are_not_tops_unless_a_hand_written_one_builds_on_them() {
+        let head = "# Kustomize overlay, written by `wasm-migrate convert`.\n";
+        let mut all = BTreeMap::new();
+        all.insert(
+            "k8s/base".to_string(),
+            kust(
+                0,
+                "k8s/base/kustomization.yaml",
+                "resources:\n- app.yaml\nnamespace: shop\n",
+            ),
+        );
+        all.insert(
+            "k8s/base-wasm".to_string(),
+            kust(
+                1,
+                "k8s/base-wasm/kustomization.yaml",
+                &format!("{head}resources:\n- ../base\npatches:\n- path: deployment-app.yaml\n  target:\n    kind: Deployment\n    name: app\n"),
+            ),
+        );
+        assert!(all["k8s/base-wasm"].generated.is_some());
+        let res = resolve(&all, &|p| p == "k8s/base/app.yaml");
+        let r = &res.renderings["k8s/base/app.yaml"];
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(
+            (r[0].top, r[0].namespace.as_deref()),
+            (FileId(0), Some("shop"))
+        );
+
+        all.insert(
+            "k8s/prod".to_string(),
+            kust(
+                2,
+                "k8s/prod/kustomization.yaml",
+                "resources:\n- ../base-wasm\nnamespace: prod\n",
+            ),
+        );
+        let res = resolve(&all, &|p| p == "k8s/base/app.yaml");
+        let r = &res.renderings["k8s/base/app.yaml"];
+        assert_eq!(r.len(), 1, "only through prod: {r:?}");
+        assert_eq!(
+            (r[0].top, r[0].namespace.as_deref()),
+            (FileId(2), Some("prod"))
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod dockerfile;
 pub mod error;
 pub mod frontend;
 pub mod fsread;
+pub mod generated;
 pub mod golang;
 pub mod helm;
 pub mod images;

@@ -6,7 +6,7 @@
 //! files holding NUL bytes and text files that are not UTF-8 become [`FileError`]s and are skipped.
 //! Parsing runs on rayon's pool, one file per task; everything after it is linear in the input.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -345,6 +345,9 @@ pub struct Repo {
     pub projects: crate::projects::ProjectIndex,
     pub errors: Vec<FileError>,
     pub notes: Vec<Note>,
+    /// Files `wasm-migrate convert` wrote and the scan recognises as such ([`crate::generated`]):
+    /// `Dockerfile.wasm` files and kustomizations, left out of workload discovery.
+    pub generated: BTreeSet<FileId>,
 }
 
 /// The scan cannot start at all (exit code 2); everything else is reported inside the [`Repo`].
@@ -693,6 +696,24 @@ fn assemble(repo: &mut Repo) {
             }
             (FileKind::Kustomization, Some(s)) => {
                 let k = kustomize::parse(file, s);
+                if let Some(g) = &k.generated {
+                    repo.generated.insert(id);
+                    let what = match g {
+                        crate::generated::GeneratedKustomization::Overlay { base } => format!(
+                            "a Kustomize overlay of `{base}` {}: the workloads it renders are those of its base, not counted again",
+                            crate::generated::MARK
+                        ),
+                        crate::generated::GeneratedKustomization::BaseListing => format!(
+                            "a Kustomize base listing this directory's manifests, {}: not a rendering of its own",
+                            crate::generated::MARK
+                        ),
+                    };
+                    repo.notes.push(Note {
+                        path: file.path.clone(),
+                        location: None,
+                        message: format!("the repository holds a wasm-migrate conversion: {what}"),
+                    });
+                }
                 repo.kustomizations.insert(k.dir.clone(), k);
             }
             (FileKind::Skaffold, Some(s)) => {
@@ -713,12 +734,40 @@ fn assemble(repo: &mut Repo) {
                 repo.program_builds.extend(program::pom(file))
             }
             (FileKind::JvmBuild, _) => repo.program_builds.extend(program::gradle(file)),
-            (FileKind::Dockerfile, _) => repo.dockerfiles.push(id),
+            (FileKind::Dockerfile, _) => {
+                if crate::generated::is_wasm_dockerfile(&file.path, &file.text) {
+                    repo.generated.insert(id);
+                    if let Some((image, range)) = crate::generated::wasm_image_of(&file.text) {
+                        repo.build_links.push(BuildLink {
+                            image: image.to_string(),
+                            dockerfile: file.path.clone(),
+                            context: build_config::dir_of(&file.path).to_string(),
+                            file: id,
+                            span: Span::new(range.start, range.end),
+                            source: "wasm-migrate convert",
+                        });
+                    }
+                    repo.notes.push(Note {
+                        path: file.path.clone(),
+                        location: None,
+                        message: format!(
+                            "the repository holds a wasm-migrate conversion: the Wasm image of a converted workload, {}: not a workload of its own",
+                            crate::generated::MARK
+                        ),
+                    });
+                }
+                repo.dockerfiles.push(id)
+            }
             (FileKind::HelmChart, _) => repo.helm_charts.push(id),
             _ => {}
         }
     }
-    for k in repo.kustomizations.values() {
+    // A generated overlay's patches are convert's own edits, described by convert: no note each.
+    for k in repo
+        .kustomizations
+        .values()
+        .filter(|k| k.generated.is_none())
+    {
         for (key, span) in &k.unmodelled {
             repo.notes.push(Note {
                 path: repo.files[k.file.0 as usize].path.clone(),

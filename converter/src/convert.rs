@@ -110,28 +110,15 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
     if opts.emit == Emit::SpinApp {
         for o in &mut outcomes {
             let Outcome::Planned(p) = o else { continue };
-            match &p.spinapp_fit {
-                Ok(()) => match emit::spinapp(repo, p) {
-                    Ok((mut value, decisions)) => {
-                        apply_moved_annotations(&mut value, &p.moved_pod_annotations);
-                        p.decisions.extend(decisions);
-                        spinapps.insert(p.id.clone(), value);
-                    }
-                    Err(e) => p.decisions.insert(
-                        0,
-                        format!(
-                            "not emitted as a SpinApp ({e}); rewritten as a {} instead",
-                            p.object.kind
-                        ),
-                    ),
-                },
-                Err(why) => p.decisions.insert(
-                    0,
-                    format!(
-                        "not emitted as a SpinApp: {why}; rewritten as a {} instead",
-                        p.object.kind
-                    ),
-                ),
+            match crate::spinapp::decide(repo, p) {
+                Ok((mut value, decisions)) => {
+                    apply_moved_annotations(&mut value, &p.moved_pod_annotations);
+                    p.decisions.extend(decisions);
+                    spinapps.insert(p.id.clone(), value);
+                }
+                Err(lines) => {
+                    p.decisions.splice(0..0, lines);
+                }
             }
         }
     }
@@ -213,9 +200,17 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
                 }
             }
             if opts.runtime_class_manifest {
-                let (fcs, rc_notes) = emit::runtime_classes(repo, cfg, &conv);
-                generated.extend(fcs);
-                conv.notes.extend(rc_notes);
+                let rc = emit::runtime_classes(repo, cfg, &conv);
+                generated.extend(rc.files);
+                conv.notes.extend(rc.notes);
+                for k in rc.kustomizations {
+                    if files.contains_key(&k.path) {
+                        // A plan edits it too (never today): say it rather than merge edits.
+                        conv.notes.push(format!("`{}` changes for a workload too: add the RuntimeClass file to its `resources:` by hand", k.path));
+                    } else {
+                        files.insert(k.path.clone(), k);
+                    }
+                }
             }
             if opts.emit == Emit::HelmValues {
                 let (fcs, h_notes) = crate::helm::emit(repo, &conv);
@@ -246,7 +241,7 @@ pub fn convert(repo: &Repo, report: &Report, cfg: &ConvertConfig, opts: &Options
         match existing {
             Some(Err(why)) => conv.notes.push(format!("`{}` {why}: left as it is", g.path)),
             Some(Ok(existing)) if existing == g.text => {}
-            Some(Ok(existing)) if !existing.contains(emit::GENERATED_MARK) => {
+            Some(Ok(existing)) if !analyzer::generated::is_marked(&existing) => {
                 conv.notes.push(format!("`{}` exists and was not written by wasm-migrate: left as it is", g.path));
             }
             Some(Ok(existing)) => {

@@ -113,7 +113,8 @@ pub fn recipe(
     };
     let mut d = String::new();
     d.push_str(&format!(
-        "# Wasm image {wasm_image} ({runtime} runtime), written by `wasm-migrate convert`.\n"
+        "# Wasm image {wasm_image} ({runtime} runtime), {}.\n",
+        crate::emit::GENERATED_MARK
     ));
     d.push_str("# Build the module first, from the repository root:\n");
     d.push_str(&format!("#   {build}\n"));

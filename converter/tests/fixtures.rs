@@ -639,6 +639,10 @@ fn spinapp_emission() {
     });
     let hello = file(&conv, "k8s/hello.yaml");
     assert!(hello.contains("kind: SpinApp\n"));
+    assert!(
+        hello.contains("  variables:\n    - name: greeting\n      value: hi\n"),
+        "env is carried as Spin variables:\n{hello}"
+    );
     assert!(hello.contains("  podAnnotations:\n    dapr.io/app-id: hello\n    dapr.io/app-port: \"80\"\n    dapr.io/enabled: \"true\"\n"), "{hello}");
     assert!(hello.contains("    - port: 80\n      targetPort: 80\n"));
     let thumbs = conv
@@ -658,7 +662,7 @@ fn spinapp_emission() {
         .expect("pinger");
     assert_eq!(
         pinger.decisions[0],
-        "not emitted as a SpinApp: SpinApp checks are httpGet probes only; rewritten as a Deployment instead"
+        "not emitted as a SpinApp: SpinApp checks are httpGet probes only; rewritten as a Deployment with runtimeClassName instead"
     );
     assert!(!conv.spinapps.contains("Deployment/web/pinger"));
     assert!(file(&conv, "k8s/pinger.yaml").contains("kind: Deployment\n"));
@@ -953,5 +957,63 @@ fn outbound_hosts_come_from_the_env() {
         )),
         "{:?}",
         report.assumptions
+    );
+}
+
+#[test]
+fn spinapp_fields_the_crd_cannot_hold_keep_a_deployment() {
+    let conv = run(&Case {
+        name: "spinapp-fields",
+        fixture: "spinapp-fields",
+        emit: Emit::SpinApp,
+        ..CASE
+    });
+    assert_eq!(
+        conv.spinapps.iter().collect::<Vec<_>>(),
+        ["Deployment/shop/greeter"]
+    );
+    let greeter = file(&conv, "k8s/greeter.yaml");
+    assert!(greeter.contains("  checks:\n    liveness:\n      httpGet:\n        path: /live\n        httpHeaders:\n          - name: X-Probe\n            value: liveness\n      failureThreshold: 4\n"), "{greeter}");
+    assert!(greeter.contains("  variables:\n    - name: greeting\n      value: hello\n    - name: api_token\n      valueFrom:\n        secretKeyRef:\n"), "{greeter}");
+    let loadgen = conv
+        .plans()
+        .find(|p| p.id == "Deployment/shop/loadgen")
+        .expect("loadgen");
+    let misfits: Vec<&str> = loadgen
+        .decisions
+        .iter()
+        .filter_map(|d| d.strip_prefix("does not fit a SpinApp: `"))
+        .map(|d| d.split_once(' ').map_or(d, |(f, _)| f))
+        .collect();
+    assert_eq!(
+        misfits,
+        [
+            "spec.template.spec.terminationGracePeriodSeconds`",
+            "spec.template.spec.securityContext`",
+            "spec.template.spec.tolerations`",
+            "spec.template.spec.initContainers`",
+            "spec.template.spec.containers[main].securityContext`",
+            "spec.template.spec.containers[main].envFrom`",
+        ]
+    );
+    assert!(file(&conv, "k8s/loadgen.yaml").contains("      runtimeClassName: wasmtime-spin-v2\n"));
+}
+
+#[test]
+fn runtime_class_manifest_joins_the_kustomization_of_the_manifest() {
+    let conv = run(&Case {
+        name: "kustomize-rc",
+        fixture: "kustomize-rc",
+        runtime_class_manifest: true,
+        ..CASE
+    });
+    let k = file(&conv, "deploy/app/kustomization.yaml");
+    assert!(
+        k.ends_with("resources:\n  - api.yaml # the workload\n  - api-svc.yaml\n  - runtimeclass-wasmtime-spin-v2.yaml\n"),
+        "{k}"
+    );
+    assert!(
+        file(&conv, "deploy/app/runtimeclass-wasmtime-spin-v2.yaml")
+            .contains("kind: RuntimeClass\n")
     );
 }

@@ -186,6 +186,77 @@ fn kustomize_overlay_renders_to_the_in_place_conversion() {
     }
 }
 
+/// `--runtime-class-manifest` on a Kustomize repository, converted in place: the RuntimeClass file
+/// joins the kustomization that lists the manifest, so the base and the overlay building on it
+/// both render it (without it, pods fail admission with "RuntimeClass not found").
+#[test]
+fn runtime_class_manifest_renders_with_the_kustomization() {
+    let renderers = renderers();
+    if renderers.is_empty() {
+        if std::env::var_os("WASM_MIGRATE_REQUIRE_KUSTOMIZE").is_some() {
+            panic!(
+                "kustomize is required here (WASM_MIGRATE_REQUIRE_KUSTOMIZE): set KUBECTL or KUSTOMIZE"
+            );
+        }
+        eprintln!(
+            "SKIPPED runtime_class_manifest_renders_with_the_kustomization: no kustomize >= 4"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/convert/kustomize-rc");
+    let root = dir.path().join("repo");
+    copy_tree(&src, &root);
+    let repo = analyzer::scan(&root).expect("scan");
+    let report = rules::engine::run(&repo, &rules::engine::Options::default());
+    let opts = Options {
+        emit: Emit::Deployment,
+        runtime_class_manifest: true,
+        plan: Default::default(),
+    };
+    let cfg = converter::ConvertConfig::default();
+    let conv = converter::convert(&repo, &report, &cfg, &opts);
+    assert!(conv.failures.is_empty(), "{:?}", conv.failures);
+    converter::write::write_all(&root, &conv.files).expect("write");
+    for renderer in &renderers {
+        for (dir, namespace) in [("deploy/app", None), ("deploy/prod", Some("payments"))] {
+            let out = Command::new(&renderer.program)
+                .args(renderer.args)
+                .arg(root.join(dir))
+                .output()
+                .expect("run the renderer");
+            assert!(
+                out.status.success(),
+                "{} {dir}: {}",
+                renderer.label,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let rendered = objects(&String::from_utf8_lossy(&out.stdout));
+            let rc = rendered
+                .get("RuntimeClass/wasmtime-spin-v2")
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{} {dir}: no RuntimeClass in {:?}",
+                        renderer.label,
+                        rendered.keys()
+                    )
+                });
+            assert_eq!(rc["handler"], "spin");
+            assert!(rc["metadata"].get("namespace").is_none(), "cluster-scoped");
+            let api = &rendered["Deployment/api"];
+            assert_eq!(
+                api["spec"]["template"]["spec"]["runtimeClassName"],
+                "wasmtime-spin-v2"
+            );
+            assert_eq!(
+                api["metadata"].get("namespace").and_then(|n| n.as_str()),
+                namespace
+            );
+        }
+        eprintln!("rendered the RuntimeClass with {}", renderer.label);
+    }
+}
+
 /// Renders `overlay` and compares it, object by object, with the in-place conversion of `base`.
 fn check_overlay(
     renderer: &Renderer,

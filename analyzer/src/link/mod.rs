@@ -132,6 +132,9 @@ pub fn link(repo: &mut Repo) {
                         linked_by: why,
                     });
                     follow_base_images(repo, &resolver, df, w, &mut used_dockerfiles);
+                    if repo.generated.contains(&df) {
+                        linux_build_beside(repo, df, w, &mut used_dockerfiles);
+                    }
                 }
                 Resolved::Program {
                     builder,
@@ -168,7 +171,8 @@ pub fn link(repo: &mut Repo) {
     repo.notes.extend(ties.into_values());
 
     for &df in &repo.dockerfiles {
-        if used_dockerfiles.contains(&df) {
+        // A `Dockerfile.wasm` convert wrote builds the image of a workload that is already here.
+        if used_dockerfiles.contains(&df) || repo.generated.contains(&df) {
             continue;
         }
         let path = repo.file(df).path.clone();
@@ -193,6 +197,28 @@ pub fn link(repo: &mut Repo) {
     let modules = crate::wasm::link_modules(repo, &mut workloads);
     workloads.extend(modules);
     repo.workloads = workloads;
+}
+
+/// A workload converted in place runs the image of a generated `Dockerfile.wasm`; the Dockerfile
+/// beside it is the Linux build of the same code, which convert replaced: it stays this
+/// workload's (so its build steps still link the code, e.g. the Cargo package), not a new one.
+fn linux_build_beside(repo: &Repo, wasm_df: FileId, w: &mut Workload, used: &mut BTreeSet<FileId>) {
+    let dir = crate::build_config::dir_of(&repo.file(wasm_df).path);
+    for &df in &repo.dockerfiles {
+        if repo.generated.contains(&df) || crate::build_config::dir_of(&repo.file(df).path) != dir {
+            continue;
+        }
+        used.insert(df);
+        if !w.dockerfiles.contains(&df) {
+            w.dockerfiles.push(df);
+        }
+        w.sources.insert(df);
+        w.links.push(Link {
+            from: wasm_df,
+            to: df,
+            linked_by: "the Linux build this Dockerfile.wasm replaced (same directory)".into(),
+        });
+    }
 }
 
 /// The note for an image two Dockerfiles match equally well: nothing is linked, and the user is
@@ -431,9 +457,12 @@ impl DockerfileResolver {
                 (dir, m.clone(), *f)
             })
             .collect();
+        // A generated `Dockerfile.wasm` sits beside the Dockerfile of the original image: as a
+        // candidate by name it would tie with it. Explicit build links still reach it.
         let dockerfiles = repo
             .dockerfiles
             .iter()
+            .filter(|df| !repo.generated.contains(df))
             .map(|&df| (df, repo.file(df).path.clone()))
             .collect();
         let matcher = Matcher::new(dockerfiles, &repo_names(repo), images);
