@@ -899,8 +899,8 @@ fn annotations_naming_the_serving_port_follow_it_and_undeclared_probe_ports_are_
 #[test]
 fn a_spinapp_carries_the_moved_dapr_app_port() {
     let conv = run(&Case {
-        name: "dapr-probes-spinapp",
-        fixture: "dapr-probes",
+        name: "dapr-spinapp",
+        fixture: "dapr-spinapp",
         emit: Emit::SpinApp,
         ..CASE
     });
