@@ -462,3 +462,61 @@ fn outbound_hosts_are_filled_from_the_env() {
         "{spin}"
     );
 }
+
+/// Python and Node services get their language's toolchain as a decision, never cargo's recipe
+/// or a Dockerfile.wasm (WASM-FACTS.md §8: componentize-py, ComponentizeJS/jco).
+#[test]
+fn python_and_node_services_get_their_toolchains_never_cargo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: &[(&str, &str)] = &[
+        (
+            "k8s/apps.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: quotes\nspec:\n  selector:\n    matchLabels: {app: quotes}\n  template:\n    metadata:\n      labels: {app: quotes}\n    spec:\n      containers:\n        - name: quotes\n          image: ghcr.io/acme/quotes:1\n          ports:\n            - containerPort: 5000\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cards\nspec:\n  selector:\n    matchLabels: {app: cards}\n  template:\n    metadata:\n      labels: {app: cards}\n    spec:\n      containers:\n        - name: cards\n          image: ghcr.io/acme/cards:1\n          ports:\n            - containerPort: 3000\n",
+        ),
+        (
+            "quotes/Dockerfile",
+            "FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app.py .\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\n",
+        ),
+        (
+            "quotes/requirements.txt",
+            "flask==3.0.3\ngunicorn==22.0.0\n",
+        ),
+        (
+            "quotes/app.py",
+            "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef index():\n    return 'a quote'\n",
+        ),
+        (
+            "cards/Dockerfile",
+            "FROM node:20-slim\nWORKDIR /app\nCOPY package.json .\nRUN npm install --omit=dev\nCOPY index.js .\nCMD [\"node\", \"index.js\"]\n",
+        ),
+        (
+            "cards/package.json",
+            "{\"name\": \"cards\", \"version\": \"1.0.0\", \"dependencies\": {\"express\": \"^4.19.2\"}}\n",
+        ),
+        (
+            "cards/index.js",
+            "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send('a card'));\napp.listen(3000);\n",
+        ),
+    ];
+    for (path, text) in files {
+        let p = dir.path().join("repo").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = run_in(dir.path(), &["convert", "repo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("cargo build"), "{text}");
+    assert!(!text.contains("/Dockerfile.wasm"), "{text}");
+    assert!(!text.contains("see Dockerfile.wasm"), "{text}");
+    let quotes = section(&text, "Deployment/default/quotes");
+    assert!(
+        quotes.contains("its code is python") && quotes.contains("componentize-py"),
+        "{quotes}"
+    );
+    let cards = section(&text, "Deployment/default/cards");
+    assert!(
+        cards.contains("its code is node") && cards.contains("jco"),
+        "{cards}"
+    );
+}

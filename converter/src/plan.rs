@@ -536,6 +536,13 @@ fn plan_one(
         ),
     );
 
+    // The recipe below is cargo's: code the scan read as another language is built with its own
+    // toolchain, named as a decision.
+    let other_language = wr
+        .language
+        .as_deref()
+        .filter(|l| !matches!(*l, "rust" | "wasm" | "static"));
+
     // 2. The image, unless it already runs a Wasm module.
     let mut kept_image = Vec::new();
     let wasm_image = match &already {
@@ -570,7 +577,11 @@ fn plan_one(
         c_route.clone().key("image"),
         NewValue::str(&wasm_image),
         format!("container {cname}: image {image} -> {wasm_image}"),
-        "the container now runs the Wasm build of the same code (see Dockerfile.wasm and the build command)",
+        if other_language.is_some() {
+            "the container now runs the Wasm build of the same code (built with its language's toolchain: see \"needs a decision\")"
+        } else {
+            "the container now runs the Wasm build of the same code (see Dockerfile.wasm and the build command)"
+        },
     );
 
     // 3. Command and arguments.
@@ -998,10 +1009,6 @@ fn plan_one(
     // The recipe is cargo's: a workload whose code the scan read as another language gets no
     // cargo command, but the toolchain of its language, as a decision (issue "Convert:
     // migrations that would actually run", item 1).
-    let other_language = wr
-        .language
-        .as_deref()
-        .filter(|l| !matches!(*l, "rust" | "wasm" | "static"));
     let recipe = if already.is_some() {
         None
     } else if let Some(lang) = other_language {
