@@ -1,6 +1,7 @@
 //! The image knowledge base end to end: one entry judges a container's `image:` and the runtime
-//! stage of a linked Dockerfile alike, the build stages do not decide, and a known Wasm image is
-//! noted as Wasm. Fixtures under `fixtures/image-kb/`.
+//! stage of a linked Dockerfile alike, the build stages do not decide, a known Wasm image is
+//! noted as Wasm, and public images from the independent lists (a database, an exporter, a CSI
+//! sidecar) are judged by what they are. Fixtures under `fixtures/image-kb/`.
 
 use std::path::PathBuf;
 
@@ -77,4 +78,78 @@ fn a_known_wasm_image_is_noted_as_wasm() {
         .unwrap_or_else(|| panic!("{:?}", w.findings));
     assert_eq!(f.category.as_str(), "wasm-module");
     assert_eq!((f.file.as_str(), f.line, f.column), ("spin.yaml", 18, 11));
+}
+
+/// The finding of `rule` on `workload`, which must be `blocked`.
+fn blocked_by<'a>(
+    report: &'a Report,
+    workload: &str,
+    rule: &str,
+) -> &'a wasm_migrate_rules::report::Finding {
+    let w = report
+        .workloads
+        .iter()
+        .find(|w| w.id == workload)
+        .unwrap_or_else(|| {
+            panic!(
+                "no {workload}: {:?}",
+                report.workloads.iter().map(|w| &w.id).collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(w.verdict.as_str(), "blocked", "{w:?}");
+    w.findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("{workload}: no {rule} in {:?}", w.findings))
+}
+
+#[test]
+fn public_images_from_the_independent_lists_are_judged_by_what_they_are() {
+    let report = scan("public-images");
+
+    // A database from Docker Hub: a server of its own TCP protocol that keeps data locally.
+    let db = blocked_by(&report, "StatefulSet/default/cache", "WM320");
+    assert_eq!(db.category.as_str(), "non-http-port");
+    assert_eq!((db.file.as_str(), db.line, db.column), ("k8s.yaml", 20, 11));
+    assert!(db.message.contains("(Aerospike)"), "{}", db.message);
+
+    // An exporter from quay.io/prometheuscommunity: a native agent.
+    let exporter = blocked_by(&report, "Deployment/default/es-metrics", "WM324");
+    assert_eq!(exporter.category.as_str(), "native-lib");
+    assert_eq!(
+        (exporter.file.as_str(), exporter.line, exporter.column),
+        ("k8s.yaml", 39, 11)
+    );
+    assert!(
+        exporter.message.contains("(Elasticsearch exporter)"),
+        "{}",
+        exporter.message
+    );
+
+    // A CSI sidecar from Microsoft's mirror and the driver beside it: both cluster components.
+    let w = report
+        .workloads
+        .iter()
+        .find(|w| w.id == "Deployment/default/disk-csi-controller")
+        .expect("CSI controller");
+    assert_eq!(w.verdict.as_str(), "blocked", "{w:?}");
+    let at = |line: usize| {
+        w.findings
+            .iter()
+            .find(|f| f.rule == "WM324" && f.line == line)
+            .unwrap_or_else(|| panic!("no WM324 at line {line}: {:?}", w.findings))
+    };
+    let sidecar = at(59);
+    assert_eq!(sidecar.category.as_str(), "native-lib");
+    assert_eq!((sidecar.file.as_str(), sidecar.column), ("k8s.yaml", 11));
+    assert!(
+        sidecar.message.contains("(CSI sidecars)"),
+        "{}",
+        sidecar.message
+    );
+    assert!(
+        at(68).message.contains("(CSI driver)"),
+        "{}",
+        at(68).message
+    );
 }
