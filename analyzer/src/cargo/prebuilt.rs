@@ -7,8 +7,9 @@
 //! copied from the build context *and* being the start command is the evidence, the name alone
 //! is not. A package linked here is no longer reported as a `crate:` workload of its own.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
+use crate::cargo::workspace::Member;
 use crate::cargo::{CargoProject, TargetKind};
 use crate::dockerfile::Dockerfile;
 use crate::frontend::{FrontendCtx, LinkCtx};
@@ -18,6 +19,7 @@ use crate::source::FileId;
 /// Link workloads whose Dockerfile starts a prebuilt Cargo binary to its package.
 pub fn link(ctx: &mut LinkCtx<'_>) {
     let (scan, cargo) = (&ctx.scan, ctx.facts.cargo);
+    let bins = BinIndex::new(cargo);
     let mut found: Vec<(usize, CrateRef, Link)> = Vec::new();
     for (wi, w) in ctx.workloads.iter().enumerate() {
         if !w.crates.is_empty() || w.dockerfiles.is_empty() {
@@ -30,7 +32,8 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
             let Some((name, line)) = prebuilt_start_binary(scan, df, parsed) else {
                 continue;
             };
-            let Some((c, manifest, member_dir)) = cargo_binary(scan, cargo, &name, df) else {
+            let Some((c, manifest, member_dir)) = cargo_binary(scan, cargo, &bins, &name, df)
+            else {
                 continue;
             };
             let shown = if member_dir.is_empty() {
@@ -105,31 +108,53 @@ fn basename(p: &str) -> &str {
     p.trim_end_matches('/').rsplit('/').next().unwrap_or(p)
 }
 
+/// The repository's packages by binary target name and by package name (binary packages only),
+/// built once: looking every Dockerfile's program up in every package was quadratic.
+struct BinIndex<'c> {
+    by_bin: HashMap<&'c str, Vec<(CrateRef, &'c Member)>>,
+    by_package: HashMap<&'c str, Vec<(CrateRef, &'c Member)>>,
+}
+
+impl<'c> BinIndex<'c> {
+    fn new(cargo: &'c CargoProject) -> Self {
+        let mut by_bin: HashMap<&str, Vec<(CrateRef, &Member)>> = HashMap::new();
+        let mut by_package: HashMap<&str, Vec<(CrateRef, &Member)>> = HashMap::new();
+        for (wi, ws) in cargo.workspaces.iter().enumerate() {
+            for (mi, m) in ws.members.iter().enumerate() {
+                let c = CrateRef { ws: wi, member: mi };
+                let mut bins: Vec<&str> = m
+                    .targets
+                    .iter()
+                    .filter(|t| t.kind == TargetKind::Bin)
+                    .map(|t| t.name.as_str())
+                    .collect();
+                bins.sort_unstable();
+                bins.dedup();
+                for b in &bins {
+                    by_bin.entry(b).or_default().push((c, m));
+                }
+                if m.has_binary() && !bins.contains(&m.name.as_str()) {
+                    by_package.entry(m.name.as_str()).or_default().push((c, m));
+                }
+            }
+        }
+        BinIndex { by_bin, by_package }
+    }
+}
+
 /// The one package of the repository with binary target `name` (or, failing that, a binary
 /// package named `name`): (package, its manifest file, its directory). Several: the ones inside
 /// the Dockerfile's directory tree; still several, none (a guess would be wrong half the time).
 fn cargo_binary(
     scan: &FrontendCtx<'_>,
     cargo: &CargoProject,
+    bins: &BinIndex<'_>,
     name: &str,
     df: FileId,
 ) -> Option<(CrateRef, FileId, String)> {
     let df_dir = crate::build_config::dir_of(&scan.file(df).path);
-    let mut by_bin = Vec::new();
-    let mut by_package = Vec::new();
-    for (wi, ws) in cargo.workspaces.iter().enumerate() {
-        for (mi, m) in ws.members.iter().enumerate() {
-            let c = CrateRef { ws: wi, member: mi };
-            if m.targets
-                .iter()
-                .any(|t| t.kind == TargetKind::Bin && t.name == name)
-            {
-                by_bin.push((c, m));
-            } else if m.name == name && m.has_binary() {
-                by_package.push((c, m));
-            }
-        }
-    }
+    let by_bin = bins.by_bin.get(name).cloned().unwrap_or_default();
+    let by_package = bins.by_package.get(name).cloned().unwrap_or_default();
     let mut pick = if by_bin.is_empty() {
         by_package
     } else {
