@@ -544,6 +544,11 @@ pub fn scan_with(root: &Path, limits: &Limits) -> Result<Repo, ScanError> {
         .par_iter()
         .zip(repo.kinds.par_iter())
         .filter(|(_, k)| is_yaml(**k))
+        // A manifest template with Go or Jinja syntax only becomes YAML through its renderer:
+        // read as it stands, `{{ .Name }}` would parse into objects that exist nowhere.
+        .filter(|(f, k)| {
+            **k != FileKind::ManifestTemplate || !(f.text.contains("{{") || f.text.contains("{%"))
+        })
         .map(|(f, _)| (f.id, yaml::parse(&f.text)))
         .collect();
     for (id, stream) in parsed {
