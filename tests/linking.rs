@@ -335,6 +335,15 @@ fn cloud_build_docker_steps_link_each_tag() {
         linked_by(w),
         ["quickstart/guestbook/frontend/cloudbuild.yaml:9"]
     );
+    // Linked, the PHP image places it: portable, judged at the Dockerfile's FROM line.
     assert_eq!(w["language"], "php", "{w:#}");
-    assert_ne!(w["verdict"], "unknown", "{w:#}");
+    assert_eq!(w["verdict"], "portable", "{w:#}");
+    assert!(
+        findings(w).contains(&(
+            "language-runtime",
+            "quickstart/guestbook/frontend/Dockerfile",
+            1
+        )),
+        "{w:#}"
+    );
 }

@@ -4,43 +4,8 @@
 
 mod common;
 
-use common::{run, stderr};
+use common::{findings_of as findings, location as at, scanned_workload as workload};
 use serde_json::Value;
-
-fn workload(fixture: &str, id: &str) -> Value {
-    let out = run(&["scan", fixture, "--format", "json"]);
-    assert!(
-        matches!(out.status.code(), Some(0) | Some(1)),
-        "{}",
-        stderr(&out)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["workloads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["id"] == id)
-        .unwrap_or_else(|| panic!("workload {id} in {v:#}"))
-        .clone()
-}
-
-fn findings<'a>(w: &'a Value, rule: &str) -> Vec<&'a Value> {
-    w["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
-}
-
-fn at(f: &Value) -> String {
-    format!(
-        "{}:{}:{}",
-        f["file"].as_str().unwrap(),
-        f["line"],
-        f["column"]
-    )
-}
 
 fn strings<'a>(w: &'a Value, key: &str) -> Vec<&'a str> {
     w[key]

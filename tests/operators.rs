@@ -4,22 +4,11 @@
 
 mod common;
 
-use common::{run, stderr};
+use common::{scan_fixture, workload};
 use serde_json::Value;
 
 fn scan() -> Value {
-    let out = run(&["scan", "fixtures/operators", "--format", "json"]);
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).expect("json report")
-}
-
-fn workload<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["workloads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["id"] == id)
-        .unwrap_or_else(|| panic!("no workload {id} in {report:#}"))
+    scan_fixture("fixtures/operators")
 }
 
 /// `category severity file:line` of each finding of rule `rule`.

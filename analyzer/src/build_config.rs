@@ -161,6 +161,9 @@ pub fn is_cloudbuild(path: &str) -> bool {
 /// the repository root when a trigger runs it and the config's own directory when
 /// `gcloud builds submit` is run there: both are tried, and only a Dockerfile that exists links.
 pub fn cloudbuild(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
+    // A stranger's config can list thousands of steps and tags: the links of one file are
+    // bounded (each image is later compared with every link).
+    const MAX_LINKS: usize = 512;
     let mut out = Vec::new();
     for doc in &stream.docs {
         let Some(steps) = doc.root().and_then(|r| r.get("steps")) else {
@@ -211,6 +214,9 @@ pub fn cloudbuild(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
                 };
                 let Some(df) = df else { continue };
                 for (tag, node) in &tags {
+                    if out.len() >= MAX_LINKS {
+                        return out;
+                    }
                     out.push(BuildLink {
                         image: (*tag).to_string(),
                         dockerfile: df.clone(),
@@ -680,6 +686,14 @@ mod tests {
             ]
         );
         assert!(is_cloudbuild("deploy/cloudbuild-release.yml"));
+        // Bounded: a flood of tags gives at most 512 links.
+        let step = format!(
+            "- name: docker\n  args: [build, {} .]\n",
+            "-t, x:1, ".repeat(120)
+        );
+        let flood = format!("steps:\n{}", step.repeat(10));
+        let f = src("cloudbuild.yaml", &flood);
+        assert_eq!(cloudbuild(&f, &yaml::parse(&f.text)).len(), 512);
         assert!(!is_cloudbuild("k8s/build.yaml"));
     }
 

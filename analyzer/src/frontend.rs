@@ -116,6 +116,19 @@ impl<'a> FrontendCtx<'a> {
     }
 }
 
+/// The innermost of `dirs` holding `path`, by index; the repository root (`""`) only when
+/// `root_ok` (a copied path the root package or module really has).
+pub fn innermost_holding<'a>(
+    dirs: impl Iterator<Item = &'a str>,
+    path: &str,
+    root_ok: bool,
+) -> Option<usize> {
+    dirs.enumerate()
+        .filter(|(_, d)| crate::golang::within(path, d) && (!d.is_empty() || root_ok))
+        .max_by_key(|(_, d)| d.len())
+        .map(|(i, _)| i)
+}
+
 /// A Dockerfile that copies its whole context (`COPY . .`) builds the package or module around
 /// it (the innermost of `dirs` holding `df_dir`), else the only one under it; none otherwise.
 pub fn around_or_only_under<'a>(
@@ -123,12 +136,7 @@ pub fn around_or_only_under<'a>(
     df_dir: &str,
 ) -> Vec<usize> {
     let within = crate::golang::within;
-    if let Some((i, _)) = dirs
-        .clone()
-        .enumerate()
-        .filter(|(_, d)| within(df_dir, d))
-        .max_by_key(|(_, d)| d.len())
-    {
+    if let Some(i) = innermost_holding(dirs.clone(), df_dir, true) {
         return vec![i];
     }
     let under: Vec<usize> = dirs

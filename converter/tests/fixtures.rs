@@ -740,6 +740,22 @@ fn plan<'c>(conv: &'c Conversion, id: &str) -> &'c converter::plan::WorkloadPlan
         .unwrap_or_else(|| panic!("{id} is not planned"))
 }
 
+/// The reason and details of a workload the conversion left alone.
+fn skipped<'c>(conv: &'c Conversion, id: &str) -> (&'c String, &'c Vec<String>) {
+    conv.outcomes
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Skipped {
+                id: skipped,
+                reason,
+                details,
+                ..
+            } if skipped == id => Some((reason, details)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{id} is converted"))
+}
+
 #[test]
 fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
     let conv = run(&Case {
@@ -747,19 +763,7 @@ fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
         fixture: "grpc",
         ..CASE
     });
-    let (reason, details) = conv
-        .outcomes
-        .iter()
-        .find_map(|o| match o {
-            Outcome::Skipped {
-                id,
-                reason,
-                details,
-                ..
-            } if id == "Deployment/shop/catalog" => Some((reason, details)),
-            _ => None,
-        })
-        .expect("catalog is not converted");
+    let (reason, details) = skipped(&conv, "Deployment/shop/catalog");
     assert!(
         reason.starts_with("needs a decision: container catalog serves gRPC on port 9090;")
             && reason.contains("spinframework/spin#3244 (WASM-FACTS.md §7)")
@@ -775,19 +779,7 @@ fn a_grpc_serving_port_is_not_handed_to_the_http_shim() {
         ]
     );
     assert!(conv.files.is_empty(), "nothing is written for them");
-    let relay = conv
-        .outcomes
-        .iter()
-        .find_map(|o| match o {
-            Outcome::Skipped {
-                id,
-                reason,
-                details,
-                ..
-            } if id == "Deployment/shop/relay" => Some((reason, details)),
-            _ => None,
-        })
-        .expect("relay is not converted");
+    let relay = skipped(&conv, "Deployment/shop/relay");
     assert!(
         relay.0.starts_with("needs a decision: container relay serves the protocol its port name `tcp-relay` announces on port 7000, which is not HTTP;"),
         "{}",

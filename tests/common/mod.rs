@@ -62,6 +62,19 @@ pub fn scan_files(files: &[(&str, &str)]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON report")
 }
 
+/// Scan `fixture` (a path from the repository root) as JSON; exit 0 or 1 (findings over the
+/// threshold) asserted.
+pub fn scan_fixture(fixture: &str) -> serde_json::Value {
+    let out = run(&["scan", fixture, "--format", "json"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+/// The workload `id` of a scan of `fixture`.
+pub fn scanned_workload(fixture: &str, id: &str) -> serde_json::Value {
+    workload(&scan_fixture(fixture), id).clone()
+}
+
 /// The workload `id` of a JSON report.
 pub fn workload<'v>(report: &'v serde_json::Value, id: &str) -> &'v serde_json::Value {
     report["workloads"]

@@ -17,7 +17,7 @@ use crate::link::{Link, program::Builder};
 use crate::source::FileId;
 use crate::span::Span;
 
-use super::{CgoSetting, GoModule, within};
+use super::{CgoSetting, GoModule};
 
 /// A Dockerfile's `go build`: the modules it builds, the link to record, its cgo settings.
 struct Built {
@@ -226,12 +226,11 @@ fn modules_copied(
                 continue; // the whole context: decided below
             }
             // The innermost module holding the copied path.
-            let owner = modules
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| within(&p, &m.dir) && (!m.dir.is_empty() || scan.holds(&p)))
-                .max_by_key(|(_, m)| m.dir.len())
-                .map(|(i, _)| i);
+            let owner = crate::frontend::innermost_holding(
+                modules.iter().map(|m| m.dir.as_str()),
+                &p,
+                scan.holds(&p),
+            );
             if let Some(i) = owner
                 && !out.contains(&i)
             {

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use crate::build_config::{dir_of, join};
 use crate::dockerfile::{Dockerfile, InstructionKind, Language};
 use crate::frontend::{FrontendCtx, LinkCtx};
-use crate::golang::within;
 use crate::link::Link;
 use crate::source::FileId;
 use crate::span::Span;
@@ -211,14 +210,11 @@ fn packages_copied(
             } else {
                 p.clone()
             };
-            let owner = packages
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| {
-                    within(&real, &m.dir) && (!m.dir.is_empty() || glob || repo.holds(&real))
-                })
-                .max_by_key(|(_, m)| m.dir.len())
-                .map(|(i, _)| i);
+            let owner = crate::frontend::innermost_holding(
+                packages.iter().map(|m| m.dir.as_str()),
+                &real,
+                glob || repo.holds(&real),
+            );
             if let Some(i) = owner
                 && !out.contains(&i)
             {
