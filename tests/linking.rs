@@ -347,3 +347,49 @@ fn cloud_build_docker_steps_link_each_tag() {
         "{w:#}"
     );
 }
+
+/// Containers made from a compose service the repository builds: by kompose's label (stated),
+/// by the same environment names or the same name (conventions); a public image is never
+/// linked to a compose build on top of it.
+#[test]
+fn compose_services_link_the_containers_made_from_them() {
+    let v = fixture_json("compose-services");
+    let api = workload(&v, "Deployment/default/storefront");
+    assert_eq!(
+        linked_by(api),
+        ["convention: container `web` sets `API_CACHE_TTL`, `API_DATABASE_URL`, `API_SIGNING_KEY` like docker-compose.yml:3 service `api`, built from `services/api/Dockerfile`"]
+    );
+    assert_eq!(api["verdict"], "blocked", "{api:#}");
+    assert!(
+        findings(api).contains(&("python-native", "services/api/requirements.txt", 3)),
+        "{api:#}"
+    );
+    // A convention lowers the confidence.
+    assert_ne!(api["confidence"], "high", "{api:#}");
+
+    let billing = workload(&v, "Deployment/default/payments");
+    assert_eq!(
+        linked_by(billing),
+        ["k8s/billing.yaml:8 (kompose label `io.kompose.service: billing` names docker-compose.yml:11 service `billing`, built from `services/billing/Dockerfile`)"]
+    );
+    assert_eq!(billing["verdict"], "blocked", "{billing:#}");
+    assert!(
+        findings(billing).contains(&("jvm", "services/billing/Dockerfile", 1)),
+        "{billing:#}"
+    );
+
+    let worker = workload(&v, "Deployment/default/worker");
+    assert_eq!(
+        linked_by(worker)[0],
+        "convention: container `worker` has the name of docker-compose.yml:13 service `worker`, built from `services/worker/Dockerfile`"
+    );
+    assert_eq!(worker["verdict"], "portable", "{worker:#}");
+
+    // `postgres:16` is PostgreSQL: the environment it shares with `api` does not link it.
+    let db = workload(&v, "Deployment/default/db");
+    assert!(linked_by(db).is_empty(), "{db:#}");
+    assert!(
+        findings(db).contains(&("non-http-port", "k8s/db.yaml", 15)),
+        "{db:#}"
+    );
+}

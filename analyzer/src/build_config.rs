@@ -106,17 +106,53 @@ pub fn skaffold(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
 
 /// `services.*.build` with an `image:` in a compose file.
 pub fn compose(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
+    compose_services(file, stream)
+        .into_iter()
+        .filter_map(|s| {
+            let (image, span) = s.image?;
+            Some(BuildLink {
+                image,
+                dockerfile: s.dockerfile,
+                context: s.context,
+                file: file.id,
+                span,
+                source: "docker-compose",
+            })
+        })
+        .collect()
+}
+
+/// A compose service the repository builds (`build:`), with what a Kubernetes container made
+/// from it would share: its name and its environment variables' names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComposeService {
+    pub name: String,
+    /// Repo-relative path of the Dockerfile and the build context.
+    pub dockerfile: String,
+    pub context: String,
+    /// `image:` and the span of its entry, when the service names the image it builds.
+    pub image: Option<(String, Span)>,
+    /// Names of `environment:` variables (list `K=V` / `K` or map form), at most
+    /// [`MAX_COMPOSE_ENV`].
+    pub env: Vec<String>,
+    pub file: FileId,
+    /// The service's key.
+    pub span: Span,
+}
+
+/// Environment names kept per compose service: enough to recognize a service, bounded.
+pub const MAX_COMPOSE_ENV: usize = 64;
+
+/// Every `services.*` with a `build:` in a compose file.
+pub fn compose_services(file: &SourceFile, stream: &YamlStream) -> Vec<ComposeService> {
     let base = dir_of(&file.path);
     let mut out = Vec::new();
     for doc in &stream.docs {
         let Some(services) = doc.root().and_then(|r| r.get("services")) else {
             continue;
         };
-        for (_, svc) in services.entries() {
+        for (name, svc) in services.entries() {
             let Some(build) = svc.get("build") else {
-                continue;
-            };
-            let Some((image, image_node)) = str_at(svc, "image") else {
                 continue;
             };
             let (context, dockerfile) = match build.as_str() {
@@ -135,13 +171,32 @@ pub fn compose(file: &SourceFile, stream: &YamlStream) -> Vec<BuildLink> {
             let Some(df) = join(&ctx, dockerfile) else {
                 continue;
             };
-            out.push(BuildLink {
-                image: image.into(),
+            let env = svc
+                .get("environment")
+                .map(|e| {
+                    let names: Vec<String> = if e.is_map() {
+                        e.entries().map(|(k, _)| k.to_string()).collect()
+                    } else {
+                        e.items()
+                            .filter_map(|i| i.as_str())
+                            .map(|kv| kv.split('=').next().unwrap_or("").trim().to_string())
+                            .collect()
+                    };
+                    names
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .take(MAX_COMPOSE_ENV)
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push(ComposeService {
+                name: name.to_string(),
                 dockerfile: df,
                 context: ctx,
+                image: str_at(svc, "image").map(|(i, n)| (i.to_string(), n.entry_span())),
+                env,
                 file: file.id,
-                span: image_node.entry_span(),
-                source: "docker-compose",
+                span: svc.key_span(),
             });
         }
     }
@@ -724,6 +779,23 @@ mod tests {
             (links[0].image.as_str(), links[0].dockerfile.as_str()),
             ("acme/web:dev", "web/Dockerfile")
         );
+    }
+
+    #[test]
+    fn compose_services_without_an_image_keep_their_environment_names() {
+        let f = src(
+            "docker-compose.yml",
+            "services:\n  server:\n    build:\n      context: ./services/server\n    environment:\n      - FLASK_ENV=development\n      - APP_SETTINGS\n  worker:\n    build: ./worker\n    environment:\n      QUEUE: jobs\n  db:\n    image: postgres:16\n",
+        );
+        let s = super::compose_services(&f, &yaml::parse(&f.text));
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(
+            (s[0].name.as_str(), s[0].dockerfile.as_str(), s[0].image.is_none()),
+            ("server", "services/server/Dockerfile", true)
+        );
+        assert_eq!(s[0].env, ["FLASK_ENV", "APP_SETTINGS"]);
+        assert_eq!(f.region(s[0].span).line, 2);
+        assert_eq!((s[1].dockerfile.as_str(), s[1].env.as_slice()), ("worker/Dockerfile", &["QUEUE".to_string()][..]));
     }
 
     #[test]

@@ -300,6 +300,9 @@ pub struct Repo {
     pub kustomizations: BTreeMap<String, Kustomization>,
     pub kustomize: Resolution,
     pub build_links: Vec<BuildLink>,
+    /// Compose services the repository builds, for linking containers made from them
+    /// (`crate::link::compose`).
+    pub compose_services: Vec<build_config::ComposeService>,
     /// Images built without a Dockerfile (Jib, Spring Boot, buildpacks).
     pub program_builds: Vec<ProgramBuild>,
     /// `go.mod` files and their module paths.
@@ -724,7 +727,11 @@ fn assemble(repo: &mut Repo) {
             (FileKind::Skaffold, Some(s)) => {
                 repo.build_links.extend(build_config::skaffold(file, s))
             }
-            (FileKind::Compose, Some(s)) => repo.build_links.extend(build_config::compose(file, s)),
+            (FileKind::Compose, Some(s)) => {
+                repo.build_links.extend(build_config::compose(file, s));
+                repo.compose_services
+                    .extend(build_config::compose_services(file, s));
+            }
             (FileKind::Workflow, Some(s)) => {
                 repo.build_links.extend(build_config::workflow(file, s))
             }

@@ -261,6 +261,30 @@ def label_record(repo: dict, lab: dict, tws: list[dict], how: str, scan_status: 
     return rec
 
 
+def audit_rows(repo: dict, lab: dict, tws: list[dict]) -> list[dict]:
+    """One row per category the tool reports and the label does not list: the findings that
+    carry it, so someone who has not seen the label or the verdict can judge each against the
+    file it points at (is the evidence there, and does it mean that category?)."""
+    label_cats = set(lab.get("categories", []))
+    rows: dict[tuple[str, str], dict] = {}
+    for w in tws:
+        for f in w.get("findings", []):
+            c = f.get("category")
+            if (f.get("suppressed") or f.get("severity") not in COUNTED_SEVERITIES
+                    or c in NOT_WORKLOAD_CATEGORIES or c in label_cats):
+                continue
+            # One row per labelled workload and category, as precision counts them; the same
+            # finding seen through several renderings (overlays) is listed once.
+            row = rows.setdefault((lab["file"], lab["kind"], lab["name"], c), {
+                "repo": repo["repo"], "workload": f"{lab['kind']}/{lab['name']}",
+                "manifest": lab["file"], "category": c, "findings": []})
+            seen = {(x["rule"], x["file"], x["line"]) for x in row["findings"]}
+            if len(row["findings"]) < 4 and (f.get("rule"), f.get("file"), f.get("line")) not in seen:
+                row["findings"].append({k: f.get(k) for k in
+                                        ("rule", "severity", "file", "line", "message")})
+    return list(rows.values())
+
+
 # ---------------------------------------------------------------------------------------------
 # metrics
 
@@ -418,11 +442,19 @@ def main() -> int:
     ap.add_argument("--blocker-warning-categories", action="store_true",
                     help="count only blocker and warning findings for category precision/recall "
                          "(the definition before 2026-12-07 16:40 UTC)")
+    ap.add_argument("--audit-out", metavar="FILE",
+                    help="dev only: write every reported category the label does not list, with "
+                         "its findings (rule, severity, file:line, message), as JSON lines for a "
+                         "blind adjudication of whether the evidence is real (docs/accuracy.md)")
     ap.add_argument("repos", nargs="*", help="only these repositories (owner/name or label file)")
     args = ap.parse_args()
     if args.blocker_warning_categories:
         COUNTED_SEVERITIES.discard("note")
 
+    if args.audit_out and args.split != "dev":
+        print("refused: --audit-out lists disagreements, so it is for the dev split only.",
+              file=sys.stderr)
+        return 2
     if args.show_disagreements and args.split == "holdout":
         print("refused: --show-disagreements is never available for the holdout split; its "
               "disagreements must not be looked at while tuning. Run without it for the numbers.",
@@ -442,6 +474,7 @@ def main() -> int:
         scans = {k: f.result() for k, f in futs.items()}
 
     recs: list[dict] = []
+    audit: list[dict] = []
     repos: list[dict] = []
     tool_by_repo: dict[str, list[dict]] = {}
     for d in labels:
@@ -452,6 +485,8 @@ def main() -> int:
         matches, how, taken = match_repo(labs, tool)
         for lab, m, h in zip(labs, matches, how):
             recs.append(label_record(d, lab, [tool[i] for i in m], h, s["status"]))
+            if args.audit_out:
+                audit.extend(audit_rows(d, lab, [tool[i] for i in m]))
         noise_ids = [w["id"] for i, w in enumerate(tool) if i not in taken and is_k8s(w)]
         repos.append({
             "repo": d["repo"], "split": d.get("split"), "status": s["status"],
@@ -461,6 +496,12 @@ def main() -> int:
             "noise": len(noise_ids), "noise_ids": noise_ids,
             "errors": len((s.get("report") or {}).get("errors", [])),
         })
+
+    if args.audit_out:
+        with open(args.audit_out, "w") as fh:
+            for row in audit:
+                fh.write(json.dumps(row) + "\n")
+        print(f"audit: {len(audit)} reported categories the labels do not list -> {args.audit_out}")
 
     splits = ["dev", "holdout"] if args.split == "all" else [args.split]
     out: dict = {

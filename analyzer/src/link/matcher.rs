@@ -32,6 +32,8 @@ struct Words {
     variant: Vec<WordList>,
     #[serde(default)]
     image_suffix: Vec<WordList>,
+    #[serde(default)]
+    generic_env: Vec<WordList>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +52,7 @@ struct Sets {
     generic_dir: HashSet<String>,
     variant: HashSet<String>,
     image_suffix: HashSet<String>,
+    generic_env: HashSet<String>,
 }
 
 fn sets() -> &'static Sets {
@@ -66,6 +69,7 @@ fn sets() -> &'static Sets {
             generic_dir: set(&w.generic_dir),
             variant: set(&w.variant),
             image_suffix: set(&w.image_suffix),
+            generic_env: set(&w.generic_env),
         }
     })
 }
@@ -77,6 +81,11 @@ pub fn is_generic_dir(name: &str) -> bool {
     } else {
         sets().generic_dir.contains(name)
     }
+}
+
+/// An environment variable name too common to tell services apart (`PORT`, `NODE_ENV`).
+pub fn is_generic_env(name: &str) -> bool {
+    sets().generic_env.contains(name)
 }
 
 fn is_variant(name: &str) -> bool {
@@ -513,6 +522,7 @@ mod tests {
             .iter()
             .chain(&w.variant)
             .chain(&w.image_suffix)
+            .chain(&w.generic_env)
         {
             assert!(l.source.starts_with("https://"), "{l:?}");
             assert!(!l.reason.is_empty() && !l.words.is_empty());

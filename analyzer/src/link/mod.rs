@@ -14,6 +14,7 @@
 //! ([`crate::frontend`]).
 
 pub mod bake;
+mod compose;
 mod matcher;
 pub mod program;
 
@@ -118,7 +119,17 @@ pub fn link(repo: &mut Repo) {
             let Some(image) = w.containers[ci].image.clone() else {
                 continue;
             };
-            match resolver.find(repo, &image) {
+            let mut resolved = resolver.find(repo, &image);
+            // Made from a compose service: only for what nothing else linked (a tie included,
+            // whose note then goes).
+            if matches!(resolved, Resolved::None | Resolved::Tie(_))
+                && let Some(i) = w.object
+                && let Some((df, why)) =
+                    compose::link_container(repo, &repo.objects[i], &w.containers[ci].name, &image)
+            {
+                resolved = Resolved::Dockerfile(df, why);
+            }
+            match resolved {
                 Resolved::Dockerfile(df, why) => {
                     w.containers[ci].dockerfile = Some(df);
                     used_dockerfiles.insert(df);
