@@ -363,6 +363,19 @@ impl<T: Copy> Matcher<T> {
             stripped = &base[prefix.len()..];
             push(stripped, 5, How::WithoutPrefix(prefix.join("-")));
         }
+        // `k8s-image-awaiter` beside `configurable-http-proxy`: a project prefix only some of
+        // the namespace's images carry. Up to two leading words go, at a higher cost than a kind
+        // word, and never down to a kind word alone (`payments-api` is not the `api` program).
+        // A public image the knowledge base knows is what it is, not a program built here.
+        if base.len() > 1 && crate::images::lookup(&repo).is_none() {
+            for k in 1..base.len().min(3) {
+                let rest = &base[k..];
+                let lone_kind = rest.len() == 1 && is_image_suffix(&rest[0]);
+                if !lone_kind && squash(rest).len() >= 3 {
+                    push(rest, 20 * k as i32, How::WithoutLead(base[..k].join("-")));
+                }
+            }
+        }
         // `cart-service` is the `cart` program's image.
         for t in [&base[..], stripped] {
             if t.len() > 1 && t.last().is_some_and(|l| is_image_suffix(l)) {
@@ -400,6 +413,7 @@ enum How {
     Name,
     WithoutPrefix(String),
     WithoutSuffix(String),
+    WithoutLead(String),
     Path(String),
     Tag,
 }
@@ -413,6 +427,7 @@ impl How {
                 format!("image name `{short}` without the shared prefix `{p}`")
             }
             How::WithoutSuffix(s) => format!("image name `{short}` without `-{s}`"),
+            How::WithoutLead(p) => format!("image name `{short}` without the leading `{p}-`"),
             How::Path(p) => format!("image path `{p}`"),
             How::Tag => format!("tag `{}`", name.tag.as_deref().unwrap_or("")),
         }
@@ -528,6 +543,45 @@ mod tests {
             assert!(!l.reason.is_empty() && !l.words.is_empty());
         }
         assert!(is_generic_dir("src") && is_generic_dir("Docker") && !is_generic_dir("cart"));
+    }
+
+    #[test]
+    fn a_project_prefix_only_some_images_carry_is_dropped_at_a_cost() {
+        let images = [
+            "quay.io/hub/k8s-image-awaiter:set-by-ci",
+            "quay.io/hub/configurable-http-proxy:4",
+            "ghcr.io/acme/payments-api",
+            "ghcr.io/acme/acme-ledger",
+        ];
+        let m = matcher(
+            &[
+                "images/image-awaiter/Dockerfile",
+                "api/Dockerfile",
+                "ledger/Dockerfile",
+                "acme-ledger/Dockerfile",
+            ],
+            &["hub"],
+            &images,
+        );
+        // Not every image of `quay.io/hub` starts with `k8s-`: the leading word goes, at 20.
+        assert_eq!(
+            linked(&m, images[0]).as_deref(),
+            Some("images/image-awaiter/Dockerfile")
+        );
+        assert!(
+            matches!(m.find(images[0]), Match::Linked(s) if s.score == 75),
+            "95 for the directory, 20 for the dropped word"
+        );
+        // Down to a kind word alone is no program's name.
+        assert_eq!(linked(&m, images[2]), None);
+        // The exact name wins over the shortened one.
+        assert_eq!(
+            linked(&m, images[3]).as_deref(),
+            Some("acme-ledger/Dockerfile")
+        );
+        // A public image the knowledge base knows is never shortened onto a directory.
+        let known = matcher(&["exporter/Dockerfile"], &["x"], &["prom/node-exporter:v1"]);
+        assert_eq!(linked(&known, "prom/node-exporter:v1"), None);
     }
 
     #[test]
