@@ -393,3 +393,41 @@ fn compose_services_link_the_containers_made_from_them() {
         "{db:#}"
     );
 }
+
+/// A container whose `command` runs a script of its own that never starts its image's program
+/// is judged by that script: not by the image's code (a CronJob in the API's image) and not by
+/// what the knowledge base says of the image (an nginx image running a `sleep` loop).
+#[test]
+fn a_script_that_replaces_the_images_program_is_what_is_judged() {
+    let v = fixture_json("replaced-program");
+    let api = workload(&v, "Deployment/default/api");
+    assert!(
+        findings(api).contains(&("python-native", "api/requirements.txt", 3)),
+        "{api:#}"
+    );
+
+    let job = workload(&v, "CronJob/default/cleanup");
+    assert!(linked_by(job).is_empty(), "{job:#}");
+    assert_eq!(job["verdict"], "blocked", "{job:#}");
+    let f = findings(job);
+    assert!(f.contains(&("process-spawn", "k8s/cleanup.yaml", 33)), "{job:#}");
+    assert!(
+        !f.iter().any(|(c, _, _)| *c == "python-native" || *c == "language-runtime"),
+        "the API's code does not run in the job: {job:#}"
+    );
+
+    let writer = workload(&v, "Deployment/default/writer");
+    let f = findings(writer);
+    assert!(f.contains(&("process-spawn", "k8s/writer.yaml", 19)), "{writer:#}");
+    assert!(
+        !f.iter().any(|(c, _, _)| *c == "native-lib"),
+        "nginx never starts: {writer:#}"
+    );
+
+    let out = run(&["scan", "fixtures/link/replaced-program"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("k8s/cleanup.yaml:16: container `cleanup` of CronJob `cleanup` runs `/scripts/cleanup.sh` (ConfigMap `cleanup-script`), which never starts its image's program (`api`, `gunicorn`, built from `api/Dockerfile`)"),
+        "{text}"
+    );
+}

@@ -7,6 +7,7 @@
 
 pub mod build_config;
 pub mod cargo;
+pub mod container_script;
 pub mod discover;
 pub mod dockerfile;
 pub mod error;

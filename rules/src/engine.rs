@@ -196,7 +196,13 @@ pub fn run(repo: &Repo, opts: &Options) -> Report {
                 hits.extend(dockerfile_hits.get(df).into_iter().flatten().cloned());
             }
             if let Some(obj) = w.object.map(|i| &repo.objects[i]) {
-                for c in w.containers.iter().filter(|c| c.dockerfile.is_none()) {
+                // A container that runs a script of its own instead of its image's program is
+                // not judged by what the image is (an `nginx` image running a `sleep` loop).
+                for c in w
+                    .containers
+                    .iter()
+                    .filter(|c| c.dockerfile.is_none() && c.replaced.is_none())
+                {
                     let (Some(image), Some(span)) = (&c.image, c.image_span) else {
                         continue;
                     };

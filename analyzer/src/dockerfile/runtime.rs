@@ -212,6 +212,19 @@ fn class_language_name(c: ImageClass) -> &'static str {
 }
 
 impl Dockerfile {
+    /// The names of the programs the final image starts (`./podinfo` is `podinfo`), from its
+    /// ENTRYPOINT and CMD; shells are not programs.
+    pub fn start_programs(&self) -> Vec<&str> {
+        let (entry, cmd) = self.entrypoint_and_cmd();
+        [entry, cmd]
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, c)| program(c))
+            .map(|w| basename(&w.value))
+            .filter(|b| !crate::container_script::SHELLS.contains(b) && !b.is_empty())
+            .collect()
+    }
+
     /// Classify the final image's language runtime, with the evidence.
     pub fn language_runtime(&self) -> LanguageRuntime {
         let chain = self.runtime_stage_chain();

@@ -90,6 +90,10 @@ pub struct Container {
     /// Span of the `image:` entry in the object's file.
     pub image_span: Option<Span>,
     pub dockerfile: Option<FileId>,
+    /// What the container runs instead of its image's program (`sh -c` or a mounted script
+    /// that never starts it, `crate::container_script`): the image's code and what the
+    /// knowledge base says of the image are not this container's.
+    pub replaced: Option<String>,
 }
 
 /// Why two files belong to one workload.
@@ -111,6 +115,7 @@ pub fn link(repo: &mut Repo) {
     let resolver = DockerfileResolver::new(repo, images);
     let mut used_dockerfiles = BTreeSet::new();
     let mut ties: BTreeMap<String, Note> = BTreeMap::new();
+    let mut replaced_notes: BTreeMap<(String, Option<(FileId, Span)>), Note> = BTreeMap::new();
     for w in &mut workloads {
         let Some(obj_file) = w.object.map(|i| repo.objects[i].file) else {
             continue;
@@ -128,6 +133,20 @@ pub fn link(repo: &mut Repo) {
                     compose::link_container(repo, &repo.objects[i], &w.containers[ci].name, &image)
             {
                 resolved = Resolved::Dockerfile(df, why);
+            }
+            if let Some(i) = w.object
+                && let Some((what, note)) =
+                    replaced_program(repo, &repo.objects[i], &w.containers[ci].name, &image, &resolved)
+            {
+                w.containers[ci].replaced = Some(what);
+                if let Resolved::Dockerfile(df, _) = &resolved {
+                    // Built here, but not what this container runs: not a workload of its own.
+                    used_dockerfiles.insert(*df);
+                }
+                if let Some(note) = note {
+                    replaced_notes.entry((note.path.clone(), note.location)).or_insert(note);
+                }
+                continue;
             }
             match resolved {
                 Resolved::Dockerfile(df, why) => {
@@ -180,6 +199,7 @@ pub fn link(repo: &mut Repo) {
         }
     }
     repo.notes.extend(ties.into_values());
+    repo.notes.extend(replaced_notes.into_values());
 
     for &df in &repo.dockerfiles {
         // A `Dockerfile.wasm` convert wrote builds the image of a workload that is already here.
@@ -208,6 +228,64 @@ pub fn link(repo: &mut Repo) {
     let modules = crate::wasm::link_modules(repo, &mut workloads);
     workloads.extend(modules);
     repo.workloads = workloads;
+}
+
+/// Whether container `name` of `obj` runs a script of its own instead of its image's program
+/// (the programs its Dockerfile starts, when linked, and the image's last name): what it runs
+/// instead, and for an image built here a note saying its code is not judged for the container.
+fn replaced_program(
+    repo: &Repo,
+    obj: &crate::k8s::K8sObject,
+    name: &str,
+    image: &str,
+    resolved: &Resolved,
+) -> Option<(String, Option<Note>)> {
+    let doc = repo.doc_of(obj)?;
+    let spec = obj.pod_spec(doc)?;
+    let c = spec.containers().find(|c| c.name() == name)?;
+    c.node.get("command")?;
+    // An OS or shell image (`busybox`, `ubuntu`) has no program of its own: the script is it.
+    let known = crate::images::lookup(image);
+    if known.is_some_and(|e| !e.judges_dockerfile()) {
+        return None;
+    }
+    let short = ImageName::parse(image).short_name().to_string();
+    let mut programs: Vec<&str> = vec![short.as_str()];
+    let built = match resolved {
+        Resolved::Dockerfile(df, _) => {
+            if let Some(d) = repo.parsed_dockerfiles.get(df) {
+                for p in d.start_programs() {
+                    if !programs.contains(&p) {
+                        programs.push(p);
+                    }
+                }
+            }
+            Some(repo.file(*df).path.as_str())
+        }
+        Resolved::Program { dir, .. } => Some(dir.as_str()),
+        _ => None,
+    };
+    let what = crate::container_script::replaces_program(repo, &spec, &c, &programs)?;
+    let command = c.node.get("command").map(|n| (obj.file, n.entry_span()));
+    let named = programs
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let judged = match (built, known.map(|e| e.name.as_str())) {
+        (Some(from), _) => Some(format!("{named}, built from `{from}`): that code")),
+        (None, Some(k)) => Some(format!("{named}): what the image is ({k})")),
+        (None, None) => None,
+    };
+    let note = judged.map(|j| Note {
+        path: repo.file(obj.file).path.clone(),
+        location: command,
+        message: format!(
+            "container `{name}` of {} `{}` runs {what}, which never starts its image's program ({j} is not judged for it",
+            obj.kind, obj.name
+        ),
+    });
+    Some((what, note))
 }
 
 /// A workload converted in place runs the image of a generated `Dockerfile.wasm`; the Dockerfile
@@ -326,6 +404,7 @@ fn workloads_of_objects(repo: &Repo) -> Vec<Workload> {
                     image: written.map(|i| apply_overrides(i, rendering.as_ref())),
                     image_span: image_node.map(|n| n.entry_span()),
                     dockerfile: None,
+                    replaced: None,
                 });
             }
             workloads.push(w);

@@ -1,11 +1,10 @@
 //! `WM340` container-script-program: a container's program is a shell script (inline with `sh -c`
 //! or mounted from a ConfigMap) that does its work by running command-line tools.
 
+use analyzer::container_script::{Script, Source, find_config_map, mounted_config_map, script_of};
 use analyzer::dockerfile::{MAX_SCRIPT_BYTES, ShellCommand, script_commands};
-use analyzer::k8s::{ContainerRef, PodSpec};
 use analyzer::source::FileId;
 use analyzer::span::Span;
-use analyzer::yaml::YRef;
 
 use crate::dockerfile::script_table::{Tool, tools_run};
 use crate::k8s::common::container_label;
@@ -54,121 +53,6 @@ declare_rule! {
         summary: "a container's program is a shell script that runs other programs",
         help: "keep the job on Linux, or rewrite it as a program that makes the calls itself (HTTP through wasi:http) instead of running command-line tools",
     }
-}
-
-const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
-
-/// What the container's shell runs.
-enum Script<'a> {
-    /// `sh -c "<text>"`: the YAML string.
-    Inline(YRef<'a>),
-    /// `sh /path/script.sh` or `/path/script.sh`: the path and the word naming it.
-    File(&'a str, YRef<'a>),
-}
-
-fn script_of<'a>(c: &ContainerRef<'a>) -> Option<Script<'a>> {
-    let items: Vec<(&str, YRef<'_>)> = ["command", "args"]
-        .iter()
-        .filter_map(|k| c.node.get(k))
-        .flat_map(|l| l.str_items())
-        .collect();
-    let (first, first_node) = *items.first()?;
-    let base = first.rsplit('/').next().unwrap_or(first);
-    if SHELLS.contains(&base) {
-        let rest = &items[1..];
-        if let Some(pos) = rest.iter().position(|(a, _)| {
-            a.strip_prefix('-')
-                .is_some_and(|f| f.contains('c') && f.chars().all(|c| c.is_ascii_alphabetic()))
-        }) {
-            return rest.get(pos + 1).map(|(_, n)| Script::Inline(*n));
-        }
-        return rest
-            .iter()
-            .find(|(a, _)| !a.starts_with('-'))
-            .map(|(a, n)| Script::File(a, *n));
-    }
-    (base.ends_with(".sh") || base.ends_with(".bash")).then_some(Script::File(first, first_node))
-}
-
-/// The ConfigMap key a container's mounted file comes from: (ConfigMap name, key).
-fn mounted_config_map<'a>(
-    spec: &PodSpec<'a>,
-    c: &ContainerRef<'a>,
-    path: &str,
-) -> Option<(&'a str, String)> {
-    for m in c.node.get("volumeMounts")?.items() {
-        let mount = m.get("mountPath").and_then(|p| p.as_str())?;
-        let rest = path
-            .strip_prefix(mount.trim_end_matches('/'))
-            .and_then(|r| r.strip_prefix('/'));
-        let (Some(rest), Some(vol)) = (rest, m.get("name").and_then(|n| n.as_str())) else {
-            continue;
-        };
-        let sub = m.get("subPath").and_then(|s| s.as_str());
-        let cm = spec.volume(vol)?.get("configMap")?;
-        let name = cm.get("name").and_then(|n| n.as_str())?;
-        let rest = sub.map_or(rest.to_string(), |s| format!("{s}/{rest}"));
-        let key = cm
-            .get("items")
-            .into_iter()
-            .flat_map(|i| i.items())
-            .find(|i| i.get("path").and_then(|p| p.as_str()) == Some(rest.as_str()))
-            .and_then(|i| i.get("key").and_then(|k| k.as_str()))
-            .map_or(rest.clone(), str::to_string);
-        return Some((name, key));
-    }
-    None
-}
-
-/// The script text of a ConfigMap key: a `data` entry of a ConfigMap in the scan (file, node),
-/// or the file a Kustomize `configMapGenerator` reads (file id).
-enum Source<'a> {
-    Data(FileId, YRef<'a>),
-    File(FileId),
-}
-
-fn find_config_map<'r>(cx: &ObjectCx<'r>, name: &str, key: &str) -> Option<Source<'r>> {
-    let repo = cx.repo;
-    for o in repo
-        .objects
-        .iter()
-        .filter(|o| o.kind == "ConfigMap" && o.name == name)
-    {
-        let Some(doc) = repo.doc_of(o) else { continue };
-        if let Some(v) = o.root(doc).get("data").and_then(|d| d.get(key)) {
-            return Some(Source::Data(o.file, v));
-        }
-    }
-    for k in repo.kustomizations.values() {
-        let Some(stream) = repo.yaml.get(&k.file) else {
-            continue;
-        };
-        for doc in &stream.docs {
-            let Some(gens) = doc.root().and_then(|r| r.get("configMapGenerator")) else {
-                continue;
-            };
-            for g in gens.items() {
-                if g.get("name").and_then(|n| n.as_str()) != Some(name) {
-                    continue;
-                }
-                for (f, _) in g.get("files").into_iter().flat_map(|f| f.str_items()) {
-                    let (k2, p) = f.split_once('=').unwrap_or((f.rsplit('/').next()?, f));
-                    if k2 != key {
-                        continue;
-                    }
-                    let path = if k.dir.is_empty() {
-                        p.to_string()
-                    } else {
-                        format!("{}/{p}", k.dir)
-                    };
-                    if let Some(file) = repo.file_by_path(&path) {
-                        return Some(Source::File(file.id));
-                    }
-                }
-            }
-        }
-    }
-    None
 }
 
 /// The span of `word` as a whole word inside `within` of `text`, else `within` itself.
@@ -244,7 +128,7 @@ impl Rule for ContainerScriptProgram {
                         continue;
                     };
                     let (file, text, within): (FileId, &str, Option<Span>) =
-                        match find_config_map(cx, cm, &key) {
+                        match find_config_map(cx.repo, cm, &key) {
                             Some(Source::Data(file, node)) => {
                                 let Some(text) = node.as_str() else { continue };
                                 (file, text, Some(node.span()))
