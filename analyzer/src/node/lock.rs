@@ -80,6 +80,44 @@ impl Lock {
     pub fn find(&self, name: &str) -> Option<&LockedPackage> {
         self.packages.iter().find(|p| p.name == name)
     }
+
+    /// Mark as dev-only every package the production dependencies `roots` (a package.json's
+    /// `dependencies`, `optionalDependencies` and `peerDependencies`) do not reach through the
+    /// lock's own edges. Yarn v1 locks say nothing of dev, and pnpm's newer ones not per
+    /// package: without this, a test tool's native addon (`ssh2` under testcontainers) would be
+    /// blamed on the service. Only when every root is in the lock: a root it does not hold (a
+    /// workspace sibling, a `link:`) hides what it pulls in, and nothing is marked then.
+    pub fn mark_dev_only<'a>(&mut self, roots: impl IntoIterator<Item = &'a str>) {
+        let mut by_name: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (i, p) in self.packages.iter().enumerate() {
+            by_name.entry(p.name.as_str()).or_default().push(i);
+        }
+        let mut reached = vec![false; self.packages.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut any = false;
+        for r in roots {
+            let Some(found) = by_name.get(r) else { return };
+            any = true;
+            stack.extend(found.iter().copied());
+        }
+        if !any {
+            return;
+        }
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut reached[i], true) {
+                continue;
+            }
+            let p = &self.packages[i];
+            for d in p.dependencies.iter().chain(&p.optional_dependencies) {
+                if let Some(found) = by_name.get(d.as_str()) {
+                    stack.extend(found.iter().copied().filter(|j| !reached[*j]));
+                }
+            }
+        }
+        for (p, r) in self.packages.iter_mut().zip(reached) {
+            p.dev |= !r;
+        }
+    }
 }
 
 /// Read a lockfile of `kind`.
@@ -481,6 +519,21 @@ mod tests {
         assert_eq!(at(t, b.span), "\"node_modules/bcrypt\"");
         assert!(l.find("jest").unwrap().dev);
         assert!(l.find("@s/b").unwrap().optional);
+    }
+
+    #[test]
+    fn what_production_dependencies_do_not_reach_is_dev_only() {
+        let text = "# yarn lockfile v1\n\nexpress@^4:\n  version \"4.19.2\"\n  dependencies:\n    body-parser \"1.20.2\"\n\nbody-parser@1.20.2:\n  version \"1.20.2\"\n\ntestcontainers@^10:\n  version \"10.9.0\"\n  dependencies:\n    dockerode \"^4\"\n\ndockerode@^4:\n  version \"4.0.2\"\n  optionalDependencies:\n    ssh2 \"^1\"\n\nssh2@^1:\n  version \"1.15.0\"\n";
+        let mut l = parse(LockKind::Yarn, text);
+        assert_eq!(l.packages.len(), 5, "{l:?}");
+        let mut unresolved = l.clone();
+        // A root the lock does not hold (a workspace sibling): nothing is marked.
+        unresolved.mark_dev_only(["express", "@acme/shared"]);
+        assert!(unresolved.packages.iter().all(|p| !p.dev));
+        l.mark_dev_only(["express"]);
+        let dev = |n: &str| l.find(n).unwrap().dev;
+        assert!(!dev("express") && !dev("body-parser"));
+        assert!(dev("testcontainers") && dev("dockerode") && dev("ssh2"));
     }
 
     #[test]

@@ -218,6 +218,17 @@ pub fn parse(repo: &FrontendCtx<'_>, diags: &mut Diagnostics) -> NodeIndex {
                 l
             }
         };
+        let mut lock = lock;
+        // A malformed lock's edges may be cut where it broke: nothing is judged unreachable.
+        if matches!(kind, lock::LockKind::Yarn | lock::LockKind::Pnpm) && lock.error.is_none() {
+            lock.mark_dev_only(
+                p.manifest
+                    .dependencies
+                    .iter()
+                    .filter(|d| d.kind != manifest::DepKind::Dev)
+                    .map(|d| d.name.as_str()),
+            );
+        }
         p.lock = Some((id, lock));
     }
     NodeIndex { packages }

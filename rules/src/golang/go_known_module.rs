@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::golang::data::{GoEntry, module_entries};
 use crate::golang::{GoCx, MAX_PER_FILE};
-use crate::{Rule, RuleMeta, Severity, Sink, declare_rule};
+use crate::{Category, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -17,7 +17,8 @@ declare_rule! {
     /// imported by the module's own code is reported at its line in `vendor/modules.txt` when the
     /// module is vendored (the build compiles every package listed there), else at its `require`
     /// line (a warning when it is marked `// indirect`: a dependency of a dependency may not
-    /// reach the program).
+    /// reach the program). gRPC is the exception: it matters when the program serves it, so
+    /// once the module's sources are read only an import of it counts.
     ///
     /// ## Why it matters for Wasm
     /// A WASI build has no cgo, no raw sockets in Go's `wasip1` port or a wasi:http component, and
@@ -112,6 +113,12 @@ impl Rule for GoKnownModule {
                 // A module some import already showed, or one whose entry names a package of it
                 // (gopacket's `pcap`) that no file imports.
                 if seen.contains_key(e.path.as_str()) || !e.covers(&r.path) {
+                    continue;
+                }
+                // gRPC matters when the program serves it, which only its own imports can show:
+                // with the module's code read and no file importing it, a `require` (most often
+                // `// indirect`, pulled by OpenTelemetry or a cloud SDK) says nothing of that.
+                if e.category == Category::Grpc && !cx.module.sources.is_empty() {
                     continue;
                 }
                 let what = if r.indirect {

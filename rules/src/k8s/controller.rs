@@ -27,6 +27,8 @@ declare_rule! {
     ///   ClusterRole in the scan that grants `watch` (or `*`), reported at `serviceAccountName`
     ///   with the `watch` verb as related location.
     ///
+    /// A Job or CronJob is not judged by its RBAC: it runs to completion, and a `watch` grant
+    /// lets it wait for something (`kubectl delete --wait`), not keep an informer running.
     /// RBAC objects may sit in other files: they are linked by name and namespace only. A
     /// ClusterRoleBinding subject without a namespace, a Role or binding the scan does not hold,
     /// a pod without `serviceAccountName`, or a ServiceAccount that other workloads of the scan
@@ -92,6 +94,11 @@ impl Rule for Controller {
             }
         }
         webhooks(cx, sink);
+        // A Job runs to completion: a `watch` grant lets it wait for something (`kubectl
+        // delete --wait`, a rollout), not keep an informer running.
+        if matches!(cx.object.kind.as_str(), "Job" | "CronJob") {
+            return;
+        }
         watch_rbac(
             cx,
             spec.get("serviceAccountName")

@@ -83,6 +83,10 @@ pub struct SignalTable {
     /// (`--leader-elect`), matched as a whole word or followed by `=` or `-`.
     #[serde(default)]
     pub controller_flag: Vec<FlagEntry>,
+    /// Directories that hold Unix sockets, not files (`/var/lib/kubelet/device-plugins`), by
+    /// path prefix.
+    #[serde(default)]
+    pub socket_dir: Vec<FlagEntry>,
 }
 
 pub fn signals() -> &'static SignalTable {

@@ -2,11 +2,13 @@
 //! scratch volume, or runs a server image that keeps its data inside the container.
 
 use analyzer::k8s::ContainerRole;
+use analyzer::yaml::YRef;
 
 use crate::k8s::common::{
     Holder, claim_templates, container_label, holders, is_spin_app, role_word, volume,
     volume_source, volumes,
 };
+use crate::k8s::manifest_signals::signals;
 use crate::k8s::pod::{LazyWasm, Member, sidecar_relief};
 use crate::{ObjectCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
@@ -26,6 +28,12 @@ declare_rule! {
     /// included) or a generic ephemeral volume, or any writable volume at `/tmp`, `/var/tmp` or
     /// `/dev/shm`: the program writes temporary files, which a Wasm module can only do in a
     /// directory the runtime preopens for it.
+    ///
+    /// A mount that holds Unix sockets or mounts, not files, is none of these: a socket
+    /// directory of the kubelet, CSI or the runtime (`/var/lib/kubelet/device-plugins`, `/csi`,
+    /// `/var/run`...: `socket-dir` in `rules/data/manifest-signals.toml`), a volume named for its
+    /// sockets (`socket-dir`), or a mount with `mountPropagation: Bidirectional` or
+    /// `HostToContainer`.
     ///
     /// And it flags the `image:` of a container whose image the knowledge base marks as keeping
     /// data in local files (`state = true` in `rules/data/images.toml`: a database, a broker)
@@ -112,6 +120,24 @@ fn is_data_path(path: &str) -> bool {
         .is_some_and(|leaf| DATA_LEAVES.contains(&leaf.to_ascii_lowercase().as_str()))
 }
 
+/// A mount that is there for Unix sockets or for mounts, not for files: a socket directory of
+/// the kubelet, CSI or the runtime (`socket-dir` in rules/data/manifest-signals.toml), a volume
+/// named for its sockets (`socket-dir`, `plugin-sock`), or a mount propagated to or from the
+/// host (`mountPropagation: Bidirectional` / `HostToContainer`: a CSI node plugin mounting
+/// volumes into pods).
+fn is_socket_or_mount_dir(mount: YRef<'_>, name: &str, path: &str) -> bool {
+    let p = path.trim().trim_end_matches('/');
+    let propagated = mount
+        .get("mountPropagation")
+        .and_then(|m| m.as_str())
+        .is_some_and(|m| m == "Bidirectional" || m == "HostToContainer");
+    let lower = name.to_ascii_lowercase();
+    propagated
+        || lower.contains("socket")
+        || lower.split(['-', '_']).any(|w| w == "sock")
+        || signals().socket_dir.iter().any(|d| under(p, &d.prefix))
+}
+
 /// Paths where a program writes temporary files.
 const SCRATCH_WRITES: &[&str] = &["/tmp", "/var/tmp", "/dev/shm"];
 
@@ -183,7 +209,7 @@ impl Rule for WritesFilesystem {
                         | "nfs"
                         | "volumeClaimTemplate"
                 );
-                if !writable {
+                if !writable || is_socket_or_mount_dir(m, name, path) {
                     continue;
                 }
                 if is_data_path(path) {

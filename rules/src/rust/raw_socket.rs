@@ -4,7 +4,7 @@
 use analyzer::rust::FactKind;
 
 use crate::cargo::CrateCx;
-use crate::rust::{evidence, report_dependencies, report_facts};
+use crate::rust::{evidence, report_facts};
 use crate::{Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
@@ -13,7 +13,9 @@ declare_rule! {
     /// `socket2`, `libc::socket` and other socket system calls, adopted raw file descriptors, Unix
     /// domain sockets, and database, cache and broker drivers (tokio-postgres, redis, lapin,
     /// mongodb, sqlx with `postgres`/`mysql`, ...). A `TcpListener` the program binds itself is
-    /// not raw-socket: WM213 (http-listener) notes it.
+    /// not raw-socket: WM213 (http-listener) notes it, and neither is a socket crate the build
+    /// reaches only through an HTTP server framework or client that a move to Wasm replaces
+    /// (`socket2` under actix-server: `replaced` in `rules/data/crates.toml`).
     ///
     /// ## Why it matters for Wasm
     /// The `wasi:http` world that Spin and the runwasi shims run has no sockets. `wasi:sockets`
@@ -47,7 +49,15 @@ impl Rule for RawSocket {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sink: &mut Sink<'_>) {
-        report_dependencies(cx, sink, "raw-socket", &[]);
+        // A socket crate the build reaches only through an HTTP server framework or client
+        // (`socket2` under actix-server, tokio and hyper-util) binds that component's listener or
+        // makes its requests: an HTTP socket, which a move to Wasm replaces with the component
+        // (WM212 names it), not a non-HTTP connection.
+        for hit in cx.dependency_hits("raw-socket") {
+            if cx.replaced_by(hit.node).is_none() {
+                cx.report_dependency(sink, &hit);
+            }
+        }
         let kinds = [
             FactKind::TcpStream,
             FactKind::Socket2,
