@@ -111,6 +111,29 @@ impl ImageEntry {
 struct Table {
     #[serde(default)]
     image: Vec<ImageEntry>,
+    /// Words a repository's last segment may be without naming any product (`server`,
+    /// `agent`): never matched by name alone (see [`by_name`]).
+    #[serde(default, rename = "generic-name")]
+    generic_name: Vec<GenericNames>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // `reason` and `source` document the data; the code reads `words`.
+struct GenericNames {
+    words: Vec<String>,
+    reason: String,
+    source: String,
+}
+
+/// The generic-name words of the built-in table, parsed once.
+fn generic_names() -> &'static std::collections::HashSet<String> {
+    static G: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    G.get_or_init(|| {
+        toml::from_str::<Table>(TABLE_TEXT)
+            .map(|t| t.generic_name.into_iter().flat_map(|g| g.words).collect())
+            .unwrap_or_default()
+    })
 }
 
 /// The built-in table's text (also read by the rule docs and tests).
@@ -419,7 +442,40 @@ fn lookup_uncached(reference: &str) -> Option<&'static ImageEntry> {
     if r.path.is_empty() || r.path_is_open() {
         return None;
     }
-    best_in(user_entries(), &r).or_else(|| builtin_index().best(&r))
+    best_in(user_entries(), &r)
+        .or_else(|| builtin_index().best(&r))
+        .or_else(|| by_name(&r))
+}
+
+/// Shortest repository name recognized by name alone.
+const MIN_NAME: usize = 5;
+
+/// An image no pattern matches but whose last path segment is the last segment of exactly one
+/// entry's exact patterns (`ghcr.io/acme/platform/pgbouncer` is PgBouncer, as
+/// `bitnami/pgbouncer` is): a product's name under a mirror or a private registry. Not for
+/// short or generic names (`api`, `server`), and never an already-Wasm entry: a name alone
+/// must not make a workload `ready`.
+fn by_name(r: &NormalizedRef) -> Option<&'static ImageEntry> {
+    if r.scheme.is_some() {
+        return None;
+    }
+    let last = r.path.rsplit('/').next()?;
+    if last.len() < MIN_NAME || generic_names().contains(last) {
+        return None;
+    }
+    let i = (*builtin_index().by_last.get(last)?)?;
+    builtin().get(i).filter(|e| e.kind != ImageKind::Wasm)
+}
+
+/// Whether `reference` is known only by its last segment's name ([`by_name`]), not by a
+/// pattern: what is said of it is a recognition by name, to be said so.
+pub fn known_by_name_only(reference: &str) -> bool {
+    let r = normalize(reference);
+    !r.path.is_empty()
+        && !r.path_is_open()
+        && best_in(user_entries(), &r).is_none()
+        && builtin_index().best(&r).is_none()
+        && by_name(&r).is_some()
 }
 
 /// The built-in table indexed once: exact patterns by text (an exact match beats any pattern
@@ -432,6 +488,8 @@ struct Index {
     by_full: HashMap<&'static str, usize>,
     /// Patterns with `*` or `ko://`: (entry index, pattern), in table order.
     scanned: Vec<(usize, &'static str)>,
+    /// The last segment of exact patterns: the entry, or `None` when two entries share it.
+    by_last: HashMap<&'static str, Option<usize>>,
 }
 
 fn builtin_index() -> &'static Index {
@@ -441,6 +499,7 @@ fn builtin_index() -> &'static Index {
             by_path: HashMap::new(),
             by_full: HashMap::new(),
             scanned: Vec::new(),
+            by_last: HashMap::new(),
         };
         for (i, e) in builtin().iter().enumerate() {
             for p in &e.patterns {
@@ -452,6 +511,13 @@ fn builtin_index() -> &'static Index {
                     ix.by_full.entry(p).or_insert(i);
                 } else {
                     ix.by_path.entry(p).or_insert(i);
+                }
+                if !p.contains('*') && !p.starts_with("ko://") {
+                    let last = p.rsplit('/').next().unwrap_or(p);
+                    let slot = ix.by_last.entry(last).or_insert(Some(i));
+                    if *slot != Some(i) {
+                        *slot = None;
+                    }
                 }
             }
         }
@@ -494,6 +560,32 @@ mod tests {
 
     fn name_of(image: &str) -> Option<&'static str> {
         lookup(image).map(|e| e.name.as_str())
+    }
+
+    #[test]
+    fn a_product_name_under_another_registry_is_recognized_by_name_alone() {
+        assert_eq!(
+            name_of("ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"),
+            Some("PgBouncer")
+        );
+        assert!(known_by_name_only("ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"));
+        assert!(!known_by_name_only("bitnami/pgbouncer:1.22"));
+        // Short, generic or shared last names say nothing.
+        assert_eq!(name_of("ghcr.io/acme/api:1.0"), None);
+        assert_eq!(name_of("ghcr.io/acme/server:1.0"), None);
+        assert_eq!(name_of("ghcr.io/acme/operator:1.0"), None);
+        assert!(generic_names().contains("gateway"));
+        // A name alone never makes an image an already-Wasm one.
+        for e in builtin().iter().filter(|e| e.kind == ImageKind::Wasm) {
+            for p in e.patterns.iter().filter(|p| !p.contains('*')) {
+                let last = p.rsplit('/').next().unwrap();
+                let elsewhere = format!("registry.example.com/mirror/{last}");
+                assert!(
+                    lookup(&elsewhere).is_none_or(|f| f.kind != ImageKind::Wasm),
+                    "{elsewhere}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -629,10 +721,11 @@ mod tests {
 
     #[test]
     fn lookalikes_do_not_match() {
+        // `ghcr.io/acme/redis` is Redis and `redis-exporter` the Redis exporter by their names
+        // (`known_by_name_only`); these are not.
+        assert!(known_by_name_only("ghcr.io/acme/redis:1"));
+        assert_eq!(name_of("redis-exporter"), Some("Redis exporter"));
         for image in [
-            "ghcr.io/acme/redis:1",
-            "acme/postgres",
-            "redis-exporter",
             "nodejs",
             "mcr.microsoft.com/dotnet",
             "ghcr.io/deislabs/containerd-wasm-shims/examples",

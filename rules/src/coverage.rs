@@ -260,6 +260,27 @@ pub fn assess(repo: &Repo, w: &Workload, findings: &[Finding]) -> Assessment {
     } else {
         (confidence, reason, settle)
     };
+    // An image placed by its last name only (a product under a mirror or a private registry):
+    // likely, not stated.
+    let by_name = main
+        .iter()
+        .filter(|c| c.dockerfile.is_none() && c.replaced.is_none())
+        .filter_map(|c| c.image.as_deref())
+        .find(|i| analyzer::images::known_by_name_only(i));
+    let (confidence, reason, settle) = match by_name {
+        Some(image) if !already_wasm => (
+            confidence.max(Confidence::Medium),
+            format!(
+                "{reason}; the image `{image}` was recognized by its name only, not by its registry path"
+            ),
+            settle.or_else(|| {
+                Some(format!(
+                    "describe `{image}` with `[[known-image]]` in .wasm-migrate.toml, or link what builds it"
+                ))
+            }),
+        ),
+        _ => (confidence, reason, settle),
+    };
     // A chart template with values the static reader could not decide: what the cluster gets
     // may differ from what was judged.
     let unresolved = w

@@ -153,3 +153,35 @@ fn public_images_from_the_independent_lists_are_judged_by_what_they_are() {
         at(68).message
     );
 }
+
+/// A product pushed to another registry keeps its name: recognized by it, said so, and with
+/// medium confidence; a name that is no product's stays unknown.
+#[test]
+fn an_image_under_a_private_registry_is_recognized_by_its_name() {
+    let report = scan("by-name");
+    let w = report
+        .workloads
+        .iter()
+        .find(|w| w.id == "Deployment/default/pooler")
+        .expect("pooler");
+    assert_eq!(w.verdict.as_str(), "blocked", "{w:?}");
+    let f = w
+        .findings
+        .iter()
+        .find(|f| f.rule == "WM320")
+        .unwrap_or_else(|| panic!("{w:?}"));
+    assert_eq!(f.category.as_str(), "non-http-port");
+    assert_eq!((f.file.as_str(), f.line), ("pooler.yaml", 16));
+    assert!(
+        f.message.contains("(PgBouncer by its name)"),
+        "{}",
+        f.message
+    );
+    assert_eq!(w.confidence.map(|c| c.as_str()), Some("medium"), "{w:?}");
+    let orders = report
+        .workloads
+        .iter()
+        .find(|w| w.id == "Deployment/default/orders")
+        .expect("orders");
+    assert_eq!(orders.verdict.as_str(), "unknown", "{orders:?}");
+}

@@ -14,6 +14,7 @@
 //! ([`crate::frontend`]).
 
 pub mod bake;
+mod beside;
 mod compose;
 mod matcher;
 pub mod program;
@@ -113,6 +114,7 @@ pub fn link(repo: &mut Repo) {
         .flat_map(|w| w.containers.iter().filter_map(|c| c.image.as_deref()))
         .collect();
     let resolver = DockerfileResolver::new(repo, images);
+    let beside = beside::Beside::new(repo);
     let mut used_dockerfiles = BTreeSet::new();
     let mut ties: BTreeMap<String, Note> = BTreeMap::new();
     let mut replaced_notes: BTreeMap<(String, Option<(FileId, Span)>), Note> = BTreeMap::new();
@@ -131,6 +133,12 @@ pub fn link(repo: &mut Repo) {
                 && let Some(i) = w.object
                 && let Some((df, why)) =
                     compose::link_container(repo, &repo.objects[i], &w.containers[ci].name, &image)
+            {
+                resolved = Resolved::Dockerfile(df, why);
+            }
+            if matches!(resolved, Resolved::None)
+                && let Some((df, why)) =
+                    beside.link_container(repo, obj_file, &image, &w.containers)
             {
                 resolved = Resolved::Dockerfile(df, why);
             }

@@ -90,7 +90,16 @@ pub fn judge(cx: &ImageCx<'_>, sink: &mut Sink<'_>, rule: &RuleMeta) {
     };
     let severity = severity_of(info).unwrap_or(rule.severity);
     let label = format!("{} `{}`", role_word(c.role), c.name);
-    let message = format!("{label} runs `{written}` ({}), {}", info.name, info.reason);
+    // Known by its last name only (a mirror or a private registry): say it is a recognition.
+    let by_name = if analyzer::images::known_by_name_only(written) {
+        " by its name"
+    } else {
+        ""
+    };
+    let message = format!(
+        "{label} runs `{written}` ({}{by_name}), {}",
+        info.name, info.reason
+    );
     let members = Member::of_workload(cx.workload);
     let me = Member {
         name: &c.name,
