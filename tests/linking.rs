@@ -431,3 +431,25 @@ fn a_script_that_replaces_the_images_program_is_what_is_judged() {
         "{text}"
     );
 }
+
+/// The only plain Dockerfile in the manifest's directory or its parent builds the workload's one
+/// image nothing else names; with two such images, neither is linked.
+#[test]
+fn the_dockerfile_beside_the_manifest_builds_its_only_unknown_image() {
+    let v = fixture_json("beside");
+    let weather = workload(&v, "Deployment/default/weather");
+    assert_eq!(
+        linked_by(weather)[0],
+        "convention: `agent/Dockerfile` is the only Dockerfile beside the manifest `agent/deploy.yaml` (the image `weather` is named nowhere else)"
+    );
+    assert_eq!(weather["verdict"], "portable", "{weather:#}");
+    assert_ne!(weather["confidence"], "high", "{weather:#}");
+
+    let shop = workload(&v, "Deployment/default/storefront");
+    assert_eq!(shop["verdict"], "blocked", "{shop:#}");
+    assert!(findings(shop).contains(&("jvm", "shop/Dockerfile", 1)), "{shop:#}");
+
+    let pair = workload(&v, "Deployment/default/pair");
+    assert!(linked_by(pair).is_empty(), "{pair:#}");
+    assert_eq!(pair["verdict"], "unknown", "{pair:#}");
+}

@@ -4,7 +4,10 @@
 //! config naming a Dockerfile (skaffold, compose, docker-bake, build-push-action, `docker build`
 //! in workflows and Makefiles), builds without a Dockerfile (Jib, Spring Boot, buildpacks), the
 //! same image name pushed elsewhere, then the scored name matcher (`matcher.rs`), which links only
-//! a unique best match and leaves a note naming the candidates of a tie. Every link records why it
+//! a unique best match and leaves a note naming the candidates of a tie, then the compose service
+//! a container was written from ([`compose`]) and the Dockerfile beside its manifest ([`beside`]).
+//! A container whose command runs a script of its own instead of its image's program links
+//! nothing (`crate::container_script`). Every link records why it
 //! was made. Linear: explicit links are looked up per image, names through the matcher's index,
 //! and each distinct image reference is resolved once.
 //!
