@@ -34,6 +34,8 @@ struct Words {
     image_suffix: Vec<WordList>,
     #[serde(default)]
     generic_env: Vec<WordList>,
+    #[serde(default)]
+    role_word: Vec<WordList>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +55,7 @@ struct Sets {
     variant: HashSet<String>,
     image_suffix: HashSet<String>,
     generic_env: HashSet<String>,
+    role_word: HashSet<String>,
 }
 
 fn sets() -> &'static Sets {
@@ -70,6 +73,7 @@ fn sets() -> &'static Sets {
             variant: set(&w.variant),
             image_suffix: set(&w.image_suffix),
             generic_env: set(&w.generic_env),
+            role_word: set(&w.role_word),
         }
     })
 }
@@ -365,12 +369,14 @@ impl<T: Copy> Matcher<T> {
         }
         // `k8s-image-awaiter` beside `configurable-http-proxy`: a project prefix only some of
         // the namespace's images carry. Up to two leading words go, at a higher cost than a kind
-        // word, and never down to a kind word alone (`payments-api` is not the `api` program).
+        // word, and never down to a kind or role word alone (`payments-api` is not the `api`
+        // program, `access-operator` not the repository's `operator`).
         // A public image the knowledge base knows is what it is, not a program built here.
         if base.len() > 1 && crate::images::lookup(&repo).is_none() {
             for k in 1..base.len().min(3) {
                 let rest = &base[k..];
-                let lone_kind = rest.len() == 1 && is_image_suffix(&rest[0]);
+                let lone_kind = rest.len() == 1
+                    && (is_image_suffix(&rest[0]) || sets().role_word.contains(&rest[0]));
                 if !lone_kind && squash(rest).len() >= 3 {
                     push(rest, 20 * k as i32, How::WithoutLead(base[..k].join("-")));
                 }
@@ -538,6 +544,7 @@ mod tests {
             .chain(&w.variant)
             .chain(&w.image_suffix)
             .chain(&w.generic_env)
+            .chain(&w.role_word)
         {
             assert!(l.source.starts_with("https://"), "{l:?}");
             assert!(!l.reason.is_empty() && !l.words.is_empty());
@@ -574,6 +581,13 @@ mod tests {
         );
         // Down to a kind word alone is no program's name.
         assert_eq!(linked(&m, images[2]), None);
+        // Nor down to a role: `docker-images/operator` builds one operator, not all of them.
+        let role = matcher(
+            &["docker-images/operator/Dockerfile"],
+            &["x"],
+            &["quay.io/acme/access-operator:0.3"],
+        );
+        assert_eq!(linked(&role, "quay.io/acme/access-operator:0.3"), None);
         // The exact name wins over the shortened one.
         assert_eq!(
             linked(&m, images[3]).as_deref(),
