@@ -2,7 +2,7 @@
 
 use crate::node::data::table;
 use crate::node::{MAX_PER_FILE, NodeCx};
-use crate::{Rule, RuleMeta, Severity, Sink, declare_rule};
+use crate::{Category, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -17,7 +17,9 @@ declare_rule! {
     /// only the lockfile installs (a dependency of a dependency) is reported at its lockfile
     /// entry, and one only a source file loads at that load; a blocker found that way, or one
     /// listed as optional, is a warning, since it may never be loaded. Dev dependencies are not
-    /// in a production image and do not count.
+    /// in a production image and do not count. A gRPC library only the lockfile installs, in a
+    /// package whose sources were read, does not count either: gRPC matters when the service
+    /// serves it, and such a library is a dependency's client (an OpenTelemetry exporter's).
     ///
     /// ## Why it matters for Wasm
     /// A JavaScript component (ComponentizeJS / `jco componentize` on StarlingMonkey) runs
@@ -55,6 +57,12 @@ impl Rule for NodeKnownPackage {
             let Some(at) = cx.place(&e.name) else {
                 continue;
             };
+            // gRPC matters when the service serves it, which its own code shows: with its
+            // sources read, a gRPC library only the lockfile installs (an OpenTelemetry
+            // exporter's, a test tool's) is a dependency's client, not an inbound gRPC server.
+            if e.category == Category::Grpc && at.uncertain && !cx.package.sources.is_empty() {
+                continue;
+            }
             let n = match per_file.iter_mut().find(|(f, _)| *f == at.file) {
                 Some((_, n)) => n,
                 None => {
