@@ -227,3 +227,23 @@ fn gorms_sqlite_driver_is_cgo_and_an_embedded_database_at_its_import() {
         ]
     );
 }
+
+/// `net.Listen` in a file that hands the listener to its own HTTP server is that server's socket
+/// (an `http-listener` note); `net.DialTimeout` elsewhere is a raw TCP connection.
+#[test]
+fn a_listener_served_by_the_files_own_http_server_is_not_a_raw_socket() {
+    let w = workload("fixtures/go/listeners", "Deployment/default/api");
+    let os = findings(&w, "WM603");
+    let listen = os
+        .iter()
+        .find(|f| at(f) == "cmd/api/main.go:13:14")
+        .unwrap_or_else(|| panic!("{os:#?}"));
+    assert_eq!(listen["category"], "http-listener");
+    assert_eq!(listen["severity"], "note");
+    let dial = os
+        .iter()
+        .find(|f| at(f) == "internal/probe/probe.go:10:12")
+        .unwrap_or_else(|| panic!("{os:#?}"));
+    assert_eq!(dial["category"], "raw-socket");
+    assert_eq!(w["verdict"], "portable", "{w:#}");
+}

@@ -25,6 +25,11 @@ pub struct GoEntry {
     /// reported again as uncertain indirect dependencies.
     #[serde(default)]
     pub pulls: Vec<String>,
+    /// go-imports.toml only: the entry holds only in a file that also uses one of these
+    /// (`IMPORT-PATH.Member`, `net/http.Serve`): a listener that file hands to its HTTP or gRPC
+    /// server is that server's. Empty: always.
+    #[serde(default)]
+    pub with: Vec<String>,
     pub source: String,
 }
 

@@ -55,10 +55,10 @@ impl Rule for GoOsPackage {
                 }
                 let mut used = false;
                 for u in src.uses.iter().filter(|u| u.import == idx) {
-                    let Some(e) = entries
-                        .iter()
-                        .find(|e| e.members.is_empty() || e.members.contains(&u.member))
-                    else {
+                    let Some(e) = entries.iter().find(|e| {
+                        (e.members.is_empty() || e.members.contains(&u.member))
+                            && (e.with.is_empty() || e.with.iter().any(|w| file_uses(src, w)))
+                    }) else {
                         continue;
                     };
                     used = true;
@@ -93,6 +93,18 @@ impl Rule for GoOsPackage {
             }
         }
     }
+}
+
+/// Whether a source file uses `IMPORT-PATH.Member` (`net/http.Serve`).
+fn file_uses(src: &analyzer::golang::source::GoSource, what: &str) -> bool {
+    let Some((path, member)) = what.rsplit_once('.') else {
+        return false;
+    };
+    src.imports
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.path == path)
+        .any(|(idx, _)| src.uses.iter().any(|u| u.import == idx && u.member == member))
 }
 
 fn report(
