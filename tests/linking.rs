@@ -453,3 +453,29 @@ fn the_dockerfile_beside_the_manifest_builds_its_only_unknown_image() {
     assert!(linked_by(pair).is_empty(), "{pair:#}");
     assert_eq!(pair["verdict"], "unknown", "{pair:#}");
 }
+
+/// Buildpacks detect a program's language from its files, and so does the scan: a Python
+/// program's `requirements.txt` is read for native packages, a Node.js program's package is
+/// judged as a Dockerfile-built one would be.
+#[test]
+fn buildpacks_programs_are_judged_by_the_language_their_files_say() {
+    let v = fixture_json("buildpacks");
+    let web = workload(&v, "Deployment/default/web");
+    assert_eq!(
+        linked_by(web),
+        ["skaffold.yaml:6 (buildpacks builds it from `web/requirements.txt`)"]
+    );
+    assert_eq!(web["language"], "python", "{web:#}");
+    assert_eq!(web["verdict"], "blocked", "{web:#}");
+    let f = findings(web);
+    assert!(f.contains(&("python-native", "web/requirements.txt", 3)), "{web:#}");
+    assert!(f.contains(&("language-runtime", "skaffold.yaml", 6)), "{web:#}");
+
+    let api = workload(&v, "Deployment/default/api");
+    assert_eq!(api["language"], "node", "{api:#}");
+    assert_eq!(api["verdict"], "blocked", "{api:#}");
+    assert!(
+        findings(api).contains(&("native-lib", "api/package.json", 5)),
+        "{api:#}"
+    );
+}

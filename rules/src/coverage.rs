@@ -381,7 +381,7 @@ fn place_container(
         .programs
         .iter()
         .filter(|p| p.container == c.name)
-        .find_map(|p| p.builder.language())
+        .find_map(|p| p.builder.language_of(&repo.file(p.build_file).path))
     {
         return (Placement::ByImage, Some(lang.to_string()), false, false);
     }

@@ -30,7 +30,7 @@ pub use facts::{
 };
 pub use lexer::{Comment, Directive, Heredoc};
 pub(crate) use requirements::attach_requirements;
-pub use requirements::{Requirement, RequirementsFile};
+pub use requirements::{Requirement, RequirementsFile, parse as parse_requirements};
 pub use runtime::{ImageClass, Language, LanguageRuntime};
 pub(crate) use scripts::attach_entrypoint_scripts;
 pub use scripts::{

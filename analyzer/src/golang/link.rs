@@ -42,7 +42,12 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
     let mut per_workload: Vec<Vec<(usize, Option<Link>)>> = Vec::new();
     for w in ctx.workloads.iter() {
         let mut found: Vec<(usize, Option<Link>)> = Vec::new();
-        for p in w.programs.iter().filter(|p| p.builder == Builder::Ko) {
+        // ko, or buildpacks detecting Go by the program's go.mod.
+        for p in w.programs.iter().filter(|p| {
+            p.builder == Builder::Ko
+                || (p.builder == Builder::Buildpacks
+                    && scan.file(p.build_file).path.ends_with("go.mod"))
+        }) {
             if let Some(i) = go.by_file(p.build_file)
                 && !found.iter().any(|(m, _)| *m == i)
             {

@@ -44,7 +44,40 @@ impl Builder {
             Builder::Buildpacks => None,
         }
     }
+
+    /// The language of a program this builder makes from `build_file` (a repo-relative path):
+    /// the builder's own, else, for buildpacks, the one the build file detects.
+    pub fn language_of(self, build_file: &str) -> Option<&'static str> {
+        self.language().or_else(|| {
+            let name = build_file.rsplit('/').next().unwrap_or(build_file);
+            BUILDPACK_FILES
+                .iter()
+                .find(|(f, _)| *f == name)
+                .and_then(|(_, l)| *l)
+        })
+    }
 }
+
+/// The files a buildpacks build detects its language by, in the order the Paketo and Google
+/// builders try their language buildpacks (JVM, Go, Python, Node.js, Ruby, PHP; Rust has a
+/// community buildpack), with the language each says. `project.toml` only configures the build:
+/// it is the build file when the directory has none of the others.
+/// Sources: https://paketo.io/docs/howto/ and https://cloud.google.com/docs/buildpacks/builders
+pub const BUILDPACK_FILES: &[(&str, Option<&str>)] = &[
+    ("pom.xml", Some("jvm")),
+    ("build.gradle", Some("jvm")),
+    ("build.gradle.kts", Some("jvm")),
+    ("go.mod", Some("go")),
+    ("requirements.txt", Some("python")),
+    ("pyproject.toml", Some("python")),
+    ("Pipfile", Some("python")),
+    ("setup.py", Some("python")),
+    ("package.json", Some("node")),
+    ("Gemfile", Some("ruby")),
+    ("composer.json", Some("php")),
+    ("Cargo.toml", Some("rust")),
+    ("project.toml", None),
+];
 
 /// "Image `image` is built by `builder` from the program in `dir`, described by `build_file`",
 /// said at `file`/`span`.
@@ -281,8 +314,7 @@ fn assigned_string(text: &str, s: usize, e: usize, key: &str) -> Option<(String,
 }
 
 /// `pack build NAME [--path DIR]` commands in a Makefile or workflow; `dir` is where the command
-/// runs. The build file is the directory's `project.toml` when `has_file` says it exists, else
-/// the first of its other build files.
+/// runs. The build file is the first of [`BUILDPACK_FILES`] the directory holds (`has_file`).
 pub fn pack_builds(
     file: &SourceFile,
     region: Span,
@@ -335,17 +367,11 @@ pub fn pack_builds(
                 format!("{pdir}/{name}")
             }
         };
-        let Some(build_file) = [
-            "project.toml",
-            "pom.xml",
-            "build.gradle",
-            "build.gradle.kts",
-            "go.mod",
-            "Cargo.toml",
-        ]
-        .iter()
-        .map(|n| in_dir(n))
-        .find(|p| has_file(p)) else {
+        let Some(build_file) = BUILDPACK_FILES
+            .iter()
+            .map(|(n, _)| in_dir(n))
+            .find(|p| has_file(p))
+        else {
             continue;
         };
         let lead = line.len() - line.trim_start().len();
@@ -394,6 +420,7 @@ pub fn skaffold_programs(
 ) -> Vec<ProgramBuild> {
     let base = dir_of(&file.path);
     let mut out = Vec::new();
+    let buildpack_names: Vec<&str> = BUILDPACK_FILES.iter().map(|(n, _)| *n).collect();
     for art in skaffold_artifacts(stream) {
         let Some(image_node) = art.get("image") else {
             continue;
@@ -409,17 +436,7 @@ pub fn skaffold_programs(
         } else if art.get("ko").is_some() {
             (Builder::Ko, &["go.mod"])
         } else if art.get("buildpacks").is_some() {
-            (
-                Builder::Buildpacks,
-                &[
-                    "project.toml",
-                    "pom.xml",
-                    "build.gradle",
-                    "build.gradle.kts",
-                    "go.mod",
-                    "Cargo.toml",
-                ],
-            )
+            (Builder::Buildpacks, &buildpack_names)
         } else {
             continue;
         };

@@ -16,6 +16,7 @@ use crate::build_config::{dir_of, join};
 use crate::dockerfile::{Dockerfile, InstructionKind, Language};
 use crate::frontend::{FrontendCtx, LinkCtx};
 use crate::link::Link;
+use crate::link::program::Builder;
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -38,9 +39,18 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
     for &df in scan.dockerfiles.keys() {
         by_dockerfile.insert(df, built_by(scan, packages, df));
     }
-    let mut per_workload: Vec<Vec<(usize, Link)>> = Vec::new();
+    let mut per_workload: Vec<Vec<(usize, Option<Link>)>> = Vec::new();
     for w in ctx.workloads.iter() {
-        let mut found: Vec<(usize, Link)> = Vec::new();
+        let mut found: Vec<(usize, Option<Link>)> = Vec::new();
+        // Buildpacks detecting Node.js by the program's package.json: `crate::link` recorded the
+        // manifest -> package.json link already.
+        for p in w.programs.iter().filter(|p| p.builder == Builder::Buildpacks) {
+            if let Some(i) = packages.iter().position(|pkg| pkg.file == p.build_file)
+                && !found.iter().any(|(f, _)| *f == i)
+            {
+                found.push((i, None));
+            }
+        }
         for df in &w.dockerfiles {
             let Some(Some(b)) = by_dockerfile.get(df) else {
                 continue;
@@ -53,7 +63,7 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
                 let shown = if p.dir.is_empty() { "." } else { &p.dir };
                 found.push((
                     i,
-                    Link {
+                    Some(Link {
                         from: *df,
                         to: p.file,
                         linked_by: format!(
@@ -62,7 +72,7 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
                             b.what,
                             p.name(scan.files)
                         ),
-                    },
+                    }),
                 ));
             }
         }
@@ -75,7 +85,9 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
             w.sources.extend(p.lock.as_ref().map(|(f, _)| *f));
             w.sources.extend(p.binding_gyp);
             w.sources.extend(p.sources.iter().map(|(f, _)| *f));
-            if !w.links.contains(&link) {
+            if let Some(link) = link
+                && !w.links.contains(&link)
+            {
                 w.links.push(link);
             }
             w.node_packages.push(i);

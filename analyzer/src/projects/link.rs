@@ -14,7 +14,6 @@ use crate::build_config::{dir_of, join};
 use crate::dockerfile::Dockerfile;
 use crate::golang::within;
 use crate::link::Link;
-use crate::link::program::Builder;
 use crate::repo::Repo;
 use crate::source::FileId;
 use crate::span::Span;
@@ -56,7 +55,7 @@ pub fn link(repo: &mut Repo) {
     for w in &repo.workloads {
         let mut here: Vec<(usize, Option<Link>)> = Vec::new();
         for p in &w.programs {
-            if !matches!(p.builder, Builder::Jib | Builder::SpringBoot) {
+            if p.builder.language_of(&repo.file(p.build_file).path) != Some("jvm") {
                 continue;
             }
             for (i, proj) in repo.projects.projects.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! Rust) extensions.
 
 use crate::dockerfile::common::{image_part, python_os_package, python_package, stage_name};
-use crate::{DockerfileCx, Rule, RuleMeta, Severity, Sink, declare_rule};
+use crate::{DockerfileCx, ImageCx, Rule, RuleMeta, Severity, Sink, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -28,6 +28,11 @@ declare_rule! {
     /// known native package is a blocker at its line in that file; a locked package offered
     /// only as platform-specific wheels (no `none-any` wheel) is a warning, since it may have a
     /// pure fallback.
+    ///
+    /// An image that buildpacks build from a directory with a `requirements.txt` (a skaffold
+    /// `buildpacks:` artifact, `pack build`; docs/linking.md) installs that file: its known
+    /// native packages are blockers at their lines, with the build's declaration as related
+    /// location.
     ///
     /// ## Why it matters for Wasm
     /// Python becomes a Wasm component with componentize-py, which bundles CPython compiled for
@@ -61,6 +66,39 @@ declare_rule! {
 impl Rule for PythonNativePackage {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    /// A buildpacks build installs the `requirements.txt` of the program's directory.
+    fn check_image(&self, cx: &ImageCx<'_>, sink: &mut Sink<'_>) {
+        for p in cx.workload.programs.iter().filter(|p| {
+            p.container == cx.container.name
+                && p.builder == analyzer::link::program::Builder::Buildpacks
+        }) {
+            let file = cx.repo.file(p.build_file);
+            if !file.path.ends_with("requirements.txt") {
+                continue;
+            }
+            let (requirements, _) = analyzer::dockerfile::parse_requirements(&file.text);
+            for r in &requirements {
+                let Some(entry) = python_package(&r.name) else {
+                    continue;
+                };
+                let hit = sink.report(
+                    file.id,
+                    r.span,
+                    format!(
+                        "`{}` is required by `{}`, which buildpacks install into the image: {}",
+                        r.name, file.path, entry.reason
+                    ),
+                );
+                hit.related(cx.file, cx.span, "the image buildpacks build runs here");
+                if let Some(alt) = &entry.alternative {
+                    hit.help(format!(
+                        "replace it with {alt}, or keep the workload on Linux"
+                    ));
+                }
+            }
+        }
     }
 
     fn check_dockerfile(&self, cx: &DockerfileCx<'_>, sink: &mut Sink<'_>) {

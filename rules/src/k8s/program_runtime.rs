@@ -1,5 +1,5 @@
 //! `WM341` program-runtime: a container's image is built without a Dockerfile by a tool that
-//! says its language (Jib and Spring Boot: the JVM; ko: Go).
+//! says its language (Jib and Spring Boot: the JVM; ko: Go; buildpacks: by the build file).
 
 use analyzer::link::program::Builder;
 
@@ -15,8 +15,11 @@ declare_rule! {
     /// the image (the `<image>` of the Jib plugin, the `ko://` reference's package), with the
     /// container's `image:` as related location. Its category and severity come from the runtime
     /// table, `rules/data/runtimes.toml`, like every other way a runtime is shown: the JVM is a
-    /// `jvm` blocker, Go a `language-runtime` warning. Buildpacks (`pack build`) detect the
-    /// language at build time, so they do not fire.
+    /// `jvm` blocker, Go a `language-runtime` warning. Buildpacks (`pack build`, a skaffold
+    /// `buildpacks:` artifact) detect the language from the files of the program's directory,
+    /// and so does this rule: `pom.xml`/`build.gradle` the JVM, `go.mod` Go, `requirements.txt`
+    /// (or `pyproject.toml`, `Pipfile`, `setup.py`) Python, `package.json` Node.js, `Gemfile`
+    /// Ruby, `composer.json` PHP, `Cargo.toml` Rust; a bare `project.toml` says none.
     ///
     /// ## Why it matters for Wasm
     /// A JVM program has no production WASI path (WASM-FACTS.md §8); a Go program moves with
@@ -57,7 +60,7 @@ impl Rule for ProgramRuntime {
             .iter()
             .filter(|p| p.container == cx.container.name)
         {
-            let Some(language) = p.builder.language() else {
+            let Some(language) = p.builder.language_of(&repo.file(p.build_file).path) else {
                 continue;
             };
             let Some(entry) = runtimes::runtime(language) else {
