@@ -24,7 +24,9 @@ declare_rule! {
     /// number: the name is the owner's statement of what the port speaks, and HTTP on 6379 is
     /// still HTTP. A port named as gRPC (`grpc`, `grpc-*`) or with `appProtocol: grpc` or
     /// `kubernetes.io/h2c` is HTTP/2 and belongs to `grpc` (WM317), never here. Nor is a port the
-    /// container's own `httpGet` probe checks (by number or name): it answers HTTP. UDP ports are
+    /// container's own `httpGet` probe checks (by number or name), or one its `exec` probe makes
+    /// an HTTP request to (`curl http://localhost:3306/healthz`, `podcli check http
+    /// localhost:3306/readyz`): it answers HTTP. UDP ports are
     /// `udp` (WM312). A `tcpSocket` probe is the kubelet opening a socket to check liveness, not
     /// evidence of what the port speaks, and is ignored.
     ///
@@ -82,17 +84,48 @@ fn says_http(item: YRef<'_>) -> bool {
     named || app
 }
 
-/// Whether the kubelet checks the container port over HTTP (an `httpGet` probe on its number or
-/// name): the owner says the port speaks HTTP, as a name would.
+/// Whether the container port is checked over HTTP: an `httpGet` probe on its number or name,
+/// or an `exec` probe that makes an HTTP request to it (`curl http://localhost:3306/healthz`,
+/// `wget -qO- localhost:8080/ready`, `podcli check http localhost:3306/readyz`). The owner says
+/// the port speaks HTTP, as a name would.
 fn http_probed(container: YRef<'_>, port: YRef<'_>) -> bool {
     let number = port.get("containerPort").and_then(|n| n.as_i64());
     let name = port.get("name").and_then(|n| n.as_str());
-    ["livenessProbe", "readinessProbe", "startupProbe"]
+    let probes = ["livenessProbe", "readinessProbe", "startupProbe"];
+    let by_get = probes
         .iter()
         .filter_map(|k| container.path(&[k, "httpGet", "port"]))
         .any(|p| {
             (number.is_some() && p.as_i64() == number) || (name.is_some() && p.as_str() == name)
-        })
+        });
+    let Some(number) = number else {
+        return by_get;
+    };
+    by_get
+        || probes
+            .iter()
+            .filter_map(|k| container.path(&[k, "exec", "command"]))
+            .any(|cmd| {
+                let words: Vec<&str> = cmd
+                    .str_items()
+                    .flat_map(|(w, _)| w.split_whitespace())
+                    .collect();
+                let http = words.iter().any(|w| {
+                    let base = w.rsplit('/').next().unwrap_or(w);
+                    matches!(*w, "http" | "https")
+                        || w.starts_with("http://")
+                        || w.starts_with("https://")
+                        || matches!(base, "curl" | "wget")
+                });
+                let port = format!(":{number}");
+                let at_port = words.iter().any(|w| {
+                    w.find(&port).is_some_and(|i| {
+                        let rest = &w[i + port.len()..];
+                        rest.is_empty() || rest.starts_with(['/', '?', '"', '\''])
+                    })
+                });
+                http && at_port
+            })
 }
 
 /// Whether a name only says "opaque TCP" (`tcp-*`, `tls-*`) without naming a protocol.
