@@ -446,12 +446,17 @@ def main() -> int:
                     help="dev only: write every reported category the label does not list, with "
                          "its findings (rule, severity, file:line, message), as JSON lines for a "
                          "blind adjudication of whether the evidence is real (docs/accuracy.md)")
+    ap.add_argument("--adjudication", metavar="FILE",
+                    help="dev only: a blind adjudication of reported categories the labels do not "
+                         "list (JSON lines: repo, workload, manifest, category, verdict "
+                         "true|false|unclear; scripts/corpus/audit/); reports the precision that "
+                         "counts the ones judged true")
     ap.add_argument("repos", nargs="*", help="only these repositories (owner/name or label file)")
     args = ap.parse_args()
     if args.blocker_warning_categories:
         COUNTED_SEVERITIES.discard("note")
 
-    if args.audit_out and args.split != "dev":
+    if (args.audit_out or args.adjudication) and args.split != "dev":
         print("refused: --audit-out lists disagreements, so it is for the dev split only.",
               file=sys.stderr)
         return 2
@@ -485,7 +490,7 @@ def main() -> int:
         matches, how, taken = match_repo(labs, tool)
         for lab, m, h in zip(labs, matches, how):
             recs.append(label_record(d, lab, [tool[i] for i in m], h, s["status"]))
-            if args.audit_out:
+            if args.audit_out or args.adjudication:
                 audit.extend(audit_rows(d, lab, [tool[i] for i in m]))
         noise_ids = [w["id"] for i, w in enumerate(tool) if i not in taken and is_k8s(w)]
         repos.append({
@@ -497,6 +502,21 @@ def main() -> int:
             "errors": len((s.get("report") or {}).get("errors", [])),
         })
 
+    if args.adjudication:
+        judged: dict[tuple, str] = {}
+        with open(args.adjudication) as fh:
+            for line in fh:
+                j = json.loads(line)
+                judged[(j["repo"], j["workload"], j["manifest"], j["category"])] = j["verdict"]
+        seen = Counter(judged.get((r["repo"], r["workload"], r["manifest"], r["category"]),
+                                  "not judged") for r in audit)
+        m = metrics([r for r in recs if r["split"] == "dev"], [], vocab)
+        tp, total = m["category_precision"]["n"], m["category_precision"]["of"]
+        print(f"adjudication: of {len(audit)} reported categories the labels do not list, "
+              f"{seen['true']} judged true, {seen['false']} false, {seen['unclear']} unclear, "
+              f"{seen['not judged']} not judged")
+        print(f"  category precision, adjudicated     {tp + seen['true']}/{total} "
+              f"({100.0 * (tp + seen['true']) / total:.1f}%)   (unjudged counted as false)")
     if args.audit_out:
         with open(args.audit_out, "w") as fh:
             for row in audit:
