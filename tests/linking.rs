@@ -357,7 +357,9 @@ fn compose_services_link_the_containers_made_from_them() {
     let api = workload(&v, "Deployment/default/storefront");
     assert_eq!(
         linked_by(api),
-        ["convention: container `web` sets `API_CACHE_TTL`, `API_DATABASE_URL`, `API_SIGNING_KEY` like docker-compose.yml:3 service `api`, built from `services/api/Dockerfile`"]
+        [
+            "convention: container `web` sets `API_CACHE_TTL`, `API_DATABASE_URL`, `API_SIGNING_KEY` like docker-compose.yml:3 service `api`, built from `services/api/Dockerfile`"
+        ]
     );
     assert_eq!(api["verdict"], "blocked", "{api:#}");
     assert!(
@@ -370,7 +372,9 @@ fn compose_services_link_the_containers_made_from_them() {
     let billing = workload(&v, "Deployment/default/payments");
     assert_eq!(
         linked_by(billing),
-        ["k8s/billing.yaml:8 (kompose label `io.kompose.service: billing` names docker-compose.yml:11 service `billing`, built from `services/billing/Dockerfile`)"]
+        [
+            "k8s/billing.yaml:8 (kompose label `io.kompose.service: billing` names docker-compose.yml:11 service `billing`, built from `services/billing/Dockerfile`)"
+        ]
     );
     assert_eq!(billing["verdict"], "blocked", "{billing:#}");
     assert!(
@@ -410,15 +414,22 @@ fn a_script_that_replaces_the_images_program_is_what_is_judged() {
     assert!(linked_by(job).is_empty(), "{job:#}");
     assert_eq!(job["verdict"], "blocked", "{job:#}");
     let f = findings(job);
-    assert!(f.contains(&("process-spawn", "k8s/cleanup.yaml", 33)), "{job:#}");
     assert!(
-        !f.iter().any(|(c, _, _)| *c == "python-native" || *c == "language-runtime"),
+        f.contains(&("process-spawn", "k8s/cleanup.yaml", 33)),
+        "{job:#}"
+    );
+    assert!(
+        !f.iter()
+            .any(|(c, _, _)| *c == "python-native" || *c == "language-runtime"),
         "the API's code does not run in the job: {job:#}"
     );
 
     let writer = workload(&v, "Deployment/default/writer");
     let f = findings(writer);
-    assert!(f.contains(&("process-spawn", "k8s/writer.yaml", 19)), "{writer:#}");
+    assert!(
+        f.contains(&("process-spawn", "k8s/writer.yaml", 19)),
+        "{writer:#}"
+    );
     assert!(
         !f.iter().any(|(c, _, _)| *c == "native-lib"),
         "nginx never starts: {writer:#}"
@@ -447,7 +458,10 @@ fn the_dockerfile_beside_the_manifest_builds_its_only_unknown_image() {
 
     let shop = workload(&v, "Deployment/default/storefront");
     assert_eq!(shop["verdict"], "blocked", "{shop:#}");
-    assert!(findings(shop).contains(&("jvm", "shop/Dockerfile", 1)), "{shop:#}");
+    assert!(
+        findings(shop).contains(&("jvm", "shop/Dockerfile", 1)),
+        "{shop:#}"
+    );
 
     let pair = workload(&v, "Deployment/default/pair");
     assert!(linked_by(pair).is_empty(), "{pair:#}");
@@ -468,8 +482,14 @@ fn buildpacks_programs_are_judged_by_the_language_their_files_say() {
     assert_eq!(web["language"], "python", "{web:#}");
     assert_eq!(web["verdict"], "blocked", "{web:#}");
     let f = findings(web);
-    assert!(f.contains(&("python-native", "web/requirements.txt", 3)), "{web:#}");
-    assert!(f.contains(&("language-runtime", "skaffold.yaml", 6)), "{web:#}");
+    assert!(
+        f.contains(&("python-native", "web/requirements.txt", 3)),
+        "{web:#}"
+    );
+    assert!(
+        f.contains(&("language-runtime", "skaffold.yaml", 6)),
+        "{web:#}"
+    );
 
     let api = workload(&v, "Deployment/default/api");
     assert_eq!(api["language"], "node", "{api:#}");

@@ -790,12 +790,19 @@ mod tests {
         let s = super::compose_services(&f, &yaml::parse(&f.text));
         assert_eq!(s.len(), 2, "{s:?}");
         assert_eq!(
-            (s[0].name.as_str(), s[0].dockerfile.as_str(), s[0].image.is_none()),
+            (
+                s[0].name.as_str(),
+                s[0].dockerfile.as_str(),
+                s[0].image.is_none()
+            ),
             ("server", "services/server/Dockerfile", true)
         );
         assert_eq!(s[0].env, ["FLASK_ENV", "APP_SETTINGS"]);
         assert_eq!(f.region(s[0].span).line, 2);
-        assert_eq!((s[1].dockerfile.as_str(), s[1].env.as_slice()), ("worker/Dockerfile", &["QUEUE".to_string()][..]));
+        assert_eq!(
+            (s[1].dockerfile.as_str(), s[1].env.as_slice()),
+            ("worker/Dockerfile", &["QUEUE".to_string()][..])
+        );
     }
 
     #[test]

@@ -239,19 +239,24 @@ mod tests {
 
     #[test]
     fn the_program_named_a_variable_or_args_alone_do_not() {
-        let inline = |script: &str| {
-            format!("{JOB}          command: [\"sh\", \"-c\", \"{script}\"]\n")
-        };
+        let inline =
+            |script: &str| format!("{JOB}          command: [\"sh\", \"-c\", \"{script}\"]\n");
         assert_eq!(
             replaced(&inline("sleep 1"), &["server"]).as_deref(),
             Some("a `sh -c` script")
         );
-        assert_eq!(replaced(&inline("envsubst < t > c && exec /app/server"), &["server"]), None);
+        assert_eq!(
+            replaced(&inline("envsubst < t > c && exec /app/server"), &["server"]),
+            None
+        );
         assert_eq!(replaced(&inline("$APP --port 80"), &["server"]), None);
         // A URL or a dotted name holding the word does not start it.
         assert_eq!(
-            replaced(&inline("curl http://server:8080/ && echo com.acme.server.Job"), &["server"])
-                .as_deref(),
+            replaced(
+                &inline("curl http://server:8080/ && echo com.acme.server.Job"),
+                &["server"]
+            )
+            .as_deref(),
             Some("a `sh -c` script")
         );
         // `args` go to the image's ENTRYPOINT.

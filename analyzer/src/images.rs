@@ -568,7 +568,9 @@ mod tests {
             name_of("ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"),
             Some("PgBouncer")
         );
-        assert!(known_by_name_only("ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"));
+        assert!(known_by_name_only(
+            "ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"
+        ));
         assert!(!known_by_name_only("bitnami/pgbouncer:1.22"));
         // Short, generic or shared last names say nothing.
         assert_eq!(name_of("ghcr.io/acme/api:1.0"), None);

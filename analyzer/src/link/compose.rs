@@ -108,7 +108,7 @@ pub(super) fn link_container(
             })
             .filter(|(shared, _, _)| *shared >= MIN_SHARED_ENV)
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         if let Some(&(best, s, df)) = scored.first()
             // Most of the container's own names, and no runner-up as good.
             && best * 3 >= env.len() * 2

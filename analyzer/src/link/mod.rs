@@ -146,8 +146,13 @@ pub fn link(repo: &mut Repo) {
                 resolved = Resolved::Dockerfile(df, why);
             }
             if let Some(i) = w.object
-                && let Some((what, note)) =
-                    replaced_program(repo, &repo.objects[i], &w.containers[ci].name, &image, &resolved)
+                && let Some((what, note)) = replaced_program(
+                    repo,
+                    &repo.objects[i],
+                    &w.containers[ci].name,
+                    &image,
+                    &resolved,
+                )
             {
                 w.containers[ci].replaced = Some(what);
                 if let Resolved::Dockerfile(df, _) = &resolved {
@@ -155,7 +160,9 @@ pub fn link(repo: &mut Repo) {
                     used_dockerfiles.insert(*df);
                 }
                 if let Some(note) = note {
-                    replaced_notes.entry((note.path.clone(), note.location)).or_insert(note);
+                    replaced_notes
+                        .entry((note.path.clone(), note.location))
+                        .or_insert(note);
                 }
                 continue;
             }

@@ -44,7 +44,11 @@ pub fn link(ctx: &mut LinkCtx<'_>) {
         let mut found: Vec<(usize, Option<Link>)> = Vec::new();
         // Buildpacks detecting Node.js by the program's package.json: `crate::link` recorded the
         // manifest -> package.json link already.
-        for p in w.programs.iter().filter(|p| p.builder == Builder::Buildpacks) {
+        for p in w
+            .programs
+            .iter()
+            .filter(|p| p.builder == Builder::Buildpacks)
+        {
             if let Some(i) = packages.iter().position(|pkg| pkg.file == p.build_file)
                 && !found.iter().any(|(f, _)| *f == i)
             {

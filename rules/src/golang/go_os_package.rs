@@ -104,7 +104,11 @@ fn file_uses(src: &analyzer::golang::source::GoSource, what: &str) -> bool {
         .iter()
         .enumerate()
         .filter(|(_, i)| i.path == path)
-        .any(|(idx, _)| src.uses.iter().any(|u| u.import == idx && u.member == member))
+        .any(|(idx, _)| {
+            src.uses
+                .iter()
+                .any(|u| u.import == idx && u.member == member)
+        })
 }
 
 fn report(
