@@ -207,16 +207,9 @@ mod tests {
     use super::*;
 
     fn replaced(manifest: &str, programs: &[&str]) -> Option<String> {
-        let dir = std::env::temp_dir().join(format!(
-            "wm-container-script-{}-{}",
-            std::process::id(),
-            manifest.len()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("job.yaml"), manifest).unwrap();
-        let repo = crate::repo::scan(&dir).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("job.yaml"), manifest).unwrap();
+        let repo = crate::repo::scan(dir.path()).unwrap();
         let obj = repo.objects.iter().find(|o| o.kind == "Job").unwrap();
         let doc = repo.doc_of(obj).unwrap();
         let spec = obj.pod_spec(doc).unwrap();
