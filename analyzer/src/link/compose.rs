@@ -31,31 +31,51 @@ pub const MIN_SHARED_ENV: usize = 2;
 /// The label `kompose convert` puts on every object it writes.
 const KOMPOSE_LABEL: &str = "io.kompose.service";
 
-/// The Dockerfile of the compose service container `container` of `obj` was made from, and why.
-pub(super) fn link_container(
+/// The compose services whose Dockerfile is in the scan, one per (name, Dockerfile): built once
+/// per scan, so each container's lookup does not search the Dockerfiles again.
+pub(super) struct Compose<'r> {
+    services: Vec<(&'r ComposeService, FileId)>,
+}
+
+impl<'r> Compose<'r> {
+    pub(super) fn new(repo: &'r Repo) -> Self {
+        let dockerfiles: BTreeSet<FileId> = repo.dockerfiles.iter().copied().collect();
+        let mut seen = BTreeSet::new();
+        let services = repo
+            .compose_services
+            .iter()
+            .filter_map(|s| {
+                let f = repo.file_by_path(&s.dockerfile)?;
+                (dockerfiles.contains(&f.id) && seen.insert((s.name.as_str(), f.id)))
+                    .then_some((s, f.id))
+            })
+            .collect();
+        Compose { services }
+    }
+
+    /// The Dockerfile of the compose service container `container` of `obj` was made from, and
+    /// why.
+    pub(super) fn link_container(
+        &self,
+        repo: &Repo,
+        obj: &K8sObject,
+        container: &str,
+        image: &str,
+    ) -> Option<(FileId, String)> {
+        if self.services.is_empty() || crate::images::lookup(image).is_some() {
+            return None;
+        }
+        by_signals(repo, &self.services, obj, container)
+    }
+}
+
+/// The kompose label, then the environment, then the name (see the module doc).
+fn by_signals(
     repo: &Repo,
+    services: &[(&ComposeService, FileId)],
     obj: &K8sObject,
     container: &str,
-    image: &str,
 ) -> Option<(FileId, String)> {
-    if repo.compose_services.is_empty() || crate::images::lookup(image).is_some() {
-        return None;
-    }
-    // Services whose Dockerfile is here, one per Dockerfile (a service repeated in
-    // docker-compose.yml and docker-compose.prod.yml is one candidate).
-    let mut seen = BTreeSet::new();
-    let services: Vec<(&ComposeService, FileId)> = repo
-        .compose_services
-        .iter()
-        .filter_map(|s| {
-            let f = repo.file_by_path(&s.dockerfile)?;
-            (repo.dockerfiles.contains(&f.id) && seen.insert((s.name.as_str(), f.id)))
-                .then_some((s, f.id))
-        })
-        .collect();
-    if services.is_empty() {
-        return None;
-    }
     let doc = repo.doc_of(obj)?;
     let root = obj.root(doc);
     let built = |s: &ComposeService| {

@@ -118,6 +118,7 @@ pub fn link(repo: &mut Repo) {
         .collect();
     let resolver = DockerfileResolver::new(repo, images);
     let beside = beside::Beside::new(repo);
+    let compose = compose::Compose::new(repo);
     let mut used_dockerfiles = BTreeSet::new();
     let mut ties: BTreeMap<String, Note> = BTreeMap::new();
     let mut replaced_notes: BTreeMap<(String, Option<(FileId, Span)>), Note> = BTreeMap::new();
@@ -135,7 +136,7 @@ pub fn link(repo: &mut Repo) {
             if matches!(resolved, Resolved::None | Resolved::Tie(_))
                 && let Some(i) = w.object
                 && let Some((df, why)) =
-                    compose::link_container(repo, &repo.objects[i], &w.containers[ci].name, &image)
+                    compose.link_container(repo, &repo.objects[i], &w.containers[ci].name, &image)
             {
                 resolved = Resolved::Dockerfile(df, why);
             }
