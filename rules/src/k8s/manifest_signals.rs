@@ -77,6 +77,9 @@ pub struct SignalTable {
     pub java_agent: Vec<AgentEntry>,
     #[serde(default)]
     pub node_env: Vec<EnvEntry>,
+    /// Variables only ASP.NET Core or the .NET host read (`ASPNETCORE_*`, `DOTNET_*`).
+    #[serde(default)]
+    pub dotnet_env: Vec<EnvEntry>,
     #[serde(default)]
     pub client_scheme: Vec<SchemeEntry>,
     /// Command-line flags of Kubernetes controllers and admission webhook servers
@@ -252,6 +255,7 @@ mod tests {
             .jvm_env
             .iter()
             .chain(&t.node_env)
+            .chain(&t.dotnet_env)
             .map(|e| &e.source)
             .chain(t.jvm_flag.iter().map(|e| &e.source))
             .chain(t.java_agent.iter().map(|e| &e.source))

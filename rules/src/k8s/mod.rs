@@ -14,6 +14,7 @@ mod controller;
 mod daemonset;
 mod database_endpoint;
 mod database_image;
+mod dotnet_env;
 mod dotnet_image;
 mod exec_probe;
 mod gpu;
@@ -60,6 +61,7 @@ pub use jvm_options::JvmOptions;
 pub use large_memory::LargeMemory;
 pub use net_caps::NetCaps;
 pub use node_options::NodeOptions;
+pub use dotnet_env::DotnetEnv;
 pub use non_http_port::NonHttpPort;
 pub use operator_workload::OperatorWorkload;
 pub use persistent_volume::PersistentVolume;
@@ -106,5 +108,6 @@ pub static RULES: &[&dyn Rule] = &[
     &JvmOptions,
     &JavaAgent,
     &NodeOptions,
+    &DotnetEnv,
     &DatabaseEndpoint,
 ];
