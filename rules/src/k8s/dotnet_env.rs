@@ -57,9 +57,10 @@ impl Rule for DotnetEnv {
         for c in spec.containers() {
             let vars = env_vars(&c);
             // ASP.NET Core says more than the .NET host: its entry first, whatever the order.
-            let hit = t.dotnet_env.iter().find_map(|e| {
-                vars.iter().find(|v| e.matches(v.name)).map(|v| (v, e))
-            });
+            let hit = t
+                .dotnet_env
+                .iter()
+                .find_map(|e| vars.iter().find(|v| e.matches(v.name)).map(|v| (v, e)));
             let Some((v, e)) = hit else { continue };
             let variant = if v.name.starts_with("ASPNETCORE_") {
                 "aspnetcore"
@@ -104,7 +105,9 @@ mod tests {
 
     #[test]
     fn other_variables_do_not_fire() {
-        let yaml = deployment("env:\n  - name: ASPNET_URLS\n    value: x\n  - name: DOTNETX\n    value: y");
+        let yaml = deployment(
+            "env:\n  - name: ASPNET_URLS\n    value: x\n  - name: DOTNETX\n    value: y",
+        );
         assert!(findings("WM343", &yaml).is_empty());
     }
 }
