@@ -470,6 +470,10 @@ fn by_name(r: &NormalizedRef) -> Option<&'static ImageEntry> {
 /// Whether `reference` is known only by its last segment's name ([`by_name`]), not by a
 /// pattern: what is said of it is a recognition by name, to be said so.
 pub fn known_by_name_only(reference: &str) -> bool {
+    // Most references are unknown: the cached lookup answers those without a pattern scan.
+    if lookup(reference).is_none() {
+        return false;
+    }
     let r = normalize(reference);
     !r.path.is_empty()
         && !r.path_is_open()

@@ -25,6 +25,10 @@ use crate::source::FileId;
 
 use super::matcher::is_generic_env;
 
+/// Compose services kept per scan: a real repository has tens; each unlinked container is
+/// compared with every one, so a generated file with thousands must not make that quadratic.
+pub const MAX_SERVICES: usize = 1_000;
+
 /// Environment names a container must share with a compose service to be linked by them.
 pub const MIN_SHARED_ENV: usize = 2;
 
@@ -49,6 +53,7 @@ impl<'r> Compose<'r> {
                 (dockerfiles.contains(&f.id) && seen.insert((s.name.as_str(), f.id)))
                     .then_some((s, f.id))
             })
+            .take(MAX_SERVICES)
             .collect();
         Compose { services }
     }

@@ -47,6 +47,18 @@ impl Rule for GoOsPackage {
         for (file, src) in &cx.module.sources {
             let f = cx.repo.file(*file);
             let mut n = 0;
+            // Whether the file uses a `with` condition, asked once per file and condition: a
+            // file with many `net.Listen` uses must not scan its uses once per use.
+            let mut uses_memo: Vec<(&str, bool)> = Vec::new();
+            let mut file_uses_once = |w: &'static str| match uses_memo.iter().find(|(k, _)| *k == w)
+            {
+                Some((_, v)) => *v,
+                None => {
+                    let v = file_uses(src, w);
+                    uses_memo.push((w, v));
+                    v
+                }
+            };
             for (idx, import) in src.imports.iter().enumerate() {
                 let entries: Vec<&GoEntry> =
                     imports().iter().filter(|e| e.path == import.path).collect();
@@ -57,7 +69,8 @@ impl Rule for GoOsPackage {
                 for u in src.uses.iter().filter(|u| u.import == idx) {
                     let Some(e) = entries.iter().find(|e| {
                         (e.members.is_empty() || e.members.contains(&u.member))
-                            && (e.with.is_empty() || e.with.iter().any(|w| file_uses(src, w)))
+                            && (e.with.is_empty()
+                                || e.with.iter().any(|w| file_uses_once(w.as_str())))
                     }) else {
                         continue;
                     };
